@@ -1,0 +1,2 @@
+# Empty dependencies file for flowchunk_sim.
+# This may be replaced when dependencies are built.

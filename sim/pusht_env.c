@@ -1,0 +1,3 @@
+/* placeholder until the simulator lands */
+#include "flowchunk/pusht.h"
+

@@ -1,0 +1,67 @@
+/* check.c: fatal errors that end the whole MPI job with one line, checked allocation, the
+ * user-facing error slot, and rank-0 logging. See check.h for the three error tiers. */
+#include "flowchunk/check.h"
+#include "flowchunk/dist.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static char fc_error_buf[1024];
+
+static void vfatal(const char *file, int line, const char *fmt, va_list ap) {
+    char msg[1024];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    if (file) fprintf(stderr, "flowchunk: error: %s (%s:%d)\n", msg, file, line);
+    else fprintf(stderr, "flowchunk: error: %s\n", msg);
+    fflush(stderr);
+    dist_abort(1);
+}
+
+void fc_fatal_at(const char *file, int line, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vfatal(file, line, fmt, ap);
+    va_end(ap);
+    exit(1); /* not reached: dist_abort does not return */
+}
+
+void fc_die(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vfatal(NULL, 0, fmt, ap);
+    va_end(ap);
+    exit(1);
+}
+
+void *fc_malloc_at(size_t n, const char *file, int line) {
+    void *p = malloc(n ? n : 1);
+    if (!p) fc_fatal_at(file, line, "out of memory allocating %zu bytes", n);
+    return p;
+}
+
+void *fc_calloc_at(size_t count, size_t size, const char *file, int line) {
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    if (!p) fc_fatal_at(file, line, "out of memory allocating %zu x %zu bytes", count, size);
+    return p;
+}
+
+int fc_set_error(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(fc_error_buf, sizeof fc_error_buf, fmt, ap);
+    va_end(ap);
+    return FC_ERR;
+}
+
+const char *fc_last_error(void) { return fc_error_buf[0] ? fc_error_buf : "unknown error"; }
+
+void fc_log(const char *fmt, ...) {
+    if (dist_world_rank() != 0) return;
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("flowchunk: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
