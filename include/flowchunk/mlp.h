@@ -1,0 +1,85 @@
+/* mlp.h: a multilayer perceptron in the style of llm.c: one parameter allocation, gradients in
+ * the same layout, forward/backward on cblas_sgemm (OpenBLAS). Layout and names match PyTorch's
+ *   nn.Sequential(Linear(in,h), Act, Linear(h,h), Act, ..., Linear(h,out))
+ * so "net.0.weight" is (out,in) row-major like nn.Linear.weight, then "net.0.bias", "net.2.weight",
+ * ... (Linear modules at even indices, activations between). Implemented in src/mlp.c. */
+#ifndef FLOWCHUNK_MLP_H
+#define FLOWCHUNK_MLP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MLP_MAX_LAYERS 16  /* linear layers: depth hidden layers + the output layer */
+
+typedef enum { MLP_RELU = 0, MLP_SILU, MLP_MISH, MLP_GELU } MlpActivation;  /* GELU = exact erf */
+
+typedef struct {
+    int in_dim, out_dim;
+    int hidden;           /* width of every hidden layer */
+    int depth;            /* number of hidden layers (>= 0; 0 = one Linear in->out) */
+    MlpActivation act;
+} MlpConfig;
+
+/* one parameter tensor inside the flat array */
+typedef struct {
+    char name[32];        /* PyTorch name, e.g. "net.2.weight" */
+    size_t offset;        /* in floats, into params / grads / optimiser state */
+    int ndim;             /* 2 for weights (out,in), 1 for biases (out) */
+    int shape[2];
+    size_t size;          /* number of floats */
+} MlpTensor;
+
+typedef struct {
+    MlpConfig cfg;
+    int n_layers;                     /* linear layers = depth + 1 */
+    int dims[MLP_MAX_LAYERS + 1];     /* dims[0] = in_dim, ..., dims[n_layers] = out_dim */
+    size_t n_params;
+    float *params;                    /* ONE allocation, n_params floats */
+    float *grads;                     /* same layout, accumulated by mlp_backward */
+    float *W[MLP_MAX_LAYERS];         /* (dims[l+1], dims[l]) row-major, points into params */
+    float *b[MLP_MAX_LAYERS];         /* (dims[l+1]) */
+    float *dW[MLP_MAX_LAYERS];        /* gradients, point into grads */
+    float *db[MLP_MAX_LAYERS];
+    int n_tensors;                    /* 2 * n_layers */
+    MlpTensor tensors[2 * MLP_MAX_LAYERS];
+    /* activation buffers, grown on demand to max_batch rows (see mlp_reserve) */
+    int max_batch;
+    int batch;                        /* rows of the last mlp_forward */
+    float *x[MLP_MAX_LAYERS + 1];     /* x[l]: input of layer l (B, dims[l]); x[n_layers] = out */
+    float *z[MLP_MAX_LAYERS];         /* z[l]: pre-activation of hidden layer l (B, dims[l+1]) */
+    float *dbuf[2];                   /* (B, max dim) ping-pong buffers for backward */
+    float *act_mem;                   /* the one allocation behind x, z, dbuf */
+} Mlp;
+
+/* allocates and initialises like PyTorch's nn.Linear default (kaiming_uniform a=sqrt(5)):
+ * W, b ~ U(-1/sqrt(in), 1/sqrt(in)), drawn from the sequential Rng seeded with `seed`, layer by
+ * layer, weight (row-major) then bias. Gradients start at zero. */
+void mlp_init(Mlp *m, const MlpConfig *cfg, uint64_t seed);
+void mlp_free(Mlp *m);
+/* makes the activation buffers hold at least B rows (mlp_forward calls it) */
+void mlp_reserve(Mlp *m, int B);
+/* out (B, out_dim) = net(in (B, in_dim)); keeps what backward needs (out may alias nothing) */
+void mlp_forward(Mlp *m, float *out, const float *in, int B);
+/* backward of the last mlp_forward: ACCUMULATES dL/dparams into grads; writes dL/din (B, in_dim)
+ * into din unless din is NULL. dout is (B, out_dim) and is not modified. */
+void mlp_backward(Mlp *m, float *din, const float *dout, int B);
+void mlp_zero_grad(Mlp *m);
+/* writes the PyTorch name of tensor `i` (0..n_tensors-1) into buf (>= 32 chars); returns buf */
+const char *mlp_param_name(const Mlp *m, int i, char *buf);
+/* the tensor called `name`, or NULL */
+const MlpTensor *mlp_find_tensor(const Mlp *m, const char *name);
+/* number of parameters of a config without allocating */
+size_t mlp_count_params(const MlpConfig *cfg);
+/* FLOPs of one forward pass over B rows (2*in*out per Linear per row; activations not counted) */
+double mlp_forward_flops(const MlpConfig *cfg, int B);
+
+/* "relu" | "silu" | "mish" | "gelu" */
+const char *mlp_activation_name(MlpActivation a);
+/* parses a name above into *a; returns 0, or -1 if unknown */
+int mlp_activation_parse(const char *s, MlpActivation *a);
+/* the activation and its derivative on n values (exposed for tests and the benchmark):
+ * y = act(z); dz = dy * act'(z) */
+void mlp_act_forward(MlpActivation a, float *y, const float *z, size_t n);
+void mlp_act_backward(MlpActivation a, float *dz, const float *dy, const float *z, size_t n);
+
+#endif
