@@ -1,0 +1,3 @@
+# Tests of the HDF5 helpers, the episodes file, the zarr importer and `flowchunk import`/`info`.
+fc_add_test_exe(h5util_test h5util_test.c)
+fc_add_test(h5util_roundtrip h5util_test)
