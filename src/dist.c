@@ -1,10 +1,19 @@
-/* dist.c: the only module that calls MPI. Initialisation, job-wide abort, rank queries; the
- * trainer/evaluator split and the collectives of training grow here. */
+/* dist.c: the only module that calls MPI. Initialisation, job-wide abort, rank queries, the
+ * trainer/evaluator split (one MPI_Comm_split), the trainers' collectives (weight broadcast,
+ * gradient allreduce blocking or per-segment non-blocking, checksum agreement), the evaluator
+ * pool's point-to-point hand-off and the evaluators' collectives. Long waits poll with short
+ * sleeps (MPI_Test + nanosleep) so idle ranks do not steal cores from busy ones. */
 #include "flowchunk/dist.h"
+#include "flowchunk/check.h"
 
-#include <mpi.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
+
+static MPI_Comm trainer_comm = MPI_COMM_NULL;
+static MPI_Comm eval_comm = MPI_COMM_NULL;
+static int roles_split = 0;
 
 static int mpi_started(void) {
     int init = 0, fin = 0;
@@ -12,6 +21,8 @@ static int mpi_started(void) {
     MPI_Finalized(&fin);
     return init && !fin;
 }
+
+int dist_mpi_active(void) { return mpi_started(); }
 
 /* MPI errors are environment failures: one line, then the whole job goes down */
 static void dist_errhandler(MPI_Comm *comm, int *code, ...) {
@@ -34,7 +45,11 @@ void dist_init(int *argc, char ***argv) {
 }
 
 void dist_finalize(void) {
-    if (mpi_started()) MPI_Finalize();
+    if (!mpi_started()) return;
+    if (trainer_comm != MPI_COMM_NULL) MPI_Comm_free(&trainer_comm);
+    if (eval_comm != MPI_COMM_NULL) MPI_Comm_free(&eval_comm);
+    roles_split = 0;
+    MPI_Finalize();
 }
 
 void dist_abort(int code) {
@@ -54,4 +69,234 @@ int dist_world_size(void) {
     int n = 1;
     if (mpi_started()) MPI_Comm_size(MPI_COMM_WORLD, &n);
     return n;
+}
+
+static void sleep_us(long us) {
+    struct timespec ts = {us / 1000000, (us % 1000000) * 1000};
+    nanosleep(&ts, NULL);
+}
+
+/* wait for one request, testing every `us` microseconds in between naps */
+static void wait_sleeping(MPI_Request *req, long us) {
+    int done = 0;
+    for (;;) {
+        MPI_Test(req, &done, MPI_STATUS_IGNORE);
+        if (done) return;
+        sleep_us(us);
+    }
+}
+
+/* ---- roles --------------------------------------------------------------------------------- */
+
+int dist_split(DistRoles *roles, int n_eval) {
+    int P = dist_world_size(), me = dist_world_rank();
+    if (n_eval < 0 || n_eval >= P)
+        return fc_set_error("--eval-ranks %d needs at least %d ranks (one trainer + %d evaluators), "
+                            "the job has %d",
+                            n_eval, n_eval + 1, n_eval, P);
+    roles->world_rank = me;
+    roles->world_size = P;
+    roles->n_evaluators = n_eval;
+    roles->n_trainers = P - n_eval;
+    roles->is_trainer = me < roles->n_trainers;
+    roles->eval_root_world = n_eval > 0 ? roles->n_trainers : -1;
+    roles->trainer_rank = roles->is_trainer ? me : -1;
+    roles->eval_rank = roles->is_trainer ? -1 : me - roles->n_trainers;
+    if (!mpi_started()) return FC_OK;
+    if (roles_split) {
+        if (trainer_comm != MPI_COMM_NULL) MPI_Comm_free(&trainer_comm);
+        if (eval_comm != MPI_COMM_NULL) MPI_Comm_free(&eval_comm);
+    }
+    MPI_Comm c;
+    MPI_Comm_split(MPI_COMM_WORLD, roles->is_trainer ? 0 : 1, me, &c);
+    if (roles->is_trainer) {
+        trainer_comm = c;
+        eval_comm = MPI_COMM_NULL;
+    } else {
+        eval_comm = c;
+        trainer_comm = MPI_COMM_NULL;
+    }
+    roles_split = 1;
+    return FC_OK;
+}
+
+MPI_Comm dist_trainer_comm(void) { return roles_split ? trainer_comm : MPI_COMM_WORLD; }
+
+/* the trainer communicator when there is more than one trainer, else MPI_COMM_NULL (no-op) */
+static MPI_Comm tcomm(void) {
+    if (!mpi_started()) return MPI_COMM_NULL;
+    MPI_Comm c = dist_trainer_comm();
+    if (c == MPI_COMM_NULL) return c;
+    int n = 1;
+    MPI_Comm_size(c, &n);
+    return n > 1 ? c : MPI_COMM_NULL;
+}
+
+/* ---- trainer collectives ------------------------------------------------------------------- */
+
+/* MPI counts are int: big buffers go in pieces */
+#define DIST_CHUNK ((size_t)1 << 30)
+
+void dist_bcast_bytes(void *buf, size_t n, int root) {
+    MPI_Comm c = tcomm();
+    if (c == MPI_COMM_NULL) return;
+    for (size_t off = 0; off < n; off += DIST_CHUNK) {
+        size_t k = n - off < DIST_CHUNK ? n - off : DIST_CHUNK;
+        MPI_Bcast((char *)buf + off, (int)k, MPI_BYTE, root, c);
+    }
+}
+
+void dist_bcast_floats(float *buf, size_t n, int root) { dist_bcast_bytes(buf, n * sizeof(float), root); }
+
+void dist_allreduce_sum(float *buf, size_t n) {
+    MPI_Comm c = tcomm();
+    if (c == MPI_COMM_NULL) return;
+    for (size_t off = 0; off < n; off += DIST_CHUNK / 4) {
+        size_t k = n - off < DIST_CHUNK / 4 ? n - off : DIST_CHUNK / 4;
+        MPI_Allreduce(MPI_IN_PLACE, buf + off, (int)k, MPI_FLOAT, MPI_SUM, c);
+    }
+}
+
+double dist_allreduce_sum_double(double v) {
+    MPI_Comm c = tcomm();
+    if (c != MPI_COMM_NULL) MPI_Allreduce(MPI_IN_PLACE, &v, 1, MPI_DOUBLE, MPI_SUM, c);
+    return v;
+}
+
+int dist_allreduce_max_int(int v) {
+    MPI_Comm c = tcomm();
+    if (c != MPI_COMM_NULL) MPI_Allreduce(MPI_IN_PLACE, &v, 1, MPI_INT, MPI_MAX, c);
+    return v;
+}
+
+int dist_all_equal_u64(uint64_t v) {
+    MPI_Comm c = tcomm();
+    if (c == MPI_COMM_NULL) return 1;
+    uint64_t lo = v, hi = v;
+    MPI_Allreduce(MPI_IN_PLACE, &lo, 1, MPI_UINT64_T, MPI_MIN, c);
+    MPI_Allreduce(MPI_IN_PLACE, &hi, 1, MPI_UINT64_T, MPI_MAX, c);
+    return lo == hi;
+}
+
+void dist_trainer_barrier(void) {
+    MPI_Comm c = tcomm();
+    if (c == MPI_COMM_NULL) return;
+    MPI_Request r;
+    MPI_Ibarrier(c, &r);
+    wait_sleeping(&r, 500);
+}
+
+void dist_reduce_reset(DistReduce *r) { r->n = 0; }
+
+void dist_reduce_start(DistReduce *r, float *buf, size_t n) {
+    MPI_Comm c = tcomm();
+    if (c == MPI_COMM_NULL || n == 0) return;
+    FC_ASSERT(r->n < DIST_MAX_SEGMENTS, "dist_reduce_start supports at most DIST_MAX_SEGMENTS segments per step");
+    FC_ASSERT(n <= INT_MAX, "dist_reduce_start segments must hold fewer than 2^31 floats");
+    MPI_Iallreduce(MPI_IN_PLACE, buf, (int)n, MPI_FLOAT, MPI_SUM, c, &r->req[r->n++]);
+}
+
+int dist_reduce_test(DistReduce *r) {
+    if (r->n == 0) return 1;
+    int done = 0;
+    MPI_Testall(r->n, r->req, &done, MPI_STATUSES_IGNORE);
+    return done;
+}
+
+void dist_reduce_wait(DistReduce *r) {
+    if (r->n) MPI_Waitall(r->n, r->req, MPI_STATUSES_IGNORE);
+    r->n = 0;
+}
+
+/* ---- world helpers ------------------------------------------------------------------------- */
+
+int dist_agree_status(int rc, const char *what) {
+    if (!mpi_started()) {
+        if (rc && what) fprintf(stderr, "%s: error: %s\n", what, fc_last_error());
+        return rc;
+    }
+    int me = dist_world_rank(), P = dist_world_size();
+    int v[2] = {rc ? -me : -P, rc}; /* max of -rank = the lowest failing rank */
+    MPI_Allreduce(MPI_IN_PLACE, v, 2, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    if (v[1] == 0) return 0;
+    if (-v[0] == me && what) {
+        fprintf(stderr, "%s: error: %s\n", what, fc_last_error());
+        fflush(stderr);
+    }
+    dist_world_barrier(); /* the message is out before any rank moves on to abort */
+    return v[1];
+}
+
+void dist_world_barrier(void) {
+    if (!mpi_started() || dist_world_size() == 1) return;
+    MPI_Request r;
+    MPI_Ibarrier(MPI_COMM_WORLD, &r);
+    wait_sleeping(&r, 1000);
+}
+
+/* ---- point to point ------------------------------------------------------------------------ */
+
+void dist_isend(const void *buf, size_t n, int dest, int tag, DistRequest *req) {
+    FC_ASSERT(mpi_started(), "dist_isend needs MPI (more than one rank)");
+    FC_ASSERT(n <= INT_MAX, "dist_isend messages must be smaller than 2 GiB");
+    MPI_Isend(buf, (int)n, MPI_BYTE, dest, tag, MPI_COMM_WORLD, req);
+}
+
+int dist_test(DistRequest *req) {
+    if (*req == MPI_REQUEST_NULL) return 1;
+    int done = 0;
+    MPI_Test(req, &done, MPI_STATUS_IGNORE);
+    return done;
+}
+
+void dist_wait(DistRequest *req) {
+    if (*req != MPI_REQUEST_NULL) wait_sleeping(req, 500);
+}
+
+void dist_send(const void *buf, size_t n, int dest, int tag) {
+    FC_ASSERT(n <= INT_MAX, "dist_send messages must be smaller than 2 GiB");
+    MPI_Send(buf, (int)n, MPI_BYTE, dest, tag, MPI_COMM_WORLD);
+}
+
+int dist_iprobe(int src, int tag, int *tag_out, size_t *bytes_out) {
+    if (!mpi_started()) return 0;
+    int flag = 0, count = 0;
+    MPI_Status st;
+    MPI_Iprobe(src, tag < 0 ? MPI_ANY_TAG : tag, MPI_COMM_WORLD, &flag, &st);
+    if (!flag) return 0;
+    MPI_Get_count(&st, MPI_BYTE, &count);
+    if (tag_out) *tag_out = st.MPI_TAG;
+    if (bytes_out) *bytes_out = (size_t)count;
+    return 1;
+}
+
+void dist_recv(void *buf, size_t n, int src, int tag) {
+    FC_ASSERT(n <= INT_MAX, "dist_recv messages must be smaller than 2 GiB");
+    MPI_Recv(buf, (int)n, MPI_BYTE, src, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+}
+
+int dist_wait_message(int src, size_t *bytes_out, int sleep_ms) {
+    int tag = 0;
+    while (!dist_iprobe(src, -1, &tag, bytes_out)) sleep_us(1000L * sleep_ms);
+    return tag;
+}
+
+/* ---- evaluator collectives ----------------------------------------------------------------- */
+
+void dist_eval_bcast(void *buf, size_t n) {
+    if (!mpi_started() || eval_comm == MPI_COMM_NULL) return;
+    int k = 1;
+    MPI_Comm_size(eval_comm, &k);
+    if (k == 1) return;
+    FC_ASSERT(n <= INT_MAX, "dist_eval_bcast messages must be smaller than 2 GiB");
+    MPI_Request r;
+    MPI_Ibcast(buf, (int)n, MPI_BYTE, 0, eval_comm, &r);
+    wait_sleeping(&r, 2000);
+}
+
+void dist_eval_allreduce_sum(double *v, size_t n) {
+    if (!mpi_started() || eval_comm == MPI_COMM_NULL) return;
+    MPI_Request r;
+    MPI_Iallreduce(MPI_IN_PLACE, v, (int)n, MPI_DOUBLE, MPI_SUM, eval_comm, &r);
+    wait_sleeping(&r, 1000);
 }

@@ -1,8 +1,16 @@
 /* dist.h: everything multi-process (MPI) lives behind this header, implemented in src/dist.c.
- * With one process every collective is a cheap no-op-like call, so most code needs no mpirun.
- * Roles (DESIGN.md): world ranks 0..P-E-1 train, the last E evaluate; one MPI_Comm_split. */
+ * With one process every collective is a cheap no-op-like call, so most code needs no mpirun;
+ * every function also works when MPI was never initialised (unit tests), as a 1-rank world.
+ * Roles (DESIGN.md "Rank roles"): world ranks 0..P-E-1 train, the last E evaluate; one
+ * MPI_Comm_split makes the trainer and the evaluator communicators (dist_split).
+ * Waits that may last long (evaluators between jobs, trainers at the end) poll with short sleeps
+ * instead of spinning, so idle ranks leave the CPU to the busy ones. */
 #ifndef FLOWCHUNK_DIST_H
 #define FLOWCHUNK_DIST_H
+
+#include <mpi.h>
+#include <stddef.h>
+#include <stdint.h>
 
 /* MPI_Init (idempotent); installs the error handler that turns MPI errors into one-line fatals */
 void dist_init(int *argc, char ***argv);
@@ -13,5 +21,92 @@ void dist_abort(int code) __attribute__((noreturn));
 /* world rank and size (0 and 1 before dist_init) */
 int dist_world_rank(void);
 int dist_world_size(void);
+
+/* ---- roles --------------------------------------------------------------------------------- */
+
+typedef struct {
+    int world_rank, world_size;
+    int n_trainers, n_evaluators; /* P - E and E */
+    int is_trainer;               /* world ranks 0 .. n_trainers-1 */
+    int trainer_rank;             /* rank in the trainer communicator, -1 on evaluators */
+    int eval_rank;                /* rank in the evaluator communicator, -1 on trainers */
+    int eval_root_world;          /* world rank of evaluator 0 (= n_trainers), -1 when E = 0 */
+} DistRoles;
+
+/* collective over world: splits it into trainers and evaluators (n_eval = E). FC_OK, or FC_ERR
+ * with fc_set_error when E < 0 or E >= P (no trainer left); the same answer on every rank */
+int dist_split(DistRoles *roles, int n_eval);
+/* the trainer communicator: MPI_COMM_WORLD before dist_split (every rank trains), MPI_COMM_NULL
+ * on evaluators. For parallel HDF5 (the loader's collective reads); when MPI is not active
+ * (dist_mpi_active() == 0) use the serial HDF5 driver instead. */
+MPI_Comm dist_trainer_comm(void);
+/* 1 when MPI is initialised and not finalised */
+int dist_mpi_active(void);
+
+/* ---- collectives over the trainer communicator (no-ops on one trainer) --------------------- */
+
+/* buf (n floats) on every trainer = buf of trainer `root` */
+void dist_bcast_floats(float *buf, size_t n, int root);
+/* same for raw bytes */
+void dist_bcast_bytes(void *buf, size_t n, int root);
+/* in place: buf = sum over trainers of buf (n floats); one MPI_Allreduce */
+void dist_allreduce_sum(float *buf, size_t n);
+/* sum / max of one value over trainers */
+double dist_allreduce_sum_double(double v);
+int dist_allreduce_max_int(int v);
+/* 1 if v is the same on every trainer (min == max), else 0; every trainer gets the answer */
+int dist_all_equal_u64(uint64_t v);
+/* trainer barrier that sleeps while waiting */
+void dist_trainer_barrier(void);
+
+/* overlapped gradient reduction: up to DIST_MAX_SEGMENTS in-place MPI_Iallreduce(SUM) segments,
+ * started as each layer's gradient is ready, progressed with MPI_Testall, completed by wait */
+#define DIST_MAX_SEGMENTS 64
+typedef struct {
+    int n;                                /* segments started */
+    MPI_Request req[DIST_MAX_SEGMENTS];
+} DistReduce;
+void dist_reduce_reset(DistReduce *r);
+/* start the in-place sum of buf[0..n) over trainers (a no-op on one trainer) */
+void dist_reduce_start(DistReduce *r, float *buf, size_t n);
+/* lets MPI progress the started reductions; returns 1 when all are complete */
+int dist_reduce_test(DistReduce *r);
+/* waits for every started segment, then resets */
+void dist_reduce_wait(DistReduce *r);
+
+/* ---- world-wide helpers -------------------------------------------------------------------- */
+
+/* setup-phase error agreement, collective over world: returns the largest status any rank
+ * passed. When a rank failed, the lowest failing rank prints its fc_last_error() line (prefixed
+ * by `what`) before anyone returns, so a collective mistake is reported exactly once. */
+int dist_agree_status(int rc, const char *what);
+/* world barrier that sleeps while waiting (ranks that finished early do not spin) */
+void dist_world_barrier(void);
+
+/* ---- point to point between world ranks (the evaluator pool's hand-off) -------------------- */
+
+typedef MPI_Request DistRequest;
+/* non-blocking send of n bytes to world rank `dest` with `tag`; buf must live until completion */
+void dist_isend(const void *buf, size_t n, int dest, int tag, DistRequest *req);
+/* 1 when the request is complete (or null); progresses MPI */
+int dist_test(DistRequest *req);
+/* waits for completion, sleeping between tests */
+void dist_wait(DistRequest *req);
+/* blocking send (small messages) */
+void dist_send(const void *buf, size_t n, int dest, int tag);
+/* is a message from world rank `src` (any tag when tag < 0) waiting? 1 and its tag and size in
+ * bytes, else 0. Non-blocking. */
+int dist_iprobe(int src, int tag, int *tag_out, size_t *bytes_out);
+/* blocking receive of exactly the message dist_iprobe reported (n bytes, tag) from `src` */
+void dist_recv(void *buf, size_t n, int src, int tag);
+/* waits (sleeping sleep_ms between probes) for any message from `src`; returns its tag, size */
+int dist_wait_message(int src, size_t *bytes_out, int sleep_ms);
+
+/* ---- collectives over the evaluator communicator ------------------------------------------- */
+
+/* buf (n bytes) on every evaluator = buf of evaluator 0; the others wait sleeping */
+void dist_eval_bcast(void *buf, size_t n);
+/* in place sum over evaluators of v (n doubles), result on every evaluator */
+void dist_eval_allreduce_sum(double *v, size_t n);
 
 #endif
