@@ -300,3 +300,28 @@ void dist_eval_allreduce_sum(double *v, size_t n) {
     MPI_Iallreduce(MPI_IN_PLACE, v, (int)n, MPI_DOUBLE, MPI_SUM, eval_comm, &r);
     wait_sleeping(&r, 1000);
 }
+
+/* ---- agreement over an explicit communicator (the windows loader) -------------------------- */
+
+int dist_comm_agree_error(MPI_Comm comm, int rc) {
+    rc = rc != FC_OK ? FC_ERR : FC_OK;
+    if (!mpi_started() || comm == MPI_COMM_NULL) return rc;
+    int me = 0, n = 1;
+    MPI_Comm_rank(comm, &me);
+    MPI_Comm_size(comm, &n);
+    int first = rc ? me : n; /* the lowest failing rank, n when none failed */
+    MPI_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, comm);
+    if (first == n) return FC_OK;
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s", me == first ? fc_last_error() : "");
+    MPI_Bcast(msg, (int)sizeof msg, MPI_CHAR, first, comm);
+    msg[sizeof msg - 1] = '\0';
+    fc_set_error("%s", msg);
+    return FC_ERR;
+}
+
+int64_t dist_comm_max_i64(MPI_Comm comm, int64_t v) {
+    if (!mpi_started() || comm == MPI_COMM_NULL) return v;
+    MPI_Allreduce(MPI_IN_PLACE, &v, 1, MPI_INT64_T, MPI_MAX, comm);
+    return v;
+}

@@ -109,4 +109,13 @@ void dist_eval_bcast(void *buf, size_t n);
 /* in place sum over evaluators of v (n doubles), result on every evaluator */
 void dist_eval_allreduce_sum(double *v, size_t n);
 
+/* ---- agreement over an explicit communicator (the windows loader; src/loader.c) ------------ */
+
+/* collective over comm: FC_OK on every rank when every rank passed rc == FC_OK; otherwise FC_ERR
+ * on every rank, and fc_last_error() everywhere holds the message of the lowest failing rank, so
+ * rank 0 of comm reports it once. Works without MPI (returns rc as FC_OK/FC_ERR). */
+int dist_comm_agree_error(MPI_Comm comm, int rc);
+/* max over comm of v (v itself without MPI) */
+int64_t dist_comm_max_i64(MPI_Comm comm, int64_t v);
+
 #endif
