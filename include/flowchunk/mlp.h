@@ -45,8 +45,8 @@ typedef struct {
     /* activation buffers, grown on demand to max_batch rows (see mlp_reserve) */
     int max_batch;
     int batch;                        /* rows of the last mlp_forward */
-    float *x[MLP_MAX_LAYERS + 1];     /* x[l]: input of layer l (B, dims[l]); x[n_layers] = out */
-    float *z[MLP_MAX_LAYERS];         /* z[l]: pre-activation of hidden layer l (B, dims[l+1]) */
+    float *x[MLP_MAX_LAYERS + 1];     /* x[l]: input of layer l (B, dims[l]); x[n_layers] unused */
+    float *z[MLP_MAX_LAYERS];         /* z[l]: pre-activation of hidden layer l < n_layers-1 (B, dims[l+1]) */
     float *dbuf[2];                   /* (B, max dim) ping-pong buffers for backward */
     float *act_mem;                   /* the one allocation behind x, z, dbuf */
 } Mlp;
@@ -58,7 +58,7 @@ void mlp_init(Mlp *m, const MlpConfig *cfg, uint64_t seed);
 void mlp_free(Mlp *m);
 /* makes the activation buffers hold at least B rows (mlp_forward calls it) */
 void mlp_reserve(Mlp *m, int B);
-/* out (B, out_dim) = net(in (B, in_dim)); keeps what backward needs (out may alias nothing) */
+/* out (B, out_dim) = net(in (B, in_dim)); copies `in` and keeps what backward needs */
 void mlp_forward(Mlp *m, float *out, const float *in, int B);
 /* backward of the last mlp_forward: ACCUMULATES dL/dparams into grads; writes dL/din (B, in_dim)
  * into din unless din is NULL. dout is (B, out_dim) and is not modified. */

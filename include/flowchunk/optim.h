@@ -51,8 +51,7 @@ float optim_grad_norm(const float *g, size_t n);
 /* scales g so its norm is <= max_norm (torch's clip_grad_norm_); returns the pre-clip norm */
 float optim_clip_grads(float *g, size_t n, float max_norm);
 /* one update of params from grads at lr = optim_lr(o, o->step), then o->step++. Clips grads
- * first when cfg.grad_clip > 0 (grads are modified). Returns the pre-clip gradient norm when
- * clipping, else 0 (the norm is not computed). */
+ * first when cfg.grad_clip > 0 (grads are modified). Returns the (pre-clip) gradient norm. */
 float optim_step(Optim *o, float *params, float *grads);
 /* "adamw" | "sgd"; parse returns 0, or -1 if unknown */
 const char *optim_kind_name(OptimKind k);
@@ -61,9 +60,8 @@ int optim_kind_parse(const char *s, OptimKind *k);
 /* NaN/Inf guard: nonzero if `loss` or any of g[0..n-1] is not finite */
 int optim_nonfinite(const float *g, size_t n, float loss);
 
-/* EMA decay used at optimisation step `step` (the EMAModel's optimization_step, 0-based count of
- * ema_update calls so far): 0 for step <= 1, else min(1 - (step-1+1)^-0.75 ... see ema.c), in
- * [0, 0.9999] */
+/* EMA decay for the update made after `step` earlier updates (EMAModel.optimization_step):
+ * 0 for step <= 1, else min(1 - step^-0.75, 0.9999). Implemented in src/ema.c. */
 float ema_decay(int64_t step);
 /* ema = decay*ema + (1-decay)*params */
 void ema_update(float *ema, const float *params, size_t n, float decay);

@@ -38,6 +38,7 @@ typedef struct {
     int chunk_dim;        /* H * act_dim */
     int time_dim;         /* 1, n_freq, or 0 for MSE */
     int in_dim;           /* net input width */
+    float *freq;          /* (time_dim/2) angular frequencies of the sinusoidal embedding */
     /* scratch, grown to `cap` samples */
     int cap;
     float *in;            /* (B, in_dim) net input */

@@ -1,0 +1,158 @@
+/* optim.c: AdamW and SGD over one flat array, exactly as torch.optim.AdamW / torch.optim.SGD of
+ * PyTorch 1.13 (_single_tensor_adamw, _single_tensor_sgd), the warmup + cosine schedule of
+ * diffusers' get_cosine_schedule_with_warmup, clip_grad_norm_, and the NaN/Inf guard.
+ * References and exact formulas in include/flowchunk/optim.h. */
+#include "flowchunk/optim.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flowchunk/check.h"
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("tree-vectorize", "vect-cost-model=dynamic", "no-math-errno")
+#endif
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+#define OPTIM_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define OPTIM_CLONES
+#endif
+
+void optim_config_default(OptimConfig *cfg, OptimKind kind) {
+    memset(cfg, 0, sizeof *cfg);
+    cfg->kind = kind;
+    if (kind == OPTIM_ADAMW) {
+        cfg->lr = 1e-4f;
+        cfg->beta1 = 0.95f;
+        cfg->beta2 = 0.999f;
+        cfg->eps = 1e-8f;
+        cfg->weight_decay = 1e-6f;
+    } else {
+        cfg->lr = 1e-2f;
+        cfg->momentum = 0.9f;
+    }
+    cfg->warmup_steps = 500;
+    cfg->total_steps = 0;
+    cfg->min_lr_ratio = 0.0f;
+    cfg->grad_clip = 0.0f;
+}
+
+void optim_init(Optim *o, const OptimConfig *cfg, size_t n) {
+    FC_ASSERT(cfg->kind == OPTIM_ADAMW || cfg->kind == OPTIM_SGD, "unknown optimiser kind");
+    memset(o, 0, sizeof *o);
+    o->cfg = *cfg;
+    o->n = n;
+    o->m = fc_calloc(n ? n : 1, sizeof(float));
+    if (cfg->kind == OPTIM_ADAMW) o->v = fc_calloc(n ? n : 1, sizeof(float));
+    o->step = 0;
+}
+
+void optim_free(Optim *o) {
+    free(o->m);
+    free(o->v);
+    memset(o, 0, sizeof *o);
+}
+
+/* diffusers: lambda = step/warmup during warmup, then 0.5 (1 + cos(pi * progress)) with
+ * progress = (step - warmup) / (total - warmup); here floored at min_lr_ratio:
+ * lr = base * (min + (1 - min) * lambda). total_steps = 0 keeps lambda = 1 after warmup. */
+static double optim_lambda(const OptimConfig *c, int64_t step) {
+    if (step < c->warmup_steps) return (double)step / (double)(c->warmup_steps > 1 ? c->warmup_steps : 1);
+    if (c->total_steps <= 0) return 1.0;
+    int64_t span = c->total_steps - c->warmup_steps;
+    double progress = (double)(step - c->warmup_steps) / (double)(span > 1 ? span : 1);
+    double lam = 0.5 * (1.0 + cos(M_PI * 2.0 * 0.5 * progress));
+    lam = lam > 0.0 ? lam : 0.0;
+    return c->min_lr_ratio + (1.0 - c->min_lr_ratio) * lam;
+}
+
+float optim_lr(const Optim *o, int64_t step) { return (float)(o->cfg.lr * optim_lambda(&o->cfg, step)); }
+
+/* sum of squares in double with 8 independent partial sums (vectorisable without reassociation) */
+OPTIM_CLONES
+static double optim_sumsq(const float *g, size_t n) {
+    double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int j = 0; j < 8; j++) acc[j] += (double)g[i + j] * g[i + j];
+    for (; i < n; i++) acc[0] += (double)g[i] * g[i];
+    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+}
+
+float optim_grad_norm(const float *g, size_t n) { return (float)sqrt(optim_sumsq(g, n)); }
+
+float optim_clip_grads(float *g, size_t n, float max_norm) {
+    float norm = optim_grad_norm(g, n);
+    /* torch 1.13: clip_coef = max_norm / (total_norm + 1e-6), clamped to 1 */
+    float coef = max_norm / (norm + 1e-6f);
+    if (coef < 1.0f)
+        for (size_t i = 0; i < n; i++) g[i] *= coef;
+    return norm;
+}
+
+int optim_nonfinite(const float *g, size_t n, float loss) {
+    /* a finite float squares to < 1.2e77 in double, so the sum is finite iff every g is */
+    return !isfinite(loss) || !isfinite(optim_sumsq(g, n));
+}
+
+OPTIM_CLONES
+static void optim_adamw_kernel(float *p, float *m, float *v, const float *g, size_t n, float decay,
+                               float b1, float omb1, float b2, float omb2, float step_size,
+                               float bc2_sqrt, float eps) {
+    for (size_t i = 0; i < n; i++) {
+        float pi = p[i] * decay;                      /* param.mul_(1 - lr * wd) */
+        float mi = m[i] * b1 + omb1 * g[i];           /* exp_avg.mul_(b1).add_(g, alpha=1-b1) */
+        float vi = v[i] * b2 + omb2 * (g[i] * g[i]);  /* exp_avg_sq.mul_(b2).addcmul_(g, g, 1-b2) */
+        float denom = sqrtf(vi) / bc2_sqrt + eps;     /* exp_avg_sq.sqrt() / sqrt(bc2) + eps */
+        p[i] = pi + (-step_size) * (mi / denom);      /* param.addcdiv_(exp_avg, denom, -step_size) */
+        m[i] = mi;
+        v[i] = vi;
+    }
+}
+
+OPTIM_CLONES
+static void optim_sgd_kernel(float *p, float *buf, const float *g, size_t n, float lr, float wd,
+                             float mom, int first) {
+    for (size_t i = 0; i < n; i++) {
+        float d = g[i] + wd * p[i];                   /* d_p = grad.add(param, alpha=wd) */
+        if (mom != 0.0f) {
+            d = first ? d : buf[i] * mom + d;         /* buf.mul_(momentum).add_(d_p) (dampening 0) */
+            buf[i] = d;
+        }
+        p[i] = p[i] + (-lr) * d;                      /* param.add_(d_p, alpha=-lr) */
+    }
+}
+
+float optim_step(Optim *o, float *params, float *grads) {
+    const OptimConfig *c = &o->cfg;
+    float norm = c->grad_clip > 0.0f ? optim_clip_grads(grads, o->n, c->grad_clip)
+                                     : optim_grad_norm(grads, o->n);
+    double lr = c->lr * optim_lambda(c, o->step);
+    int64_t t = o->step + 1;  /* torch increments state['step'] before the update */
+    if (c->kind == OPTIM_ADAMW) {
+        double bc1 = 1.0 - pow(c->beta1, (double)t);
+        double bc2 = 1.0 - pow(c->beta2, (double)t);
+        optim_adamw_kernel(params, o->m, o->v, grads, o->n, (float)(1.0 - lr * c->weight_decay),
+                           c->beta1, (float)(1.0 - c->beta1), c->beta2, (float)(1.0 - c->beta2),
+                           (float)(lr / bc1), (float)sqrt(bc2), c->eps);
+    } else {
+        optim_sgd_kernel(params, o->m, grads, o->n, (float)lr, c->weight_decay, c->momentum,
+                         o->step == 0);
+    }
+    o->step++;
+    return norm;
+}
+
+static const char *const optim_kind_names[] = {"adamw", "sgd"};
+
+const char *optim_kind_name(OptimKind k) {
+    FC_ASSERT((int)k >= 0 && (int)k < 2, "unknown optimiser kind");
+    return optim_kind_names[k];
+}
+
+int optim_kind_parse(const char *s, OptimKind *k) {
+    for (int i = 0; i < 2; i++)
+        if (strcmp(s, optim_kind_names[i]) == 0) { *k = (OptimKind)i; return 0; }
+    return -1;
+}
