@@ -259,11 +259,11 @@ static int h5u_set_attr(hid_t loc, const char *name, hid_t type, const void *val
 }
 
 int h5u_set_attr_str(hid_t loc, const char *name, const char *value) {
-    /* fixed-length, NUL-terminated ASCII: h5py reads it back as a str */
+    /* variable-length UTF-8, as h5py writes str attributes (h5py then reads back a str, not bytes) */
     hid_t t = H5Tcopy(H5T_C_S1);
-    H5Tset_size(t, strlen(value) + 1);
-    H5Tset_strpad(t, H5T_STR_NULLTERM);
-    int rc = h5u_set_attr(loc, name, t, value);
+    H5Tset_size(t, H5T_VARIABLE);
+    H5Tset_cset(t, H5T_CSET_UTF8);
+    int rc = h5u_set_attr(loc, name, t, &value);
     H5Tclose(t);
     return rc;
 }
@@ -300,8 +300,7 @@ int h5u_get_attr_str(hid_t loc, const char *name, char *out, size_t out_len) {
     hid_t ft = H5Aget_type(a);
     int rc = FC_OK;
     if (H5Tis_variable_str(ft) > 0) { /* as h5py writes str attributes */
-        hid_t mt = H5Tcopy(H5T_C_S1);
-        H5Tset_size(mt, H5T_VARIABLE);
+        hid_t mt = H5Tcopy(ft); /* same character set: HDF5 does not convert ASCII <-> UTF-8 */
         char *s = NULL;
         if (H5Aread(a, mt, &s) < 0 || !s) rc = fc_set_error("cannot read attribute '%s'", name);
         else snprintf(out, out_len, "%s", s);
@@ -310,8 +309,7 @@ int h5u_get_attr_str(hid_t loc, const char *name, char *out, size_t out_len) {
     } else {
         size_t n = H5Tget_size(ft);
         char *s = fc_calloc(n + 1, 1);
-        hid_t mt = H5Tcopy(H5T_C_S1);
-        H5Tset_size(mt, n);
+        hid_t mt = H5Tcopy(ft);
         if (H5Aread(a, mt, s) < 0) rc = fc_set_error("cannot read attribute '%s'", name);
         else snprintf(out, out_len, "%s", s);
         H5Tclose(mt);

@@ -60,6 +60,15 @@ int main(int argc, char **argv) {
     EXPECT(h5u_set_attr_str(f, "format", "flowchunk-test2") == FC_OK); /* overwrite */
     EXPECT(h5u_set_attr_int(f, "version", 7) == FC_OK);
     EXPECT(h5u_set_attr_double(f, "lr", 1e-4) == FC_OK);
+    { /* a fixed-length string attribute, as other tools may write: the getter reads both kinds */
+        hid_t t = H5Tcopy(H5T_C_S1), sp = H5Screate(H5S_SCALAR);
+        H5Tset_size(t, 6);
+        hid_t at = H5Acreate2(f, "fixed", t, sp, H5P_DEFAULT, H5P_DEFAULT);
+        EXPECT(at >= 0 && H5Awrite(at, t, "abcdef") >= 0);
+        H5Aclose(at);
+        H5Sclose(sp);
+        H5Tclose(t);
+    }
     EXPECT(!exists(path));
     EXPECT(h5u_commit_atomic(f, tmp, path) == FC_OK);
     EXPECT(exists(path) && !exists(tmp));
@@ -99,6 +108,7 @@ int main(int argc, char **argv) {
     int64_t v = 0;
     double d = 0;
     EXPECT(h5u_get_attr_str(f, "format", s, sizeof s) == FC_OK && strcmp(s, "flowchunk-test2") == 0);
+    EXPECT(h5u_get_attr_str(f, "fixed", s, sizeof s) == FC_OK && strcmp(s, "abcdef") == 0);
     EXPECT(h5u_get_attr_int(f, "version", &v) == FC_OK && v == 7);
     EXPECT(h5u_get_attr_double(f, "lr", &d) == FC_OK && d == 1e-4);
     EXPECT(h5u_get_attr_double(f, "version", &d) == FC_OK && d == 7.0);
