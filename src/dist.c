@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 static MPI_Comm trainer_comm = MPI_COMM_NULL;
@@ -324,4 +325,39 @@ int64_t dist_comm_max_i64(MPI_Comm comm, int64_t v) {
     if (!mpi_started() || comm == MPI_COMM_NULL) return v;
     MPI_Allreduce(MPI_IN_PLACE, &v, 1, MPI_INT64_T, MPI_MAX, comm);
     return v;
+}
+
+/* ---- gathering per-episode results ---------------------------------------------------------- */
+
+size_t dist_gather_bytes(MPI_Comm comm, const void *send, size_t n, void *recv, size_t recv_cap) {
+    int size = 1, rank = 0;
+    if (mpi_started() && comm != MPI_COMM_NULL) {
+        MPI_Comm_size(comm, &size);
+        MPI_Comm_rank(comm, &rank);
+    }
+    if (size == 1) {
+        FC_ASSERT(n <= recv_cap, "dist_gather_bytes needs a receive buffer as large as everything sent");
+        if (n) memcpy(recv, send, n);
+        return n;
+    }
+    FC_ASSERT(n <= INT_MAX, "dist_gather_bytes messages must be smaller than 2 GiB");
+    int count = (int)n, *counts = NULL, *displs = NULL;
+    size_t total = 0;
+    if (rank == 0) {
+        counts = fc_malloc((size_t)size * sizeof(int));
+        displs = fc_malloc((size_t)size * sizeof(int));
+    }
+    MPI_Gather(&count, 1, MPI_INT, counts, 1, MPI_INT, 0, comm);
+    if (rank == 0) {
+        for (int r = 0; r < size; r++) {
+            FC_ASSERT(total + (size_t)counts[r] <= INT_MAX, "dist_gather_bytes totals must be smaller than 2 GiB");
+            displs[r] = (int)total;
+            total += (size_t)counts[r];
+        }
+        FC_ASSERT(total <= recv_cap, "dist_gather_bytes needs a receive buffer as large as everything sent");
+    }
+    MPI_Gatherv(send, count, MPI_BYTE, recv, counts, displs, MPI_BYTE, 0, comm);
+    free(counts);
+    free(displs);
+    return total;
 }

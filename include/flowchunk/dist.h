@@ -118,4 +118,11 @@ int dist_comm_agree_error(MPI_Comm comm, int rc);
 /* max over comm of v (v itself without MPI) */
 int64_t dist_comm_max_i64(MPI_Comm comm, int64_t v);
 
+/* ---- gathering per-episode results (`flowchunk eval`; src/cmd_eval.c) ---------------------- */
+
+/* collective over comm: every rank sends n bytes (n may differ per rank); rank 0 of comm receives
+ * them concatenated in rank order into recv (recv_cap bytes; ignored elsewhere) and gets the total
+ * byte count back (0 on the other ranks). Without MPI or on one rank it copies send to recv. */
+size_t dist_gather_bytes(MPI_Comm comm, const void *send, size_t n, void *recv, size_t recv_cap);
+
 #endif
