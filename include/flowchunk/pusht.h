@@ -20,28 +20,49 @@ typedef enum {
     PUSHT_RESET_GYM = 1,    /* numpy Generator(PCG64(SeedSequence(seed))): gym-pusht, CS 185 HW1 */
 } PushtResetKind;
 
+/* the goal pose (x, y, angle) = (256, 256, pi/4) */
+extern const double PUSHT_GOAL_POSE[3];
+
+/* "legacy" / "gym" -> kind; 0 on success, -1 for an unknown name */
+int pusht_reset_kind_parse(const char *name, PushtResetKind *kind);
+const char *pusht_reset_kind_name(PushtResetKind kind);
+
 typedef struct PushtEnv PushtEnv; /* opaque: owns a cpSpace */
 
+/* a new env in the reference's initial scene (agent (256,400), block (256,300) angle 0); call a
+ * reset before stepping. Every reset/restore builds a fresh Chipmunk space, as the reference. */
 PushtEnv *pusht_create(void);
 void pusht_free(PushtEnv *env);
 
-/* sample the reset state of `seed` with the chosen sampler (no physics) */
+/* sample the reset state of `seed` with the chosen sampler (no physics); legacy seeds < 2^32 */
 void pusht_sample_reset(uint64_t seed, PushtResetKind kind, double state[PUSHT_STATE_DIM]);
 /* seeded reset: sample, then legacy placement (agent pos; block pos, then angle; one 0.01 s step) */
 void pusht_reset(PushtEnv *env, uint64_t seed, PushtResetKind kind);
 /* legacy placement of an explicit sampled reset state */
 void pusht_reset_to(PushtEnv *env, const double state[PUSHT_STATE_DIM]);
-/* restore a recorded (observed) state exactly: angle first, then position; no step */
+/* restore a recorded (observed) state exactly: angle first, then position, in a fresh space with
+ * the agent at rest; then one settling 0.01 s step, as the reference's _set_state, which moves
+ * nothing (the observation equals `state` bit for bit) but resolves contacts present at the start
+ * the way a seeded reset does. */
 void pusht_restore(PushtEnv *env, const double state[PUSHT_STATE_DIM]);
 /* one env step (0.1 s = 10 PD substeps) toward the absolute target action (x,y) in pixels */
 void pusht_step(PushtEnv *env, const double action[PUSHT_ACTION_DIM]);
 
+/* [agent_x, agent_y, block_x, block_y, angle mod 2pi in [0,2pi)] */
 void pusht_observe_state(const PushtEnv *env, double obs[PUSHT_STATE_DIM]);
+/* 9 block keypoints (x,y) then the agent (x,y) */
 void pusht_observe_keypoints(const PushtEnv *env, double obs[PUSHT_KEYPOINT_DIM]);
+/* the state with the block's raw (unwrapped) body angle */
+void pusht_get_raw_state(const PushtEnv *env, double state[PUSHT_STATE_DIM]);
 /* area(block T ∩ goal T) / area(goal T), exact */
 double pusht_coverage(const PushtEnv *env);
 /* clip(coverage / 0.95, 0, 1) */
 double pusht_reward(const PushtEnv *env);
+double pusht_reward_of(double coverage);
+/* coverage > 0.95 (the reference ends the episode) */
+int pusht_success(const PushtEnv *env);
+/* the target of the last step into action; 0 (action untouched) if none since the last reset */
+int pusht_last_action(const PushtEnv *env, double action[PUSHT_ACTION_DIM]);
 
 /* exact coverage of a block pose (x, y, angle) against another pose (the goal is 256,256,pi/4) */
 double pusht_coverage_pose(const double block[3], const double goal[3]);
@@ -58,5 +79,27 @@ void pusht_batch_reset(PushtBatch *b, const uint64_t *seeds, PushtResetKind kind
 /* step env i with actions[2i..2i+1] where active == NULL or active[i] != 0 */
 void pusht_batch_step(PushtBatch *b, const double *actions, const uint8_t *active);
 PushtEnv *pusht_batch_env(PushtBatch *b, int i);
+/* observations of every env: obs (n, 5) or (n, 20); coverage (n) */
+void pusht_batch_observe_state(const PushtBatch *b, double *obs);
+void pusht_batch_observe_keypoints(const PushtBatch *b, double *obs);
+void pusht_batch_coverage(const PushtBatch *b, double *coverage);
+
+/* ---- replay: start from state[0], then for t in [0, len-1) step action[t] and compare with
+ * state[t+1] (angles modulo 2pi). The start is pusht_restore(state[0]) when seed < 0, else the
+ * seeded legacy reset of `seed` (exact in double precision, where the recorded float32 start state
+ * is rounded). Returns the largest absolute error over the len states compared (the first state
+ * included); *n_compared (if not NULL) receives len. */
+double pusht_replay(PushtEnv *env, const float *state /* (len, 5) */, const float *action /* (len, 2) */,
+                    int64_t len, int64_t seed, int64_t *n_compared);
+/* does the legacy reset of `seed` reproduce the recorded start state (within 1e-4)? */
+int pusht_seed_matches(int64_t seed, const float start[PUSHT_STATE_DIM]);
+/* |a - b| with angles (index 4) compared modulo 2pi */
+double pusht_state_error(const double a[PUSHT_STATE_DIM], const double b[PUSHT_STATE_DIM]);
+
+/* ---- benchmark reference: the same scene and PD substeps on bare Chipmunk, no env wrapper.
+ * Legacy-places reset_state, runs n_steps x 10 substeps toward actions (n_steps, 2) and writes the
+ * final 5-d observation (bit-equal to what PushtEnv gives for the same inputs). */
+void pusht_bare_run(const double reset_state[PUSHT_STATE_DIM], const double *actions, int64_t n_steps,
+                    double final_state[PUSHT_STATE_DIM]);
 
 #endif
