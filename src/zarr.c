@@ -220,7 +220,8 @@ static void zarr_place_chunk(ZarrArray *a, const int64_t *ci, const char *chunk)
     }
 }
 
-int zarr_read_array(const char *dir, const char *name, ZarrArray *out) {
+/* read array `name`; when want_dtype is set, a different dtype is refused before any chunk is read */
+static int zarr_read_typed(const char *dir, const char *name, const char *want_dtype, ZarrArray *out) {
     memset(out, 0, sizeof *out);
     char label[4096];
     zarr_join(label, sizeof label, dir, name);
@@ -228,6 +229,8 @@ int zarr_read_array(const char *dir, const char *name, ZarrArray *out) {
     memset(&a, 0, sizeof a);
     char sep = '.';
     if (zarr_parse_meta(label, &a, &sep) != FC_OK) return FC_ERR;
+    if (want_dtype && strcmp(a.dtype, want_dtype) != 0)
+        return fc_set_error("%s: dtype %s, expected %s", label, a.dtype, want_dtype);
     a.data = fc_malloc((size_t)a.count * (size_t)a.elem_size);
     int64_t nch[ZARR_MAX_RANK], ci[ZARR_MAX_RANK] = {0};
     size_t chunk_elems = 1;
@@ -261,17 +264,14 @@ int zarr_read_array(const char *dir, const char *name, ZarrArray *out) {
     return FC_OK;
 }
 
+int zarr_read_array(const char *dir, const char *name, ZarrArray *out) { return zarr_read_typed(dir, name, NULL, out); }
+
 /* read `name` and check its dtype and shape (expect[d] < 0: any) */
 static int zarr_read_expect(const char *dir, const char *name, const char *dtype, int rank, const int64_t *expect,
                             ZarrArray *a) {
-    if (zarr_read_array(dir, name, a) != FC_OK) return FC_ERR;
+    if (zarr_read_typed(dir, name, dtype, a) != FC_OK) return FC_ERR;
     char label[4096];
     zarr_join(label, sizeof label, dir, name);
-    if (strcmp(a->dtype, dtype) != 0) {
-        fc_set_error("%s: dtype %s, expected %s", label, a->dtype, dtype);
-        zarr_array_free(a);
-        return FC_ERR;
-    }
     int ok = a->rank == rank;
     for (int d = 0; ok && d < rank; d++) ok = expect[d] < 0 || a->shape[d] == expect[d];
     if (ok) return FC_OK;

@@ -5,3 +5,9 @@ fc_add_test_exe(import_episodes_test import_episodes_test.c)
 fc_add_test(import_episodes_roundtrip import_episodes_test)
 fc_add_test_exe(import_zarr_test import_zarr_test.c)
 fc_add_test(import_zarr_read import_zarr_test ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/import_pusht.txt)
+# `flowchunk import` end to end, and one clear error (and no file) for each kind of bad input
+add_executable(import_zarr_edit import_zarr_edit.c)
+target_link_libraries(import_zarr_edit PRIVATE flowchunk_core)
+target_compile_options(import_zarr_edit PRIVATE ${FC_WARNINGS})
+fc_add_test(import_cli bash ${CMAKE_CURRENT_SOURCE_DIR}/import_cli_test.sh
+            $<TARGET_FILE:import_zarr_test> $<TARGET_FILE:import_zarr_edit>)
