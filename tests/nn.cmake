@@ -1,0 +1,5 @@
+# nn tests: the MLP, the flow/MSE policies, the optimisers and the counter-based RNG.
+# nn_ref compares with PyTorch through the committed fixture tests/fixtures/nn_ref.bin
+# (regenerate with: /usr/bin/python3 tests/ref/gen_nn_ref.py); the others need no Python.
+fc_add_test_exe(nn_ref_test nn_ref.c)
+fc_add_test(nn_ref nn_ref_test)
