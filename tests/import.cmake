@@ -11,3 +11,5 @@ target_link_libraries(import_zarr_edit PRIVATE flowchunk_core)
 target_compile_options(import_zarr_edit PRIVATE ${FC_WARNINGS})
 fc_add_test(import_cli bash ${CMAKE_CURRENT_SOURCE_DIR}/import_cli_test.sh
             $<TARGET_FILE:import_zarr_test> $<TARGET_FILE:import_zarr_edit>)
+# `flowchunk info`: episodes (with outcome), generic formats, the imported real data, errors
+fc_add_test(import_info bash ${CMAKE_CURRENT_SOURCE_DIR}/import_info_test.sh $<TARGET_FILE:import_episodes_test>)

@@ -61,7 +61,43 @@ static void roundtrip(const char *path, int with_kp, int with_outcome) {
     episodes_free(&b);
 }
 
-int main(void) {
+/* `--write PATH outcome|generic|badshape`: write a small file for the `flowchunk info` test and exit */
+static int write_sample(const char *path, const char *kind) {
+    if (!strcmp(kind, "outcome")) {
+        Episodes ep;
+        make(&ep, 0, 1);
+        int rc = episodes_write(&ep, path);
+        episodes_free(&ep);
+        if (rc) fprintf(stderr, "%s\n", fc_last_error());
+        return rc;
+    }
+    char tmp[4200];
+    hid_t f = h5u_create_atomic(path, tmp, sizeof tmp);
+    float obs[4 * 6] = {0};
+    int32_t ep_idx[4] = {0, 0, 1, 1};
+    hsize_t d_obs[2] = {4, 6}, d_ep[1] = {4};
+    int badshape = !strcmp(kind, "badshape"); /* an episodes file with /data/state (12,4) */
+    if (badshape) {
+        hsize_t d_state[2] = {12, 4}, d_act[2] = {12, 2}, d_e[1] = {3};
+        float z[60] = {0};
+        int64_t ends[3] = {4, 7, 12};
+        int bad = f < 0 || h5u_set_attr_str(f, "format", EPISODES_FORMAT) || h5u_set_attr_int(f, "version", 1) ||
+                  h5u_write(f, "data/state", H5T_NATIVE_FLOAT, 2, d_state, z, 0) ||
+                  h5u_write(f, "data/action", H5T_NATIVE_FLOAT, 2, d_act, z, 0) ||
+                  h5u_write(f, "meta/episode_ends", H5T_NATIVE_INT64, 1, d_e, ends, 0);
+        if (bad || h5u_commit_atomic(f, tmp, path)) { fprintf(stderr, "%s\n", fc_last_error()); return 1; }
+        return 0;
+    }
+    int bad = f < 0 || h5u_set_attr_str(f, "format", "flowchunk-windows") || h5u_set_attr_int(f, "version", 1) ||
+              h5u_set_attr_int(f, "horizon", 16) || h5u_set_attr_double(f, "scale", 0.5) ||
+              h5u_write(f, "obs", H5T_NATIVE_FLOAT, 2, d_obs, obs, 2) ||
+              h5u_write(f, "val/episode", H5T_NATIVE_INT32, 1, d_ep, ep_idx, 0);
+    if (bad || h5u_commit_atomic(f, tmp, path)) { fprintf(stderr, "%s\n", fc_last_error()); return 1; }
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc == 4 && !strcmp(argv[1], "--write")) return write_sample(argv[2], argv[3]);
     char dir[512];
     snprintf(dir, sizeof dir, "%s/episodes_test.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     if (!mkdtemp(dir)) { perror("mkdtemp"); return 1; }
