@@ -10,8 +10,12 @@
 
 #include "flowchunk/check.h"
 
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 #if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("tree-vectorize", "vect-cost-model=dynamic", "no-math-errno")
+#pragma GCC optimize("tree-vectorize", "vect-cost-model=dynamic")
 #endif
 #if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
 #define OPTIM_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
@@ -96,19 +100,78 @@ int optim_nonfinite(const float *g, size_t n, float loss) {
     return !isfinite(loss) || !isfinite(optim_sumsq(g, n));
 }
 
-OPTIM_CLONES
+/* one AdamW element, the operation order of torch's _single_tensor_adamw (no FMA contraction) */
+static inline float optim_adamw_one(float *m, float *v, float p, float g, float decay, float b1, float omb1,
+                                    float b2, float omb2, float step_size, float bc2_sqrt, float eps) {
+    float pi = p * decay;                         /* param.mul_(1 - lr * wd) */
+    float mi = *m * b1 + omb1 * g;                /* exp_avg.mul_(b1).add_(g, alpha=1-b1) */
+    float vi = *v * b2 + omb2 * (g * g);          /* exp_avg_sq.mul_(b2).addcmul_(g, g, 1-b2) */
+    float denom = sqrtf(vi) / bc2_sqrt + eps;     /* exp_avg_sq.sqrt() / sqrt(bc2) + eps */
+    *m = mi;
+    *v = vi;
+    return pi + (-step_size) * (mi / denom);      /* param.addcdiv_(exp_avg, denom, -step_size) */
+}
+
+/* sqrtf under -fmath-errno keeps GCC from vectorising this loop, so x86 gets explicit AVX-512 /
+ * AVX kernels (IEEE mul/add/div/sqrt: bitwise equal to the scalar loop), picked at run time */
+#if defined(__GNUC__) && defined(__x86_64__)
+__attribute__((target("avx512f")))
+static size_t optim_adamw_avx512(float *p, float *m, float *v, const float *g, size_t n, float decay,
+                                 float b1, float omb1, float b2, float omb2, float step_size,
+                                 float bc2_sqrt, float eps) {
+    __m512 vdec = _mm512_set1_ps(decay), vb1 = _mm512_set1_ps(b1), vomb1 = _mm512_set1_ps(omb1);
+    __m512 vb2 = _mm512_set1_ps(b2), vomb2 = _mm512_set1_ps(omb2), vns = _mm512_set1_ps(-step_size);
+    __m512 vbc = _mm512_set1_ps(bc2_sqrt), veps = _mm512_set1_ps(eps);
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m512 gi = _mm512_loadu_ps(g + i);
+        __m512 pi = _mm512_mul_ps(_mm512_loadu_ps(p + i), vdec);
+        __m512 mi = _mm512_add_ps(_mm512_mul_ps(_mm512_loadu_ps(m + i), vb1), _mm512_mul_ps(vomb1, gi));
+        __m512 vi = _mm512_add_ps(_mm512_mul_ps(_mm512_loadu_ps(v + i), vb2),
+                                  _mm512_mul_ps(vomb2, _mm512_mul_ps(gi, gi)));
+        __m512 den = _mm512_add_ps(_mm512_div_ps(_mm512_sqrt_ps(vi), vbc), veps);
+        _mm512_storeu_ps(p + i, _mm512_add_ps(pi, _mm512_mul_ps(vns, _mm512_div_ps(mi, den))));
+        _mm512_storeu_ps(m + i, mi);
+        _mm512_storeu_ps(v + i, vi);
+    }
+    return i;
+}
+
+__attribute__((target("avx")))
+static size_t optim_adamw_avx(float *p, float *m, float *v, const float *g, size_t n, float decay,
+                              float b1, float omb1, float b2, float omb2, float step_size,
+                              float bc2_sqrt, float eps) {
+    __m256 vdec = _mm256_set1_ps(decay), vb1 = _mm256_set1_ps(b1), vomb1 = _mm256_set1_ps(omb1);
+    __m256 vb2 = _mm256_set1_ps(b2), vomb2 = _mm256_set1_ps(omb2), vns = _mm256_set1_ps(-step_size);
+    __m256 vbc = _mm256_set1_ps(bc2_sqrt), veps = _mm256_set1_ps(eps);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 gi = _mm256_loadu_ps(g + i);
+        __m256 pi = _mm256_mul_ps(_mm256_loadu_ps(p + i), vdec);
+        __m256 mi = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(m + i), vb1), _mm256_mul_ps(vomb1, gi));
+        __m256 vi = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(v + i), vb2),
+                                  _mm256_mul_ps(vomb2, _mm256_mul_ps(gi, gi)));
+        __m256 den = _mm256_add_ps(_mm256_div_ps(_mm256_sqrt_ps(vi), vbc), veps);
+        _mm256_storeu_ps(p + i, _mm256_add_ps(pi, _mm256_mul_ps(vns, _mm256_div_ps(mi, den))));
+        _mm256_storeu_ps(m + i, mi);
+        _mm256_storeu_ps(v + i, vi);
+    }
+    return i;
+}
+#endif
+
 static void optim_adamw_kernel(float *p, float *m, float *v, const float *g, size_t n, float decay,
                                float b1, float omb1, float b2, float omb2, float step_size,
                                float bc2_sqrt, float eps) {
-    for (size_t i = 0; i < n; i++) {
-        float pi = p[i] * decay;                      /* param.mul_(1 - lr * wd) */
-        float mi = m[i] * b1 + omb1 * g[i];           /* exp_avg.mul_(b1).add_(g, alpha=1-b1) */
-        float vi = v[i] * b2 + omb2 * (g[i] * g[i]);  /* exp_avg_sq.mul_(b2).addcmul_(g, g, 1-b2) */
-        float denom = sqrtf(vi) / bc2_sqrt + eps;     /* exp_avg_sq.sqrt() / sqrt(bc2) + eps */
-        p[i] = pi + (-step_size) * (mi / denom);      /* param.addcdiv_(exp_avg, denom, -step_size) */
-        m[i] = mi;
-        v[i] = vi;
-    }
+    size_t i = 0;
+#if defined(__GNUC__) && defined(__x86_64__)
+    if (__builtin_cpu_supports("avx512f"))
+        i = optim_adamw_avx512(p, m, v, g, n, decay, b1, omb1, b2, omb2, step_size, bc2_sqrt, eps);
+    else if (__builtin_cpu_supports("avx"))
+        i = optim_adamw_avx(p, m, v, g, n, decay, b1, omb1, b2, omb2, step_size, bc2_sqrt, eps);
+#endif
+    for (; i < n; i++)
+        p[i] = optim_adamw_one(&m[i], &v[i], p[i], g[i], decay, b1, omb1, b2, omb2, step_size, bc2_sqrt, eps);
 }
 
 OPTIM_CLONES

@@ -1,0 +1,169 @@
+/* bench_train_step.c: training-step throughput of the flow policy on one thread: forward +
+ * backward + AdamW (zero_grad, noise draws, input assembly, loss, gradients, optimiser), the
+ * same work as benchmarks/torch_train_step.py does in PyTorch. Also times OpenBLAS sgemm alone on
+ * the exact GEMM shapes of one step, to show how much of the step is GEMM.
+ *
+ *   OPENBLAS_NUM_THREADS=1 bench_train_step [--config DxW:B ...] [--seconds S] [--act mish]
+ *
+ * Prints one line per config: "train_step impl=c config=3x256 batch=128 ms=.. samples_per_s=..
+ * gflops=.. sgemm_ms=.. sgemm_gflops=.." (benchmarks/run_train_step.sh joins it with torch's).
+ * FLOPs counted: the GEMMs only, forward 2*B*in*out per Linear, backward twice that except the
+ * input gradient of the first layer, which is not computed (PyTorch skips it too). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cblas.h>
+
+#include "flowchunk/mlp.h"
+#include "flowchunk/optim.h"
+#include "flowchunk/policy.h"
+#include "flowchunk/rng.h"
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* GEMM FLOPs of one training step (see the header comment) */
+static double step_flops(const Mlp *m, int B) {
+    double f = 0;
+    for (int l = 0; l < m->n_layers; l++) {
+        double one = 2.0 * B * m->dims[l] * m->dims[l + 1];
+        f += one * (l == 0 ? 2.0 : 3.0);
+    }
+    return f;
+}
+
+/* median over `blocks` timed blocks of ~seconds/blocks each of fn(ctx); returns seconds per call */
+typedef void (*BenchFn)(void *ctx);
+static double time_median(BenchFn fn, void *ctx, double seconds) {
+    enum { BLOCKS = 5 };
+    for (int i = 0; i < 10; i++) fn(ctx);  /* warm up caches and buffers */
+    double t0 = now_s();
+    int calib = 0;
+    while (now_s() - t0 < 0.05) { fn(ctx); calib++; }
+    double per = (now_s() - t0) / calib;
+    int iters = (int)(seconds / BLOCKS / per) + 1;
+    double res[BLOCKS];
+    for (int b = 0; b < BLOCKS; b++) {
+        double s = now_s();
+        for (int i = 0; i < iters; i++) fn(ctx);
+        res[b] = (now_s() - s) / iters;
+    }
+    qsort(res, BLOCKS, sizeof res[0], cmp_double);
+    return res[BLOCKS / 2];
+}
+
+typedef struct {
+    Policy p;
+    Optim o;
+    float *obs, *act;
+    uint64_t *slot;
+    int B;
+    uint64_t step;
+    float loss;
+} TrainCtx;
+
+static void train_step(void *vctx) {
+    TrainCtx *c = vctx;
+    for (int i = 0; i < c->B; i++) c->slot[i] = c->step * (uint64_t)c->B + (uint64_t)i;
+    mlp_zero_grad(&c->p.net);
+    c->loss = policy_loss_grad(&c->p, c->obs, c->act, c->B, 42, c->step, c->slot, 1.0f / (float)c->B);
+    optim_step(&c->o, c->p.net.params, c->p.net.grads);
+    c->step++;
+}
+
+/* the sgemm calls of one step, alone (same shapes and transposes as src/mlp.c) */
+static void sgemm_step(void *vctx) {
+    TrainCtx *c = vctx;
+    Mlp *m = &c->p.net;
+    int B = c->B;
+    for (int l = 0; l < m->n_layers; l++) {
+        int di = m->dims[l], d = m->dims[l + 1];
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, d, di, 1.0f, m->x[l], di, m->W[l], di,
+                    1.0f, m->dbuf[0], d);
+    }
+    for (int l = m->n_layers - 1; l >= 0; l--) {
+        int di = m->dims[l], d = m->dims[l + 1];
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, d, di, B, 1.0f, m->dbuf[0], d, m->x[l], di,
+                    1.0f, m->dW[l], di);
+        if (l > 0)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, di, d, 1.0f, m->dbuf[0], d, m->W[l],
+                        di, 0.0f, m->dbuf[1], di);
+    }
+}
+
+static void run_config(int depth, int hidden, int B, MlpActivation act, double seconds) {
+    TrainCtx c;
+    memset(&c, 0, sizeof c);
+    PolicyConfig cfg;
+    policy_config_default(&cfg);  /* Push-T: obs 2 x 20 keypoint coords = 40, H 16, act 2 */
+    cfg.depth = depth;
+    cfg.hidden = hidden;
+    cfg.act = act;
+    policy_init(&c.p, &cfg, 1);
+    OptimConfig oc;
+    optim_config_default(&oc, OPTIM_ADAMW);
+    oc.warmup_steps = 0;
+    optim_init(&c.o, &oc, c.p.net.n_params);
+    c.B = B;
+    c.obs = malloc((size_t)B * cfg.obs_dim * sizeof(float));
+    c.act = malloc((size_t)B * c.p.chunk_dim * sizeof(float));
+    c.slot = malloc((size_t)B * sizeof(uint64_t));
+    rng_uniform_fill(c.obs, (size_t)B * cfg.obs_dim, 7);
+    rng_uniform_fill(c.act, (size_t)B * c.p.chunk_dim, 8);
+    for (size_t i = 0; i < (size_t)B * cfg.obs_dim; i++) c.obs[i] = 2 * c.obs[i] - 1;
+    for (size_t i = 0; i < (size_t)B * c.p.chunk_dim; i++) c.act[i] = 2 * c.act[i] - 1;
+
+    double t = time_median(train_step, &c, seconds);
+    double tg = time_median(sgemm_step, &c, seconds / 2);
+    double fl = step_flops(&c.p.net, B);
+    printf("train_step impl=c config=%dx%d batch=%d act=%s params=%zu ms=%.4f samples_per_s=%.0f "
+           "gflops=%.2f sgemm_ms=%.4f sgemm_gflops=%.2f loss=%.4f\n",
+           depth, hidden, B, mlp_activation_name(act), c.p.net.n_params, 1e3 * t, B / t, fl / t * 1e-9,
+           1e3 * tg, fl / tg * 1e-9, c.loss / B);
+    fflush(stdout);
+    free(c.obs); free(c.act); free(c.slot);
+    optim_free(&c.o);
+    policy_free(&c.p);
+}
+
+int main(int argc, char **argv) {
+    double seconds = 2.0;
+    MlpActivation act = MLP_MISH;
+    int n_cfg = 0, cfgs[16][3];
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--seconds") && i + 1 < argc) seconds = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--act") && i + 1 < argc) {
+            if (mlp_activation_parse(argv[++i], &act)) { fprintf(stderr, "unknown activation %s\n", argv[i]); return 2; }
+        } else if (!strcmp(argv[i], "--config") && i + 1 < argc && n_cfg < 16) {
+            if (sscanf(argv[++i], "%dx%d:%d", &cfgs[n_cfg][0], &cfgs[n_cfg][1], &cfgs[n_cfg][2]) != 3) {
+                fprintf(stderr, "--config wants DEPTHxWIDTH:BATCH, e.g. 3x256:128\n");
+                return 2;
+            }
+            n_cfg++;
+        } else if (!strcmp(argv[i], "--help")) {
+            printf("usage: bench_train_step [--config DEPTHxWIDTH:BATCH ...] [--seconds S] [--act relu|silu|mish|gelu]\n"
+                   "default configs 3x256:128 and 3x512:256, mish, 2 s each; set OPENBLAS_NUM_THREADS=1\n");
+            return 0;
+        } else {
+            fprintf(stderr, "bench_train_step: unknown argument %s (see --help)\n", argv[i]);
+            return 2;
+        }
+    }
+    if (n_cfg == 0) {
+        int d[2][3] = {{3, 256, 128}, {3, 512, 256}};
+        memcpy(cfgs, d, sizeof d);
+        n_cfg = 2;
+    }
+    for (int i = 0; i < n_cfg; i++) run_config(cfgs[i][0], cfgs[i][1], cfgs[i][2], act, seconds);
+    return 0;
+}

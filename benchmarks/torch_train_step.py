@@ -1,0 +1,111 @@
+#!/usr/bin/python3
+"""torch_train_step.py: the PyTorch twin of bench_train_step.c, one thread.
+
+One training step of the flow policy (Push-T dims: obs 2 x 20 keypoint coords = 40, H = 16,
+act 2, sinusoidal time features 32, Mish MLP): zero_grad, draw A0 ~ N(0,I) and tau ~ U[0,1),
+assemble [obs, A_tau, time(tau)], forward, MSE to A1 - A0, backward, AdamW step (Diffusion
+Policy's betas/eps/wd). PyTorch gets its fastest settings: zero_grad(set_to_none=True) and the
+faster of the foreach / per-tensor AdamW (measured, reported). Same timing method as the C side:
+median of 5 blocks after warm-up.
+
+    OMP_NUM_THREADS=1 /usr/bin/python3 benchmarks/torch_train_step.py [--config 3x256:128 ...] [--seconds 2]
+"""
+import argparse
+import math
+import time
+
+import torch
+import torch.nn as nn
+
+torch.set_num_threads(1)
+OBS, H, ACT, NFREQ = 40, 16, 2, 32
+ACTS = {"relu": nn.ReLU, "silu": nn.SiLU, "mish": nn.Mish, "gelu": nn.GELU}
+
+
+class Flow(nn.Module):
+    def __init__(self, depth, width, act):
+        super().__init__()
+        d, layers = OBS + H * ACT + NFREQ, []
+        for _ in range(depth):
+            layers += [nn.Linear(d, width), ACTS[act]()]
+            d = width
+        layers.append(nn.Linear(d, H * ACT))
+        self.net = nn.Sequential(*layers)
+        half = NFREQ // 2
+        w = [2 * math.pi / (4e-3 * (4.0 / 4e-3) ** (k / (half - 1))) for k in range(half)]
+        self.register_buffer("freq", torch.tensor(w, dtype=torch.float32))
+
+    def loss(self, obs, a1):
+        a0 = torch.randn_like(a1)
+        tau = torch.rand(a1.shape[0], 1)
+        atau = tau * a1 + (1 - tau) * a0
+        arg = tau * self.freq[None, :]
+        x = torch.cat([obs, atau, torch.sin(arg), torch.cos(arg)], dim=1)
+        return ((self.net(x) - (a1 - a0)) ** 2).mean()
+
+
+def median_time(fn, seconds):
+    for _ in range(10):
+        fn()
+    t0, n = time.perf_counter(), 0
+    while time.perf_counter() - t0 < 0.05:
+        fn()
+        n += 1
+    per = (time.perf_counter() - t0) / n
+    iters = int(seconds / 5 / per) + 1
+    res = []
+    for _ in range(5):
+        s = time.perf_counter()
+        for _ in range(iters):
+            fn()
+        res.append((time.perf_counter() - s) / iters)
+    return sorted(res)[2]
+
+
+def step_flops(m, B):
+    lin = [l for l in m.net if isinstance(l, nn.Linear)]
+    return sum(2.0 * B * l.in_features * l.out_features * (2.0 if i == 0 else 3.0) for i, l in enumerate(lin))
+
+
+def run(depth, width, B, act, seconds):
+    torch.manual_seed(0)
+    m = Flow(depth, width, act)
+    obs, a1 = torch.rand(B, OBS) * 2 - 1, torch.rand(B, H * ACT) * 2 - 1
+    best = None
+    for foreach in (False, True):
+        opt = torch.optim.AdamW(m.parameters(), lr=1e-4, betas=(0.95, 0.999), eps=1e-8,
+                                weight_decay=1e-6, foreach=foreach)
+        out = {}
+
+        def step():
+            opt.zero_grad(set_to_none=True)
+            loss = m.loss(obs, a1)
+            loss.backward()
+            opt.step()
+            out["loss"] = loss.item()
+
+        t = median_time(step, seconds)
+        if best is None or t < best[0]:
+            best = (t, foreach, out["loss"])
+    t, foreach, loss = best
+    n_params = sum(p.numel() for p in m.parameters())
+    fl = step_flops(m, B)
+    print(f"train_step impl=torch config={depth}x{width} batch={B} act={act} params={n_params} "
+          f"ms={1e3 * t:.4f} samples_per_s={B / t:.0f} gflops={fl / t * 1e-9:.2f} "
+          f"foreach={int(foreach)} loss={loss:.4f} torch={torch.__version__}", flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--config", action="append", help="DEPTHxWIDTH:BATCH (default 3x256:128, 3x512:256)")
+    ap.add_argument("--seconds", type=float, default=2.0)
+    ap.add_argument("--act", default="mish", choices=sorted(ACTS))
+    a = ap.parse_args()
+    for c in a.config or ["3x256:128", "3x512:256"]:
+        dw, b = c.split(":")
+        d, w = dw.split("x")
+        run(int(d), int(w), int(b), a.act, a.seconds)
+
+
+if __name__ == "__main__":
+    main()
