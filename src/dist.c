@@ -235,6 +235,14 @@ void dist_world_barrier(void) {
     wait_sleeping(&r, 1000);
 }
 
+void dist_world_bcast(void *buf, size_t n, int root) {
+    if (!mpi_started() || dist_world_size() == 1) return;
+    FC_ASSERT(n <= INT_MAX, "dist_world_bcast messages must be smaller than 2 GiB");
+    MPI_Request r;
+    MPI_Ibcast(buf, (int)n, MPI_BYTE, root, MPI_COMM_WORLD, &r);
+    wait_sleeping(&r, 1000);
+}
+
 /* ---- point to point ------------------------------------------------------------------------ */
 
 void dist_isend(const void *buf, size_t n, int dest, int tag, DistRequest *req) {

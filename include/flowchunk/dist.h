@@ -82,6 +82,8 @@ void dist_reduce_wait(DistReduce *r);
 int dist_agree_status(int rc, const char *what);
 /* world barrier that sleeps while waiting (ranks that finished early do not spin) */
 void dist_world_barrier(void);
+/* buf (n bytes) on every world rank = buf of world rank `root`; the others wait sleeping */
+void dist_world_bcast(void *buf, size_t n, int root);
 
 /* ---- point to point between world ranks (the evaluator pool's hand-off) -------------------- */
 

@@ -1,0 +1,86 @@
+/* ckpt.h: checkpoints (DESIGN.md "Data flow" 5), one HDF5 file that alone is enough to evaluate
+ * a policy and to resume training:
+ *   /params/<name>      f32, PyTorch names and shapes (net.0.weight (out,in), net.0.bias (out))
+ *   /ema/<name>         f32, the EMA of the weights (when EMA is on)
+ *   /optim/step         i64 scalar, optimiser steps taken
+ *   /optim/m/<name>, /optim/v/<name>   f32, AdamW moments (SGD: m = momentum buffer, no v)
+ *   /norm/obs_min, obs_max f32 [per-frame obs dim]; /norm/action_min, action_max f32 [2]
+ *   root attributes: format = "flowchunk-checkpoint", version, every hyperparameter (policy
+ *   kind, obs kind, obs_steps, horizon, n_action_steps, action_offset, widths/depth/activation,
+ *   time embedding, flow_steps, optimiser settings, batch, virtual_shards, n_trainers, seed),
+ *   the step, the loader position (epoch, step in epoch, fingerprint of its sample sequence),
+ *   the best score/step so far, and the training RNG description.
+ * Training randomness is counter-based (rng.h: a pure function of (seed, stream, step, slot),
+ * epoch permutations keyed by (seed, epoch, shard)), so the seed, the step and the loader
+ * position are the whole RNG state.
+ * Written by one rank, atomically (h5util: temp file, fsync, rename). Implemented in src/ckpt.c. */
+#ifndef FLOWCHUNK_CKPT_H
+#define FLOWCHUNK_CKPT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flowchunk/norm.h"
+#include "flowchunk/optim.h"
+#include "flowchunk/policy.h"
+
+#define CKPT_FORMAT "flowchunk-checkpoint"
+#define CKPT_VERSION 1
+
+/* everything a checkpoint records besides the tensors */
+typedef struct {
+    PolicyConfig policy;
+    Norm norm;
+    /* data and evaluation */
+    char obs_kind[16];        /* "state" | "keypoints" (per-frame dim = norm.obs_dim) */
+    int obs_steps;            /* To */
+    int n_action_steps;       /* Ta executed per decision */
+    int action_offset;        /* first executed chunk entry (To-1 for Diffusion Policy windows) */
+    int flow_steps;           /* Euler steps at inference */
+    char pad[16];             /* windows padding: "none" | "edge" */
+    char windows[4096];       /* the windows file trained on */
+    /* training */
+    OptimConfig optim;
+    int ema;                  /* 1 when /ema holds an EMA of the weights */
+    int batch;                /* global batch */
+    int virtual_shards;
+    int n_trainers;           /* trainer ranks of the run that wrote it */
+    uint64_t seed;
+    int64_t total_steps;
+    int64_t step;             /* optimiser steps done */
+    int64_t epoch;            /* loader position: epoch of the next batch (0-based) */
+    int64_t epoch_step;       /* loader position: step of the next batch within its epoch */
+    uint64_t loader_fingerprint; /* loader_fingerprint() of the run (data, V, B, seed) */
+    int64_t n_windows;        /* training windows */
+    double best_score;        /* best evaluation score so far (-1 = none) */
+    int64_t best_step;        /* its step (-1 = none) */
+} CkptMeta;
+
+/* the tensors of a checkpoint; NULL members are not written (an evaluation-only checkpoint has
+ * params/ema and no optimiser state) */
+typedef struct {
+    const float *params;      /* (n_params) live weights, layout of Policy.net */
+    const float *ema;         /* (n_params) or NULL */
+    const Optim *optim;       /* or NULL */
+} CkptTensors;
+
+/* writes `path` atomically; `p` gives the tensor names and shapes (its own params are NOT read:
+ * t->params is). FC_OK or FC_ERR + fc_set_error */
+int ckpt_write(const char *path, const CkptMeta *meta, const Policy *p, const CkptTensors *t);
+/* reads the attributes and the norm of a checkpoint (checks format and version) */
+int ckpt_read_meta(const char *path, CkptMeta *meta);
+/* builds the policy of a checkpoint (policy_init from its config) and loads the evaluation
+ * weights: /ema when use_ema and present, else /params. meta may be NULL. FC_OK or FC_ERR */
+int ckpt_load_policy(const char *path, Policy *p, CkptMeta *meta, int use_ema);
+/* resume: fills params, ema (when non-NULL; FC_ERR if not stored) and the optimiser moments and
+ * step of `o` (already optim_init'ed for p's parameter count). The layout comes from p, which
+ * must match the stored config (shapes are checked). FC_OK or FC_ERR */
+int ckpt_load_train(const char *path, const Policy *p, float *params, float *ema, Optim *o);
+/* `flowchunk info`: summary on stdout (json != 0: one JSON object). FC_OK when described, -1
+ * when path is an HDF5 file of another format (try another describer), FC_ERR + fc_set_error
+ * when unreadable/broken */
+int ckpt_describe(const char *path, int json);
+/* 64-bit FNV-1a hash of the bits of n floats, word by word (weight checksums across ranks) */
+uint64_t ckpt_hash_floats(const float *x, size_t n);
+
+#endif
