@@ -1,14 +1,18 @@
 /* cmd_info.c: `flowchunk info FILE.h5 [--json]`: describes any flowchunk HDF5 file by its root
- * `format` attribute. Every file gets the generic part (every dataset with shape and dtype, every
- * root attribute); formats with a describer in INFO_DESCRIBERS add a tailored summary (episodes:
- * counts, lengths, seeds, value ranges, demo outcome). Text goes to stdout; --json prints one
- * JSON object instead. To describe a new format, write `static int info_<name>(InfoCtx *c)`
- * (or a public function of that shape in your module) and add one row to INFO_DESCRIBERS. */
+ * `format` attribute, through a table of describers (format -> function). A describer has the
+ * shape `int X_describe(const char *path, int json)`: it prints its summary on stdout (json: one
+ * JSON object) and returns FC_OK, -1 when the file is of another format, or FC_ERR +
+ * fc_set_error. Episodes files are described here (counts, lengths, seeds, value ranges, demo
+ * outcome); windows and checkpoints by their modules (window_describe, ckpt_describe). Any other
+ * HDF5 file gets the generic listing: every dataset with shape and dtype, every root attribute.
+ * To describe a new format, add one row to INFO_DESCRIBERS. */
 #include "commands.h"
 #include "flowchunk/check.h"
+#include "flowchunk/ckpt.h"
 #include "flowchunk/cli.h"
 #include "flowchunk/episodes.h"
 #include "flowchunk/h5util.h"
+#include "flowchunk/window.h"
 
 #include <cjson/cJSON.h>
 #include <getopt.h>
@@ -17,26 +21,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* what a describer gets: the open file, and where to put its findings */
-typedef struct {
-    const char *path;  /* as given on the command line */
-    hid_t file;        /* open read-only */
-    cJSON *json;       /* the output object: add fields to it */
-    FILE *txt;         /* human-readable lines go here; NULL under --json */
-} InfoCtx;
+/* FC_OK when described, -1 when `path` is of another format, FC_ERR + fc_set_error */
+typedef int (*InfoDescribeFn)(const char *path, int json);
 
-/* FC_OK, or FC_ERR + fc_set_error when the file is not a valid file of its format */
-typedef int (*InfoDescribeFn)(InfoCtx *c);
-
-static int info_episodes(InfoCtx *c);
+static int info_episodes(const char *path, int json);
 
 static const struct {
     const char *format;
     InfoDescribeFn describe;
 } INFO_DESCRIBERS[] = {
     {EPISODES_FORMAT, info_episodes},
-    /* {"flowchunk-windows", info_windows}, {"flowchunk-checkpoint", info_checkpoint}, ... */
+    {WINDOWS_FORMAT, window_describe},
+    {CKPT_FORMAT, ckpt_describe},
 };
+
+/* the open file and where the description goes (generic listing and episodes) */
+typedef struct {
+    const char *path;  /* as given on the command line */
+    hid_t file;        /* open read-only */
+    cJSON *json;       /* the output object */
+    FILE *txt;         /* human-readable lines; NULL under --json */
+} InfoCtx;
 
 static const char *INFO_USAGE =
     "usage: flowchunk info FILE.h5 [--json]\n"
@@ -152,25 +157,24 @@ static void info_ranges(InfoCtx *c, cJSON *ranges, const char *name, const float
     if (c->txt) fputc('\n', c->txt);
 }
 
-static int info_episodes(InfoCtx *c) {
-    Episodes ep;
-    if (episodes_read(&ep, c->path) != FC_OK) return FC_ERR;
-    int64_t e = ep.n_episodes, lmin = INT64_MAX, lmax = 0;
+/* the episodes part of the description, from a read (and validated) episodes file */
+static void info_episodes_body(InfoCtx *c, const Episodes *ep) {
+    int64_t e = ep->n_episodes, lmin = INT64_MAX, lmax = 0;
     for (int64_t i = 0; i < e; i++) {
-        int64_t l = ep.episode_ends[i] - episodes_start(&ep, i);
+        int64_t l = ep->episode_ends[i] - episodes_start(ep, i);
         lmin = l < lmin ? l : lmin;
         lmax = l > lmax ? l : lmax;
     }
-    double lmean = (double)ep.n_steps / (double)e;
+    double lmean = (double)ep->n_steps / (double)e;
     cJSON_AddNumberToObject(c->json, "episodes", (double)e);
-    cJSON_AddNumberToObject(c->json, "steps", (double)ep.n_steps);
+    cJSON_AddNumberToObject(c->json, "steps", (double)ep->n_steps);
     cJSON *len = cJSON_AddObjectToObject(c->json, "length");
     cJSON_AddNumberToObject(len, "min", (double)lmin);
     cJSON_AddNumberToObject(len, "mean", lmean);
     cJSON_AddNumberToObject(len, "max", (double)lmax);
     int64_t known = 0, smin = INT64_MAX, smax = -1, is_index = 1;
     for (int64_t i = 0; i < e; i++) {
-        int64_t s = ep.episode_seed[i];
+        int64_t s = ep->episode_seed[i];
         if (s != i) is_index = 0;
         if (s < 0) continue;
         known++;
@@ -185,7 +189,7 @@ static int info_episodes(InfoCtx *c) {
     }
     cJSON_AddBoolToObject(seeds, "episode_index", is_index);
     if (c->txt) {
-        fprintf(c->txt, "  %-14s %lld\n  %-14s %lld\n", "episodes", (long long)e, "steps", (long long)ep.n_steps);
+        fprintf(c->txt, "  %-14s %lld\n  %-14s %lld\n", "episodes", (long long)e, "steps", (long long)ep->n_steps);
         fprintf(c->txt, "  %-14s min %lld, mean %.1f, max %lld\n", "length", (long long)lmin, lmean, (long long)lmax);
         if (!known) fprintf(c->txt, "  %-14s unknown (-1)\n", "seeds");
         else fprintf(c->txt, "  %-14s %lld of %lld known, %lld..%lld%s\n", "seeds", (long long)known, (long long)e,
@@ -200,19 +204,19 @@ static int info_episodes(InfoCtx *c) {
         fputc('\n', c->txt);
     }
     cJSON *ranges = cJSON_AddObjectToObject(c->json, "ranges");
-    info_ranges(c, ranges, "state", ep.state, ep.n_steps, 5);
-    info_ranges(c, ranges, "action", ep.action, ep.n_steps, 2);
-    if (ep.success || ep.max_coverage || ep.final_coverage) {
+    info_ranges(c, ranges, "state", ep->state, ep->n_steps, 5);
+    info_ranges(c, ranges, "action", ep->action, ep->n_steps, 2);
+    if (ep->success || ep->max_coverage || ep->final_coverage) {
         cJSON *out = cJSON_AddObjectToObject(c->json, "outcome");
         if (c->txt) fprintf(c->txt, "  %-14s ", "outcome");
-        if (ep.success) {
+        if (ep->success) {
             int64_t ok = 0;
-            for (int64_t i = 0; i < e; i++) ok += ep.success[i];
+            for (int64_t i = 0; i < e; i++) ok += ep->success[i];
             cJSON_AddNumberToObject(out, "successes", (double)ok);
             cJSON_AddNumberToObject(out, "success_rate", (double)ok / (double)e);
             if (c->txt) fprintf(c->txt, "success %lld/%lld (%.1f%%)", (long long)ok, (long long)e, 100.0 * (double)ok / (double)e);
         }
-        const float *cov[2] = {ep.max_coverage, ep.final_coverage};
+        const float *cov[2] = {ep->max_coverage, ep->final_coverage};
         const char *key[2] = {"mean_max_coverage", "mean_final_coverage"};
         const char *label[2] = {"mean max coverage", "mean final coverage"};
         for (int k = 0; k < 2; k++) {
@@ -220,15 +224,72 @@ static int info_episodes(InfoCtx *c) {
             double s = 0;
             for (int64_t i = 0; i < e; i++) s += cov[k][i];
             cJSON_AddNumberToObject(out, key[k], s / (double)e);
-            if (c->txt) fprintf(c->txt, "%s%s %.4f", (ep.success || k) ? ", " : "", label[k], s / (double)e);
+            if (c->txt) fprintf(c->txt, "%s%s %.4f", (ep->success || k) ? ", " : "", label[k], s / (double)e);
         }
         if (c->txt) fputc('\n', c->txt);
     }
-    episodes_free(&ep);
+}
+
+/* ---- open / finish, the describers of this file, the command -------------------------------- */
+
+/* open path and start the description: path, format, version, the generic listing, the header */
+static int info_open(InfoCtx *c, const char *path, int json) {
+    memset(c, 0, sizeof *c);
+    c->path = path;
+    c->txt = json ? NULL : stdout;
+    c->file = h5u_open_read(path);
+    if (c->file < 0) return FC_ERR;
+    c->json = cJSON_CreateObject();
+    cJSON_AddStringToObject(c->json, "path", path);
+    char format[128] = "";
+    int64_t version = 0;
+    int has_format = h5u_get_attr_str(c->file, "format", format, sizeof format) == FC_OK;
+    int has_version = h5u_get_attr_int(c->file, "version", &version) == FC_OK;
+    cJSON_AddItemToObject(c->json, "format", has_format ? cJSON_CreateString(format) : cJSON_CreateNull());
+    if (has_version) cJSON_AddNumberToObject(c->json, "version", (double)version);
+    info_generic(c);
+    if (c->txt) {
+        const cJSON *src = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(c->json, "attributes"), "source");
+        int has_src = cJSON_IsString(src) && src->valuestring[0];
+        if (!has_format) fprintf(c->txt, "%s: HDF5 file without a 'format' attribute (not written by flowchunk?)\n", path);
+        else fprintf(c->txt, "%s: %s v%lld%s%s%s\n", path, format, (long long)version, has_src ? " (source: " : "",
+                     has_src ? src->valuestring : "", has_src ? ")" : "");
+    }
     return FC_OK;
 }
 
-/* ---- the command ----------------------------------------------------------------------------- */
+/* close the file and, under --json, print the object */
+static void info_finish(InfoCtx *c) {
+    H5Fclose(c->file);
+    if (!c->txt) {
+        char *s = cJSON_PrintUnformatted(c->json);
+        printf("%s\n", s);
+        cJSON_free(s);
+    }
+    cJSON_Delete(c->json);
+}
+
+static int info_episodes(const char *path, int json) {
+    Episodes ep;
+    if (episodes_read(&ep, path) != FC_OK) return FC_ERR; /* validated before anything is printed */
+    InfoCtx c;
+    int rc = info_open(&c, path, json);
+    if (rc == FC_OK) {
+        info_episodes_body(&c, &ep);
+        info_finish(&c);
+    }
+    episodes_free(&ep);
+    return rc;
+}
+
+/* any other HDF5 file: the generic listing */
+static int info_generic_file(const char *path, int json) {
+    InfoCtx c;
+    if (info_open(&c, path, json) != FC_OK) return FC_ERR;
+    if (c.txt) info_print_generic(&c);
+    info_finish(&c);
+    return FC_OK;
+}
 
 int cmd_info(int argc, char **argv) {
     static const struct option opts[] = {{"json", no_argument, 0, 'j'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
@@ -244,45 +305,23 @@ int cmd_info(int argc, char **argv) {
     }
     if (optind != argc - 1)
         return cli_usage_error("info", INFO_USAGE, optind >= argc ? "missing FILE.h5" : "expected one FILE.h5");
-    InfoCtx c = {.path = argv[optind], .txt = json ? NULL : stdout};
-    c.file = h5u_open_read(c.path);
-    if (c.file < 0) {
+    const char *path = argv[optind];
+    hid_t f = h5u_open_read(path);
+    if (f < 0) {
         fprintf(stderr, "flowchunk info: error: %s\n", fc_last_error());
         return FC_ERR;
     }
-    c.json = cJSON_CreateObject();
-    cJSON_AddStringToObject(c.json, "path", c.path);
     char format[128] = "";
-    int64_t version = 0;
-    int has_format = h5u_get_attr_str(c.file, "format", format, sizeof format) == FC_OK;
-    int has_version = h5u_get_attr_int(c.file, "version", &version) == FC_OK;
-    cJSON_AddItemToObject(c.json, "format", has_format ? cJSON_CreateString(format) : cJSON_CreateNull());
-    if (has_version) cJSON_AddNumberToObject(c.json, "version", (double)version);
-    info_generic(&c);
-    InfoDescribeFn describe = NULL;
-    for (size_t i = 0; has_format && i < sizeof INFO_DESCRIBERS / sizeof INFO_DESCRIBERS[0]; i++)
-        if (!strcmp(format, INFO_DESCRIBERS[i].format)) describe = INFO_DESCRIBERS[i].describe;
-    if (c.txt) {
-        const cJSON *src = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(c.json, "attributes"), "source");
-        if (!has_format) fprintf(c.txt, "%s: HDF5 file without a 'format' attribute (not written by flowchunk?)\n", c.path);
-        else fprintf(c.txt, "%s: %s v%lld%s%s%s\n", c.path, format, (long long)version, cJSON_IsString(src) ? " (source: " : "",
-                     cJSON_IsString(src) ? src->valuestring : "", cJSON_IsString(src) ? ")" : "");
-    }
-    int rc = FC_OK;
-    if (describe) rc = describe(&c);
-    else if (c.txt) info_print_generic(&c);
-    H5Fclose(c.file);
+    h5u_get_attr_str(f, "format", format, sizeof format);
+    H5Fclose(f);
+    int rc = -1;
+    for (size_t i = 0; i < sizeof INFO_DESCRIBERS / sizeof INFO_DESCRIBERS[0] && rc == -1; i++)
+        if (!strcmp(format, INFO_DESCRIBERS[i].format)) rc = INFO_DESCRIBERS[i].describe(path, json);
+    if (rc == -1) rc = info_generic_file(path, json);
     if (rc != FC_OK) {
         fflush(stdout);
         fprintf(stderr, "flowchunk info: error: %s\n", fc_last_error());
-        cJSON_Delete(c.json);
         return FC_ERR;
     }
-    if (json) {
-        char *s = cJSON_PrintUnformatted(c.json);
-        printf("%s\n", s);
-        cJSON_free(s);
-    }
-    cJSON_Delete(c.json);
     return 0;
 }

@@ -61,7 +61,7 @@ static void roundtrip(const char *path, int with_kp, int with_outcome) {
     episodes_free(&b);
 }
 
-/* `--write PATH outcome|generic|badshape`: write a small file for the `flowchunk info` test and exit */
+/* `--write PATH outcome|generic|noformat|badshape`: write a small file for the `flowchunk info` test and exit */
 static int write_sample(const char *path, const char *kind) {
     if (!strcmp(kind, "outcome")) {
         Episodes ep;
@@ -88,7 +88,9 @@ static int write_sample(const char *path, const char *kind) {
         if (bad || h5u_commit_atomic(f, tmp, path)) { fprintf(stderr, "%s\n", fc_last_error()); return 1; }
         return 0;
     }
-    int bad = f < 0 || h5u_set_attr_str(f, "format", "flowchunk-windows") || h5u_set_attr_int(f, "version", 1) ||
+    int noformat = !strcmp(kind, "noformat"); /* a plain HDF5 file */
+    int bad = f < 0 || (!noformat && h5u_set_attr_str(f, "format", "flowchunk-future")) ||
+              h5u_set_attr_int(f, "version", 1) ||
               h5u_set_attr_int(f, "horizon", 16) || h5u_set_attr_double(f, "scale", 0.5) ||
               h5u_write(f, "obs", H5T_NATIVE_FLOAT, 2, d_obs, obs, 2) ||
               h5u_write(f, "val/episode", H5T_NATIVE_INT32, 1, d_ep, ep_idx, 0);

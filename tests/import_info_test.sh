@@ -28,17 +28,25 @@ expect "$T/out.json" '"format":"flowchunk-episodes"'
 expect "$T/out.json" '"outcome":{"successes":1,"success_rate":0.33333333333333331,"mean_max_coverage":0.7000000'
 expect "$T/out.json" '"length":{"min":3,"mean":4,"max":5}'
 
-# a format without a describer: every attribute and dataset
+# a format without a describer ("flowchunk-future"): every attribute and dataset
 "$WRITER" --write "$T/g.h5" generic || fail "cannot write the sample generic file"
 "$FC" info "$T/g.h5" > "$T/out.txt" || fail "info on a generic file exited non-zero"
-expect "$T/out.txt" "flowchunk-windows v1"
+expect "$T/out.txt" "flowchunk-future v1"
 expect "$T/out.txt" "horizon                16"
 expect "$T/out.txt" "scale                  0.5"
 expect "$T/out.txt" "/obs                   (4,6)            float32"
 expect "$T/out.txt" "/val/episode           (4,)             int32"
 "$FC" info "$T/g.h5" --json > "$T/out.json" || fail "info --json on a generic file exited non-zero"
 expect "$T/out.json" '"datasets":{"obs":{"shape":[4,6],"dtype":"float32"},"val/episode":{"shape":[4],"dtype":"int32"}}'
-expect "$T/out.json" '"attributes":{"format":"flowchunk-windows","horizon":16,"scale":0.5,"version":1}'
+expect "$T/out.json" '"attributes":{"format":"flowchunk-future","horizon":16,"scale":0.5,"version":1}'
+
+# an HDF5 file without a format attribute: generic listing too
+"$WRITER" --write "$T/n.h5" noformat || fail "cannot write the sample file without format"
+"$FC" info "$T/n.h5" > "$T/out.txt" || fail "info on a file without format exited non-zero"
+expect "$T/out.txt" "HDF5 file without a 'format' attribute"
+expect "$T/out.txt" "/obs                   (4,6)            float32"
+"$FC" info "$T/n.h5" --json > "$T/out.json" || fail "info --json on a file without format exited non-zero"
+expect "$T/out.json" '"format":null'
 
 # the imported real data
 if [ -n "${FC_ZARR:-}" ] && [ -d "$FC_ZARR" ]; then
@@ -53,6 +61,11 @@ if [ -n "${FC_ZARR:-}" ] && [ -d "$FC_ZARR" ]; then
     "$FC" info "$T/ep.h5" --json > "$T/out.json" || fail "info --json on the imported file exited non-zero"
     expect "$T/out.json" '"episodes":206,"steps":25650'
     grep -q '"outcome"' "$T/out.json" && fail "the imported file has no outcome arrays"
+    # a windows file is handed to its own describer (window_describe) by the format table
+    "$FC" window "$T/ep.h5" -o "$T/w.h5" 2> /dev/null || fail "flowchunk window failed"
+    "$FC" info "$T/w.h5" > "$T/out.txt" || fail "info on a windows file exited non-zero"
+    expect "$T/out.txt" "flowchunk-windows v1"
+    expect "$T/out.txt" "windows"
 else
     echo "note: FC_ZARR absent, the imported-file part is skipped" >&2
 fi
