@@ -60,12 +60,14 @@ void optim_free(Optim *o) {
 
 /* diffusers: lambda = step/warmup during warmup, then 0.5 (1 + cos(pi * progress)) with
  * progress = (step - warmup) / (total - warmup); here floored at min_lr_ratio:
- * lr = base * (min + (1 - min) * lambda). total_steps = 0 keeps lambda = 1 after warmup. */
+ * lr = base * (min + (1 - min) * lambda). total_steps = 0 keeps lambda = 1 after warmup. Past
+ * total_steps the rate stays at the floor (diffusers' cosine would rise again). */
 static double optim_lambda(const OptimConfig *c, int64_t step) {
     if (step < c->warmup_steps) return (double)step / (double)(c->warmup_steps > 1 ? c->warmup_steps : 1);
     if (c->total_steps <= 0) return 1.0;
     int64_t span = c->total_steps - c->warmup_steps;
     double progress = (double)(step - c->warmup_steps) / (double)(span > 1 ? span : 1);
+    if (progress > 1.0) progress = 1.0;
     double lam = 0.5 * (1.0 + cos(M_PI * 2.0 * 0.5 * progress));
     lam = lam > 0.0 ? lam : 0.0;
     return c->min_lr_ratio + (1.0 - c->min_lr_ratio) * lam;

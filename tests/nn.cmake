@@ -3,3 +3,11 @@
 # (regenerate with: /usr/bin/python3 tests/ref/gen_nn_ref.py); the others need no Python.
 fc_add_test_exe(nn_ref_test nn_ref.c)
 fc_add_test(nn_ref nn_ref_test)
+fc_add_test_exe(nn_gradcheck_test nn_gradcheck.c)
+fc_add_test(nn_gradcheck nn_gradcheck_test)
+fc_add_test_exe(nn_overfit_test nn_overfit.c)
+fc_add_test(nn_overfit nn_overfit_test)
+fc_add_test_exe(nn_optim_test nn_optim.c)
+fc_add_test(nn_optim nn_optim_test)
+fc_add_test_exe(nn_rng_test nn_rng.c)
+fc_add_test(nn_rng nn_rng_test)
