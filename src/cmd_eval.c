@@ -1,12 +1,369 @@
-/* cmd_eval.c: `flowchunk eval` (placeholder until its issue lands). */
+/* cmd_eval.c: `flowchunk eval CHECKPOINT.h5`: scores a checkpoint with batched Push-T rollouts
+ * (rollout.h), MPI-parallel over episodes: each rank rolls out one contiguous share of the
+ * episodes as one batch, rank 0 gathers the per-episode results, prints a summary on stderr and,
+ * with --json, one JSON object on stdout. --gif renders chosen episodes (re-run on rank 0 with
+ * traces: an episode's outcome depends only on its seed, so the re-run is the evaluated episode). */
 #include "commands.h"
 #include "flowchunk/check.h"
+#include "flowchunk/ckpt.h"
+#include "flowchunk/cli.h"
+#include "flowchunk/dist.h"
+#include "flowchunk/render.h"
+#include "flowchunk/rollout.h"
 
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define EVAL_MAX_GIF_EPISODES 64
+
+static const char *EVAL_USAGE =
+    "usage: flowchunk eval CHECKPOINT.h5 [--episodes N] [--seed S] [--reset legacy|gym]\n"
+    "                      [--max-steps 300] [--n-action-steps N] [--flow-steps K] [--raw]\n"
+    "                      [--gif OUT.gif [--gif-episodes 0,1,2] [--gif-size PX]] [--json]\n"
+    "\n"
+    "Score a checkpoint on Push-T: every episode starts from a seeded reset, the policy sees the\n"
+    "checkpoint's observation (state or keypoints, its To frames, the first repeated at reset),\n"
+    "predicts a chunk with Euler flow sampling, and Ta actions run open-loop before it observes\n"
+    "again. An episode ends on success (coverage > 0.95) or after --max-steps env steps; the score\n"
+    "is the mean over episodes of the episode's max reward. All episodes of a rank run as one batch\n"
+    "(one policy call per decision for every env); under mpiexec the episodes are split over ranks\n"
+    "and the result does not depend on the number of ranks.\n"
+    "\n"
+    "protocols:\n"
+    "  --reset legacy   Diffusion Policy: numpy RandomState resets, seeds 100000.., 50 episodes,\n"
+    "                   the checkpoint's Ta (8), no clipping  (default)\n"
+    "  --reset gym      CS 185/285 HW1 / gym-pusht: PCG64 resets, seeds 0.., 100 episodes, the\n"
+    "                   whole chunk open-loop, actions clipped to [0,512]\n"
+    "\n"
+    "options:\n"
+    "      --episodes N        episodes (default 50 legacy, 100 gym)\n"
+    "      --seed S            first reset seed (default 100000 legacy, 0 gym)\n"
+    "      --reset KIND        legacy | gym (see above)\n"
+    "      --max-steps N       env steps per episode (default 300)\n"
+    "      --n-action-steps N  actions executed per decision (default: see protocols)\n"
+    "      --flow-steps K      Euler steps per sample (default: the checkpoint's)\n"
+    "      --clip on|off       clip actions to [0,512] (default: off legacy, on gym)\n"
+    "      --noise-seed S      seed of the sampling noise (default 0)\n"
+    "      --raw               evaluate the raw weights instead of the EMA (when the EMA exists)\n"
+    "      --gif OUT.gif       render episodes (goal, block, agent, action target) as an animated\n"
+    "                          GIF at 10 frames/s; several episodes are tiled in a grid\n"
+    "      --gif-episodes L    comma-separated episode indices for --gif (default 0)\n"
+    "      --gif-size PX       pixels per episode tile (default 256)\n"
+    "      --json              print one JSON object on stdout\n"
+    "  -h, --help              this help\n";
+
+typedef struct {
+    const char *ckpt;
+    int episodes;        /* -1: protocol default */
+    long long seed;      /* -1: protocol default */
+    PushtResetKind reset;
+    int max_steps;
+    int n_action_steps;  /* -1: protocol default */
+    int flow_steps;      /* -1: the checkpoint's */
+    int clip;            /* -1: protocol default */
+    uint64_t noise_seed;
+    int raw;
+    const char *gif;
+    int gif_ep[EVAL_MAX_GIF_EPISODES];
+    int n_gif;
+    int gif_size;
+    int json;
+} EvalArgs;
+
+/* "0,3,7" -> indices; FC_OK or FC_ERR_USAGE */
+static int eval_parse_list(const char *s, EvalArgs *a) {
+    a->n_gif = 0;
+    const char *q = s;
+    while (*q) {
+        char *end = NULL;
+        errno = 0;
+        long v = strtol(q, &end, 10);
+        if (end == q || errno || v < 0 || v > 1000000 || (*end && *end != ',') || a->n_gif == EVAL_MAX_GIF_EPISODES)
+            return cli_usage_error("eval", EVAL_USAGE,
+                                   "--gif-episodes expects up to %d comma-separated episode indices, got '%s'",
+                                   EVAL_MAX_GIF_EPISODES, s);
+        a->gif_ep[a->n_gif++] = (int)v;
+        q = *end ? end + 1 : end;
+    }
+    if (a->n_gif == 0) return cli_usage_error("eval", EVAL_USAGE, "--gif-episodes is empty");
+    return FC_OK;
+}
+
+static int eval_parse(int argc, char **argv, EvalArgs *a) {
+    enum { O_EPISODES = 1000, O_SEED, O_RESET, O_MAX_STEPS, O_NAS, O_FLOW, O_CLIP, O_NOISE, O_RAW, O_GIF, O_GIF_EP,
+           O_GIF_SIZE, O_JSON };
+    static const struct option opts[] = {
+        {"episodes", required_argument, 0, O_EPISODES}, {"seed", required_argument, 0, O_SEED},
+        {"reset", required_argument, 0, O_RESET}, {"max-steps", required_argument, 0, O_MAX_STEPS},
+        {"n-action-steps", required_argument, 0, O_NAS}, {"flow-steps", required_argument, 0, O_FLOW},
+        {"clip", required_argument, 0, O_CLIP}, {"noise-seed", required_argument, 0, O_NOISE},
+        {"raw", no_argument, 0, O_RAW}, {"gif", required_argument, 0, O_GIF},
+        {"gif-episodes", required_argument, 0, O_GIF_EP}, {"gif-size", required_argument, 0, O_GIF_SIZE},
+        {"json", no_argument, 0, O_JSON}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    memset(a, 0, sizeof *a);
+    a->episodes = a->n_action_steps = a->flow_steps = a->clip = -1;
+    a->seed = -1;
+    a->reset = PUSHT_RESET_LEGACY;
+    a->max_steps = 300;
+    a->gif_size = 256;
+    a->n_gif = 1; /* episode 0 */
+    optind = 1;
+    opterr = 0;
+    long v;
+    int rc = FC_OK;
+    for (int c; rc == FC_OK && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1;) {
+        switch (c) {
+        case O_EPISODES: rc = cli_int("eval", "--episodes", optarg, 1, 1000000, &v); a->episodes = (int)v; break;
+        case O_SEED: rc = cli_int("eval", "--seed", optarg, 0, 4294967295L, &v); a->seed = v; break;
+        case O_RESET:
+            if (pusht_reset_kind_parse(optarg, &a->reset) != 0)
+                rc = cli_usage_error("eval", EVAL_USAGE, "--reset expects legacy or gym, got '%s'", optarg);
+            break;
+        case O_MAX_STEPS: rc = cli_int("eval", "--max-steps", optarg, 1, 100000, &v); a->max_steps = (int)v; break;
+        case O_NAS: rc = cli_int("eval", "--n-action-steps", optarg, 1, 100000, &v); a->n_action_steps = (int)v; break;
+        case O_FLOW: rc = cli_int("eval", "--flow-steps", optarg, 1, 100000, &v); a->flow_steps = (int)v; break;
+        case O_CLIP:
+            if (!strcmp(optarg, "on")) a->clip = 1;
+            else if (!strcmp(optarg, "off")) a->clip = 0;
+            else rc = cli_usage_error("eval", EVAL_USAGE, "--clip expects on or off, got '%s'", optarg);
+            break;
+        case O_NOISE: rc = cli_int("eval", "--noise-seed", optarg, 0, 0x7fffffffffffffffL, &v); a->noise_seed = (uint64_t)v; break;
+        case O_RAW: a->raw = 1; break;
+        case O_GIF: a->gif = optarg; break;
+        case O_GIF_EP: rc = eval_parse_list(optarg, a); break;
+        case O_GIF_SIZE: rc = cli_int("eval", "--gif-size", optarg, 32, 1024, &v); a->gif_size = (int)v; break;
+        case O_JSON: a->json = 1; break;
+        case 'h': fputs(EVAL_USAGE, stdout); return -1;
+        default:
+            return cli_usage_error("eval", EVAL_USAGE, "unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+    }
+    if (rc != FC_OK) return FC_ERR_USAGE;
+    if (optind != argc - 1)
+        return cli_usage_error("eval", EVAL_USAGE, optind >= argc ? "missing CHECKPOINT.h5" : "expected one CHECKPOINT.h5");
+    a->ckpt = argv[optind];
+    return FC_OK;
+}
+
+/* the evaluation config of a checkpoint under the chosen protocol and overrides; FC_OK or FC_ERR */
+static int eval_config(const EvalArgs *a, const CkptMeta *m, const Policy *p, EvalConfig *c) {
+    if (a->reset == PUSHT_RESET_GYM) rollout_config_hw1(c, m->policy.horizon);
+    else rollout_config_dp(c);
+    RolloutObsKind kind;
+    if (rollout_obs_parse(m->obs_kind, &kind) != 0)
+        return fc_set_error("%s: unknown obs_kind '%s' (expected state or keypoints)", a->ckpt, m->obs_kind);
+    c->obs_kind = kind;
+    c->obs_steps = m->obs_steps;
+    c->action_offset = m->action_offset;
+    if (a->reset == PUSHT_RESET_GYM) c->n_action_steps = m->policy.horizon - m->action_offset;
+    else c->n_action_steps = m->n_action_steps;
+    c->flow_steps = m->flow_steps > 0 ? m->flow_steps : 10;
+    if (a->episodes > 0) c->episodes = a->episodes;
+    if (a->seed >= 0) c->seed_first = (uint64_t)a->seed;
+    c->max_steps = a->max_steps;
+    if (a->n_action_steps > 0) c->n_action_steps = a->n_action_steps;
+    if (a->flow_steps > 0) c->flow_steps = a->flow_steps;
+    if (a->clip >= 0) c->clip_actions = a->clip;
+    c->noise_seed = a->noise_seed;
+    if (rollout_config_check(c, p, &m->norm) != FC_OK) {
+        char why[800];
+        snprintf(why, sizeof why, "%s", fc_last_error());
+        return fc_set_error("%s: %s", a->ckpt, why);
+    }
+    for (int i = 0; a->gif && i < a->n_gif; i++)
+        if (a->gif_ep[i] >= c->episodes)
+            return fc_set_error("--gif-episodes: episode %d does not exist (%d episodes)", a->gif_ep[i], c->episodes);
+    if (a->gif && dist_world_rank() == 0) { /* fail before the rollouts, not after */
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s", a->gif);
+        char *slash = strrchr(dir, '/');
+        if (slash) *(slash == dir ? slash + 1 : slash) = 0;
+        if (access(slash ? dir : ".", W_OK) != 0)
+            return fc_set_error("cannot create %s: %s", a->gif, strerror(errno));
+    }
+    return FC_OK;
+}
+
+/* per-rank timings gathered with the episodes */
+typedef struct {
+    double seconds, policy_seconds, sim_seconds;
+    int64_t decisions;
+} EvalRankStats;
+
+/* gathers every rank's episodes and timings on rank 0 into *all (rank 0 only) */
+static void eval_gather(const EvalConfig *c, const EvalResult *mine, EvalResult *all) {
+    int P = dist_world_size(), me = dist_world_rank();
+    EvalRankStats st = {mine->seconds, mine->policy_seconds, mine->sim_seconds, mine->decisions};
+    EvalEpisode *eps = me == 0 ? fc_malloc((size_t)c->episodes * sizeof(EvalEpisode)) : NULL;
+    EvalRankStats *sts = me == 0 ? fc_malloc((size_t)P * sizeof(EvalRankStats)) : NULL;
+    dist_gather_bytes(MPI_COMM_WORLD, mine->ep, (size_t)mine->episodes * sizeof(EvalEpisode), eps,
+                      me == 0 ? (size_t)c->episodes * sizeof(EvalEpisode) : 0);
+    dist_gather_bytes(MPI_COMM_WORLD, &st, sizeof st, sts, me == 0 ? (size_t)P * sizeof(EvalRankStats) : 0);
+    if (me != 0) return;
+    EvalResult *parts = fc_calloc((size_t)P, sizeof(EvalResult));
+    for (int r = 0, at = 0; r < P; r++) {
+        int first, count;
+        rollout_split(c->episodes, r, P, &first, &count);
+        parts[r].episodes = count;
+        parts[r].ep = eps + at;
+        parts[r].seconds = sts[r].seconds;
+        parts[r].policy_seconds = sts[r].policy_seconds;
+        parts[r].sim_seconds = sts[r].sim_seconds;
+        parts[r].decisions = sts[r].decisions;
+        at += count;
+    }
+    rollout_result_merge(all, parts, P);
+    free(parts);
+    free(eps);
+    free(sts);
+}
+
+/* renders the chosen episodes (re-run with traces) into one GIF, tiled in a square grid */
+static int eval_gif(const EvalArgs *a, Policy *p, const Norm *norm, const EvalConfig *c, const EvalResult *all) {
+    int k = a->n_gif, cols = 1;
+    while (cols * cols < k) cols++;
+    int cell = a->gif_size, size = cols * cell;
+    uint64_t seeds[EVAL_MAX_GIF_EPISODES];
+    RolloutTrace tr[EVAL_MAX_GIF_EPISODES];
+    for (int i = 0; i < k; i++) {
+        seeds[i] = rollout_seed(c, a->gif_ep[i]);
+        rollout_trace_alloc(&tr[i], c->max_steps);
+    }
+    EvalResult r;
+    rollout_eval(p, norm, c, seeds, k, &r, tr);
+    int frames = 0;
+    for (int i = 0; i < k; i++) {
+        if (r.ep[i].max_reward != all->ep[a->gif_ep[i]].max_reward)
+            fc_log("warning: the re-run of episode %d for the GIF differs from its evaluation", a->gif_ep[i]);
+        if (tr[i].steps + 1 > frames) frames = tr[i].steps + 1;
+    }
+    uint8_t *canvas = fc_malloc((size_t)size * size * 3), *tile = fc_malloc((size_t)cell * cell * 3);
+    RenderGif *g = render_gif_open(a->gif, size, 10);
+    int rc = g ? FC_OK : fc_set_error("cannot create %s: %s", a->gif, strerror(errno));
+    const int hold = 10; /* the last frame stays a second before the loop restarts */
+    for (int t = 0; rc == FC_OK && t < frames + hold; t++) {
+        memset(canvas, 200, (size_t)size * size * 3);
+        for (int i = 0; i < k; i++) {
+            int s = t < tr[i].steps ? t : tr[i].steps;
+            render_frame(tile, cell, tr[i].states + (size_t)s * PUSHT_STATE_DIM,
+                         s < tr[i].steps ? tr[i].actions + 2 * s : NULL);
+            int ox = (i % cols) * cell, oy = (i / cols) * cell;
+            for (int y = 0; y < cell; y++)
+                memcpy(canvas + ((size_t)(oy + y) * size + ox) * 3, tile + (size_t)y * cell * 3, (size_t)cell * 3);
+        }
+        if (render_gif_add(g, canvas) != 0) rc = fc_set_error("writing %s failed", a->gif);
+    }
+    if (g && render_gif_close(g) != 0 && rc == FC_OK) rc = fc_set_error("writing %s failed", a->gif);
+    if (rc == FC_OK) fc_log("wrote %s: %d episode(s), %d frames, %dx%d px", a->gif, k, frames + hold, size, size);
+    free(canvas);
+    free(tile);
+    for (int i = 0; i < k; i++) rollout_trace_free(&tr[i]);
+    rollout_result_free(&r);
+    return rc;
+}
+
+static void eval_print_json(const EvalArgs *a, const CkptMeta *m, const EvalConfig *c, const EvalResult *r,
+                            int use_ema) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "checkpoint", a->ckpt);
+    cJSON_AddNumberToObject(o, "step", (double)m->step);
+    cJSON_AddStringToObject(o, "weights", use_ema ? "ema" : "raw");
+    cJSON_AddStringToObject(o, "policy", policy_kind_name(m->policy.kind));
+    cJSON_AddNumberToObject(o, "score", r->score);
+    cJSON_AddNumberToObject(o, "success_rate", r->success_rate);
+    cJSON_AddNumberToObject(o, "mean_max_coverage", r->mean_coverage);
+    cJSON_AddNumberToObject(o, "episodes", r->episodes);
+    cJSON_AddNumberToObject(o, "env_steps", (double)r->env_steps);
+    cJSON_AddNumberToObject(o, "decisions", (double)r->decisions);
+    cJSON_AddNumberToObject(o, "rollouts_per_s", r->rollouts_per_s);
+    cJSON_AddNumberToObject(o, "seconds", r->seconds);
+    cJSON_AddNumberToObject(o, "policy_seconds", r->policy_seconds);
+    cJSON_AddNumberToObject(o, "sim_seconds", r->sim_seconds);
+    cJSON_AddNumberToObject(o, "ranks", dist_world_size());
+    cJSON_AddStringToObject(o, "reset", pusht_reset_kind_name(c->reset));
+    cJSON_AddNumberToObject(o, "seed", (double)c->seed_first);
+    cJSON_AddNumberToObject(o, "max_steps", c->max_steps);
+    cJSON_AddStringToObject(o, "obs_kind", rollout_obs_name(c->obs_kind));
+    cJSON_AddNumberToObject(o, "obs_steps", c->obs_steps);
+    cJSON_AddNumberToObject(o, "n_action_steps", c->n_action_steps);
+    cJSON_AddNumberToObject(o, "action_offset", c->action_offset);
+    cJSON_AddNumberToObject(o, "flow_steps", c->flow_steps);
+    cJSON_AddBoolToObject(o, "clip_actions", c->clip_actions);
+    cJSON_AddNumberToObject(o, "noise_seed", (double)c->noise_seed);
+    cJSON *seeds = cJSON_AddArrayToObject(o, "seeds"), *mr = cJSON_AddArrayToObject(o, "max_reward");
+    cJSON *mc = cJSON_AddArrayToObject(o, "max_coverage"), *su = cJSON_AddArrayToObject(o, "success");
+    cJSON *st = cJSON_AddArrayToObject(o, "steps");
+    for (int i = 0; i < r->episodes; i++) {
+        cJSON_AddItemToArray(seeds, cJSON_CreateNumber((double)r->ep[i].seed));
+        cJSON_AddItemToArray(mr, cJSON_CreateNumber(r->ep[i].max_reward));
+        cJSON_AddItemToArray(mc, cJSON_CreateNumber(r->ep[i].max_coverage));
+        cJSON_AddItemToArray(su, cJSON_CreateBool(r->ep[i].success));
+        cJSON_AddItemToArray(st, cJSON_CreateNumber(r->ep[i].steps));
+    }
+    char *s = cJSON_PrintUnformatted(o);
+    printf("%s\n", s);
+    fflush(stdout);
+    cJSON_free(s);
+    cJSON_Delete(o);
+}
 
 int cmd_eval(int argc, char **argv) {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "flowchunk eval: not implemented yet\n");
-    return FC_ERR;
+    EvalArgs a;
+    int rc = eval_parse(argc, argv, &a);
+    if (rc == -1) return 0; /* --help */
+    if (rc != FC_OK) return rc;
+
+    /* every rank loads the checkpoint; a failure anywhere is reported once by the lowest rank */
+    Policy p;
+    CkptMeta m;
+    EvalConfig c;
+    rc = ckpt_load_policy(a.ckpt, &p, &m, !a.raw);
+    int loaded = rc == FC_OK;
+    if (rc == FC_OK) rc = eval_config(&a, &m, &p, &c);
+    if (dist_agree_status(rc, "flowchunk eval") != FC_OK) {
+        if (loaded) policy_free(&p);
+        return FC_ERR;
+    }
+    int use_ema = !a.raw && m.ema;
+    int P = dist_world_size(), me = dist_world_rank();
+    fc_log("eval %s (step %lld, %s weights, %s policy): %d episodes, %s resets from seed %llu, %d ranks", a.ckpt,
+           (long long)m.step, use_ema ? "EMA" : "raw", policy_kind_name(m.policy.kind), c.episodes,
+           pusht_reset_kind_name(c.reset), (unsigned long long)c.seed_first, P);
+    fc_log("protocol: %s obs x %d frames, %d of %d actions per decision (from %d), %d flow steps, max %d steps%s",
+           rollout_obs_name(c.obs_kind), c.obs_steps, c.n_action_steps, m.policy.horizon, c.action_offset,
+           c.flow_steps, c.max_steps, c.clip_actions ? ", actions clipped to [0,512]" : "");
+
+    int first, count;
+    rollout_split(c.episodes, me, P, &first, &count);
+    uint64_t *seeds = fc_malloc((size_t)(count ? count : 1) * sizeof(uint64_t));
+    for (int i = 0; i < count; i++) seeds[i] = rollout_seed(&c, first + i);
+    dist_world_barrier();
+    EvalResult mine, all;
+    rollout_eval(&p, &m.norm, &c, seeds, count, &mine, NULL);
+    eval_gather(&c, &mine, &all);
+    rollout_result_free(&mine);
+    free(seeds);
+
+    rc = FC_OK;
+    if (me == 0) {
+        fc_log("score %.4f  success %.2f (%d/%d)  mean max coverage %.4f  %lld env steps", all.score,
+               all.success_rate, (int)lround(all.success_rate * all.episodes), all.episodes, all.mean_coverage,
+               (long long)all.env_steps);
+        double busy = all.policy_seconds + all.sim_seconds;
+        fc_log("%.2f rollouts/s (%.2f s wall on %d ranks; policy %.0f%%, simulator %.0f%% of rollout time)",
+               all.rollouts_per_s, all.seconds, P, busy > 0 ? 100 * all.policy_seconds / busy : 0.0,
+               busy > 0 ? 100 * all.sim_seconds / busy : 0.0);
+        if (a.gif) rc = eval_gif(&a, &p, &m.norm, &c, &all);
+        if (rc != FC_OK) fprintf(stderr, "flowchunk eval: error: %s\n", fc_last_error());
+        else if (a.json) eval_print_json(&a, &m, &c, &all, use_ema);
+        rollout_result_free(&all);
+    }
+    policy_free(&p);
+    return rc;
 }

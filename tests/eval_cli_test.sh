@@ -1,0 +1,117 @@
+#!/bin/bash
+# eval_cli_test.sh: `flowchunk eval` end to end on small fixed checkpoints (eval_make_ckpt):
+#  - --json prints exactly one consistent JSON object on stdout (eval_json_check), the summary
+#    goes to stderr
+#  - deterministic: the same evaluation twice, and under mpiexec -n 2 and -n 3, gives identical
+#    per-episode results
+#  - EMA weights by default, --raw evaluates the live weights (and changes the result)
+#  - --max-steps is respected; --reset gym is the HW1 protocol (seeds 0.., whole chunk, clipping)
+#  - --gif writes an animated GIF (one episode, and a grid of three)
+#  - a missing, truncated, non-HDF5 or non-checkpoint file, and bad options, give one clear error
+#    line and a non-zero exit with nothing on stdout
+# Usage: eval_cli_test.sh EVAL_MAKE_CKPT EVAL_JSON_CHECK MPIEXEC   (env: FC_FLOWCHUNK FC_FIXTURES)
+set -u
+MAKE=$1
+JCHECK=$2
+MPIEXEC=$3
+FC=${FC_FLOWCHUNK:?}
+T=$(mktemp -d "${TMPDIR:-/tmp}/eval_cli.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+fails=0
+fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+# run NAME ARGS...: flowchunk eval ARGS, stdout -> $T/NAME.json, stderr -> $T/NAME.err; must succeed
+run() {
+    local name=$1; shift
+    "$FC" eval "$@" > "$T/$name.json" 2> "$T/$name.err" || fail "$name: eval $* exited $?: $(cat "$T/$name.err")"
+}
+jget() { "$JCHECK" get "$1" "$2"; }
+
+"$MAKE" "$T/kp.h5" --obs keypoints --obs-steps 2 --horizon 16 --n-action-steps 8 --hidden 64 --depth 2 --ema ||
+    { echo "FAIL: could not write the test checkpoint" >&2; exit 1; }
+"$MAKE" "$T/st.h5" --obs state --obs-steps 1 --horizon 8 --n-action-steps 8 --hidden 32 --depth 2 --act relu ||
+    { echo "FAIL: could not write the state checkpoint" >&2; exit 1; }
+
+# ---- JSON, determinism across runs and ranks
+run a --episodes 6 --max-steps 60 --json "$T/kp.h5"
+"$JCHECK" check "$T/a.json" 6 60 || fail "JSON of run a"
+grep -q '^flowchunk: score ' "$T/a.err" || fail "no score line on stderr: $(cat "$T/a.err")"
+[ "$(jget "$T/a.json" weights)" = ema ] || fail "default weights should be the EMA"
+[ "$(jget "$T/a.json" reset)" = legacy ] && [ "$(jget "$T/a.json" seed)" = 100000 ] || fail "legacy protocol defaults"
+[ "$(jget "$T/a.json" n_action_steps)" = 8 ] && [ "$(jget "$T/a.json" action_offset)" = 1 ] ||
+    fail "Ta/offset should come from the checkpoint (8, To-1 = 1)"
+run b --episodes 6 --max-steps 60 --json "$T/kp.h5"
+"$JCHECK" same "$T/a.json" "$T/b.json" || fail "the same evaluation twice differs"
+for np in 2 3; do
+    "$MPIEXEC" -n $np --oversubscribe "$FC" eval --episodes 6 --max-steps 60 --json "$T/kp.h5" \
+        > "$T/mpi$np.json" 2> "$T/mpi$np.err" || fail "mpiexec -n $np exited $?: $(cat "$T/mpi$np.err")"
+    "$JCHECK" check "$T/mpi$np.json" 6 60 || fail "JSON under mpiexec -n $np"
+    [ "$(jget "$T/mpi$np.json" ranks)" = $np ] || fail "-n $np: ranks field"
+    "$JCHECK" same "$T/a.json" "$T/mpi$np.json" || fail "mpiexec -n $np differs from one process"
+done
+
+# ---- --raw evaluates other weights; --max-steps; --noise-seed changes the draws
+run raw --episodes 6 --max-steps 60 --json --raw "$T/kp.h5"
+[ "$(jget "$T/raw.json" weights)" = raw ] || fail "--raw should report raw weights"
+"$JCHECK" same "$T/a.json" "$T/raw.json" 2> /dev/null && fail "--raw gave the same results as the EMA"
+run short --episodes 4 --max-steps 13 --json "$T/kp.h5"
+"$JCHECK" check "$T/short.json" 4 13 || fail "--max-steps 13"
+run noise --episodes 6 --max-steps 60 --json --noise-seed 5 "$T/kp.h5"
+"$JCHECK" same "$T/a.json" "$T/noise.json" 2> /dev/null && fail "--noise-seed 5 gave the same results"
+
+# ---- HW1 protocol
+run gym --reset gym --episodes 5 --max-steps 40 --json "$T/st.h5"
+"$JCHECK" check "$T/gym.json" 5 40 || fail "JSON of --reset gym"
+[ "$(jget "$T/gym.json" seed)" = 0 ] || fail "gym protocol starts at seed 0"
+[ "$(jget "$T/gym.json" clip_actions)" = 1 ] || fail "gym protocol clips actions"
+[ "$(jget "$T/gym.json" n_action_steps)" = 8 ] || fail "gym protocol executes the whole chunk (8)"
+[ "$(jget "$T/gym.json" obs_kind)" = state ] || fail "obs_kind state"
+run legacy_st --episodes 5 --max-steps 40 --json "$T/st.h5"
+"$JCHECK" same "$T/gym.json" "$T/legacy_st.json" 2> /dev/null && fail "gym and legacy resets gave the same results"
+
+# ---- GIF
+run gif1 --episodes 2 --max-steps 20 --gif "$T/one.gif" "$T/kp.h5"
+run gif3 --episodes 4 --max-steps 20 --gif "$T/grid.gif" --gif-episodes 0,2,3 --gif-size 96 "$T/kp.h5"
+for g in one grid; do
+    [ "$(head -c 6 "$T/$g.gif" 2> /dev/null)" = GIF89a ] || fail "$g.gif is not a GIF89a file"
+done
+grep -q 'wrote .*grid.gif: 3 episode(s), 31 frames, 192x192 px' "$T/gif3.err" || fail "grid GIF summary: $(cat "$T/gif3.err")"
+[ -s "$T/gif1.json" ] && fail "stdout should be empty without --json"
+
+# ---- errors: one line "flowchunk eval: error: ...", rc != 0, nothing on stdout
+expect_fail() {
+    local name=$1 pattern=$2; shift 2
+    "$FC" eval "$@" > "$T/stdout.txt" 2> "$T/stderr.txt"
+    local rc=$?
+    [ $rc -ne 0 ] || fail "$name: exit status 0"
+    [ -s "$T/stdout.txt" ] && fail "$name: stdout not empty: $(cat "$T/stdout.txt")"
+    if grep -q -e MPI_ABORT -e ORTE_ERROR_LOG "$T/stderr.txt"; then
+        fail "$name: Open MPI's MPI_ABORT banner on stderr (a 1-process job must exit without MPI_Abort: src/dist.c dist_abort)"
+        sed -i -e '/^-----/,/^-----/d' -e '/ORTE_ERROR_LOG/d' "$T/stderr.txt"
+    fi
+    local first
+    first=$(head -1 "$T/stderr.txt")
+    case "$first" in "flowchunk eval: error: "*"$pattern"*) ;; *) fail "$name: first stderr line '$first' lacks '$pattern'" ;; esac
+    if [ "${USAGE_OK:-0}" != 1 ] && [ "$(wc -l < "$T/stderr.txt")" -ne 1 ]; then
+        fail "$name: expected exactly one stderr line: $(cat "$T/stderr.txt")"
+    fi
+    echo "ok $name: $first" >&2
+}
+expect_fail missing "$T/nope.h5: No such file" "$T/nope.h5"
+head -c 2000 "$T/kp.h5" > "$T/trunc.h5"
+expect_fail truncated "$T/trunc.h5" "$T/trunc.h5"
+echo "not a checkpoint" > "$T/text.h5"
+expect_fail not_hdf5 "$T/text.h5: not an HDF5 file" "$T/text.h5"
+expect_fail windows_file "window_win_good.h5" "$FC_FIXTURES/window_win_good.h5"
+expect_fail too_many_actions "do not fit a chunk of 16 actions" --n-action-steps 16 "$T/kp.h5"
+expect_fail gif_episode "episode 9 does not exist" --episodes 3 --gif "$T/x.gif" --gif-episodes 9 "$T/kp.h5"
+expect_fail gif_unwritable "cannot create $T/no/dir/x.gif" --episodes 1 --max-steps 2 --gif "$T/no/dir/x.gif" "$T/kp.h5"
+USAGE_OK=1 expect_fail bad_reset "--reset expects legacy or gym" --reset sideways "$T/kp.h5"
+USAGE_OK=1 expect_fail bad_episodes "--episodes expects an integer" --episodes 0 "$T/kp.h5"
+USAGE_OK=1 expect_fail no_ckpt "missing CHECKPOINT.h5"
+"$MPIEXEC" -n 2 --oversubscribe "$FC" eval "$T/nope.h5" > "$T/stdout.txt" 2> "$T/stderr.txt" &&
+    fail "mpiexec -n 2 on a missing checkpoint exited 0"
+n=$(grep -c '^flowchunk eval: error: ' "$T/stderr.txt")
+[ "$n" -eq 1 ] || fail "mpiexec -n 2 on a missing checkpoint: $n error lines (want one): $(cat "$T/stderr.txt")"
+
+[ $fails -eq 0 ] && echo "eval_cli: ok" >&2
+exit $((fails > 0))

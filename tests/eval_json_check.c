@@ -1,0 +1,133 @@
+/* eval_json_check.c: checks the JSON object of `flowchunk eval --json` (CI has no Python/jq).
+ *   eval_json_check check FILE EPISODES MAX_STEPS   one object with every documented field; per-
+ *       episode arrays of EPISODES entries; score = mean(max_reward), success_rate = mean(success),
+ *       env_steps = sum(steps), steps <= MAX_STEPS, an episode that did not succeed ran MAX_STEPS,
+ *       max_reward in [0,1] and = 1 exactly when it succeeded
+ *   eval_json_check same A B       the deterministic results (score, success_rate, env_steps,
+ *       seeds, max_reward, max_coverage, success, steps) are identical
+ *   eval_json_check get FILE KEY   prints a scalar field (numbers %.17g, strings raw, bools 0/1)
+ * Exit 0 when the check holds, 1 with one FAIL line per problem otherwise. */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int fails = 0;
+#define FAIL(...) do { fails++; fprintf(stderr, "FAIL: "); fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); } while (0)
+
+static cJSON *load(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) { fprintf(stderr, "FAIL: cannot open %s\n", path); exit(1); }
+    static char buf[1 << 22];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    int lines = 0;
+    for (size_t i = 0; i < n; i++) lines += buf[i] == '\n';
+    if (lines != 1 || n == 0 || buf[n - 1] != '\n') FAIL("%s: expected exactly one line of JSON, got %d line(s)", path, lines);
+    const char *end = NULL;
+    cJSON *o = cJSON_ParseWithOpts(buf, &end, 0);
+    if (!o || !cJSON_IsObject(o)) { fprintf(stderr, "FAIL: %s does not parse as one JSON object\n", path); exit(1); }
+    while (end && (*end == '\n' || *end == ' ')) end++;
+    if (end && *end) FAIL("%s: trailing text after the JSON object", path);
+    return o;
+}
+
+static cJSON *field(const cJSON *o, const char *k) {
+    cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    if (!v) FAIL("missing field \"%s\"", k);
+    return v;
+}
+
+static double num(const cJSON *o, const char *k) {
+    cJSON *v = field(o, k);
+    if (v && !cJSON_IsNumber(v)) FAIL("field \"%s\" is not a number", k);
+    return v && cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+static cJSON *arr(const cJSON *o, const char *k, int n) {
+    cJSON *v = field(o, k);
+    if (v && (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != n)) {
+        FAIL("field \"%s\" is not an array of %d entries", k, n);
+        return NULL;
+    }
+    return v;
+}
+
+static int check(const char *path, int episodes, int max_steps) {
+    cJSON *o = load(path);
+    static const char *strs[] = {"checkpoint", "weights", "policy", "reset", "obs_kind"};
+    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
+        cJSON *v = field(o, strs[i]);
+        if (v && !cJSON_IsString(v)) FAIL("field \"%s\" is not a string", strs[i]);
+    }
+    static const char *nums[] = {"step", "score", "success_rate", "mean_max_coverage", "episodes", "env_steps",
+                                 "decisions", "rollouts_per_s", "seconds", "policy_seconds", "sim_seconds", "ranks",
+                                 "seed", "max_steps", "obs_steps", "n_action_steps", "action_offset", "flow_steps",
+                                 "noise_seed"};
+    for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) num(o, nums[i]);
+    if (num(o, "episodes") != episodes) FAIL("episodes %g, expected %d", num(o, "episodes"), episodes);
+    if (num(o, "max_steps") != max_steps) FAIL("max_steps %g, expected %d", num(o, "max_steps"), max_steps);
+    if (!(num(o, "rollouts_per_s") > 0)) FAIL("rollouts_per_s is not positive");
+    cJSON *mr = arr(o, "max_reward", episodes), *su = arr(o, "success", episodes), *st = arr(o, "steps", episodes);
+    cJSON *sd = arr(o, "seeds", episodes), *mc = arr(o, "max_coverage", episodes);
+    if (!mr || !su || !st || !sd || !mc) return 1;
+    double sum_r = 0, sum_s = 0, sum_steps = 0;
+    for (int i = 0; i < episodes; i++) {
+        double r = cJSON_GetArrayItem(mr, i)->valuedouble, steps = cJSON_GetArrayItem(st, i)->valuedouble;
+        double cov = cJSON_GetArrayItem(mc, i)->valuedouble;
+        int s = cJSON_IsTrue(cJSON_GetArrayItem(su, i));
+        if (!cJSON_IsBool(cJSON_GetArrayItem(su, i))) FAIL("success[%d] is not a bool", i);
+        if (!(r >= 0 && r <= 1)) FAIL("max_reward[%d] = %g outside [0,1]", i, r);
+        if (fabs(r - fmin(cov / 0.95, 1.0)) > 1e-12) FAIL("max_reward[%d] = %g but max_coverage %g", i, r, cov);
+        if (s != (cov > 0.95)) FAIL("success[%d] = %d but max_coverage %g", i, s, cov);
+        if (!(steps >= 1 && steps <= max_steps)) FAIL("steps[%d] = %g outside [1, %d]", i, steps, max_steps);
+        if (!s && steps != max_steps) FAIL("episode %d failed after %g steps, not max_steps %d", i, steps, max_steps);
+        sum_r += r;
+        sum_s += s;
+        sum_steps += steps;
+    }
+    if (fabs(num(o, "score") - sum_r / episodes) > 1e-12) FAIL("score %.17g != mean(max_reward) %.17g", num(o, "score"), sum_r / episodes);
+    if (fabs(num(o, "success_rate") - sum_s / episodes) > 1e-12) FAIL("success_rate != mean(success)");
+    if (num(o, "env_steps") != sum_steps) FAIL("env_steps %g != sum(steps) %g", num(o, "env_steps"), sum_steps);
+    cJSON_Delete(o);
+    return fails ? 1 : 0;
+}
+
+static int same(const char *a, const char *b) {
+    cJSON *x = load(a), *y = load(b);
+    static const char *keys[] = {"score", "success_rate", "mean_max_coverage", "env_steps", "decisions", "episodes",
+                                 "seeds", "max_reward", "max_coverage", "success", "steps"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        cJSON *u = field(x, keys[i]), *v = field(y, keys[i]);
+        if (u && v && !cJSON_Compare(u, v, 1)) {
+            char *su = cJSON_PrintUnformatted(u), *sv = cJSON_PrintUnformatted(v);
+            FAIL("\"%s\" differs: %.200s vs %.200s", keys[i], su, sv);
+            cJSON_free(su);
+            cJSON_free(sv);
+        }
+    }
+    cJSON_Delete(x);
+    cJSON_Delete(y);
+    return fails ? 1 : 0;
+}
+
+static int get(const char *path, const char *key) {
+    cJSON *o = load(path), *v = field(o, key);
+    if (!v) return 1;
+    if (cJSON_IsNumber(v)) printf("%.17g\n", v->valuedouble);
+    else if (cJSON_IsString(v)) printf("%s\n", v->valuestring);
+    else if (cJSON_IsBool(v)) printf("%d\n", cJSON_IsTrue(v));
+    else { char *s = cJSON_PrintUnformatted(v); printf("%s\n", s); cJSON_free(s); }
+    cJSON_Delete(o);
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc == 5 && !strcmp(argv[1], "check")) return check(argv[2], atoi(argv[3]), atoi(argv[4]));
+    if (argc == 4 && !strcmp(argv[1], "same")) return same(argv[2], argv[3]);
+    if (argc == 4 && !strcmp(argv[1], "get")) return get(argv[2], argv[3]);
+    fprintf(stderr, "usage: eval_json_check check FILE EPISODES MAX_STEPS | same A B | get FILE KEY\n");
+    return 2;
+}
