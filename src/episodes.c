@@ -115,7 +115,11 @@ int episodes_read(Episodes *ep, const char *path) {
         fc_set_error("%s: is a '%s' file, expected '%s'", path, format, EPISODES_FORMAT);
         goto done;
     }
-    if (h5u_get_attr_int(f, "version", &version) != FC_OK || version < 1 || version > EPISODES_VERSION) {
+    if (h5u_get_attr_int(f, "version", &version) != FC_OK) {
+        fc_set_error("%s: no integer 'version' attribute", path);
+        goto done;
+    }
+    if (version < 1 || version > EPISODES_VERSION) {
         fc_set_error("%s: unsupported episodes file version %lld (this build reads 1..%d)", path,
                      (long long)version, EPISODES_VERSION);
         goto done;
