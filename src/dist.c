@@ -56,7 +56,15 @@ void dist_finalize(void) {
 void dist_abort(int code) {
     fflush(stdout);
     fflush(stderr);
-    if (mpi_started()) MPI_Abort(MPI_COMM_WORLD, code);
+    /* alone, a plain exit keeps the one error line clean of Open MPI's MPI_ABORT banner;
+     * in a real job MPI_Abort is what brings every other rank down */
+    if (mpi_started()) {
+        if (dist_world_size() == 1) {
+            MPI_Finalize();
+            exit(code);
+        }
+        MPI_Abort(MPI_COMM_WORLD, code);
+    }
     exit(code);
 }
 
