@@ -137,6 +137,7 @@ static double policy_mse(const float *v, const float *target, float *dv, int B, 
 /* forward (+ backward when grad) on explicit noise; a0/tau ignored for MSE */
 static float policy_run(Policy *p, const float *obs, const float *act, const float *a0,
                         const float *tau, int B, int grad, float grad_scale) {
+    if (B == 0) return 0.0f;  /* a rank whose shard has no sample this step */
     policy_reserve(p, B);
     int C = p->chunk_dim;
     const float *target = act;
@@ -167,6 +168,7 @@ static float policy_run(Policy *p, const float *obs, const float *act, const flo
 
 /* per-sample draws of the flow-matching noise, keyed by (seed, step, slot[i]) */
 static void policy_draw(Policy *p, int B, uint64_t seed, uint64_t step, const uint64_t *slot) {
+    if (B == 0) return;
     policy_reserve(p, B);
     int C = p->chunk_dim;
     FC_ASSERT(slot != NULL, "the flow policy needs each sample's global slot");
@@ -197,6 +199,7 @@ float policy_loss(Policy *p, const float *obs, const float *act, int B, uint64_t
 
 void policy_sample_explicit(Policy *p, const float *obs, const float *a0, int B, int num_steps,
                             float *chunk_out) {
+    if (B == 0) return;
     policy_reserve(p, B);
     int C = p->chunk_dim;
     size_t n = (size_t)B * C;

@@ -77,6 +77,10 @@ static void test_rank_independence(void) {
     float gsum = 0;
     for (size_t i = 0; i < n; i++) gsum += fabsf(p.net.grads[i]);
     ok_if(lv == l1 && gsum == 0, "policy_loss: same loss, gradients untouched");
+    ok_if(policy_loss_grad(&p, obs, act, 0, 9, 5, slot, 1.0f / G) == 0.0f, "an empty batch (B = 0) gives 0 and no gradient");
+    gsum = 0;
+    for (size_t i = 0; i < n; i++) gsum += fabsf(p.net.grads[i]);
+    ok_if(gsum == 0, "an empty batch leaves the gradients alone");
     free(g1); free(g2);
     policy_free(&p);
 }

@@ -44,7 +44,7 @@ typedef struct {
     float *in;            /* (B, in_dim) net input */
     float *a0;            /* (B, chunk_dim) noise */
     float *tau;           /* (B) */
-    float *v;             /* (B, chunk_dim) net output */
+    float *v;             /* (B, chunk_dim) net output of the last loss call */
     float *dv;            /* (B, chunk_dim) dL/dv */
 } Policy;
 
@@ -62,7 +62,8 @@ void policy_free(Policy *p);
  * sample's global slot in the step's global batch (so noise is independent of the rank).
  * Returns SUM_i loss_i, loss_i = mean over the chunk of (v - target)^2; ACCUMULATES
  * grad_scale * d(sum_i loss_i)/dparams into p->net.grads (the trainer passes 1/global_batch).
- * MSE policy: loss_i = mean (net(obs) - A1)^2; seed/step/slot unused (slot may be NULL). */
+ * MSE policy: loss_i = mean (net(obs) - A1)^2; seed/step/slot unused (slot may be NULL).
+ * B = 0 is allowed (returns 0, gradients untouched). Not thread-safe on one Policy (scratch). */
 float policy_loss_grad(Policy *p, const float *obs, const float *act, int B, uint64_t seed,
                        uint64_t step, const uint64_t *slot, float grad_scale);
 /* the same with the noise given: a0 (B, chunk_dim), tau (B) (ignored for MSE; may be NULL) */
