@@ -99,7 +99,11 @@ fc_run_forwarding() {
 fc_finish_train() {  # fc_finish_train RC
     local rc=$1
     if (( rc == 0 )); then fc_log "training finished"; return 0; fi
-    if (( rc != FC_EXIT_REQUEUE )); then fc_log "trainer failed with exit status $rc"; exit "$rc"; fi
+    if (( rc != FC_EXIT_REQUEUE )); then
+        if (( FC_GOT_TERM )); then fc_log "stopped by Slurm's SIGTERM (launcher exit status $rc)"
+        else fc_log "trainer failed with exit status $rc"; fi
+        exit "$rc"
+    fi
     if [[ -z ${SLURM_JOB_ID:-} ]]; then
         fc_log "stopped after a checkpoint: run the same command again to resume"; exit "$rc"
     fi

@@ -59,7 +59,7 @@ wait_until() {  # wait_until SECONDS COMMAND...
     local end=$(( SECONDS + $1 )); shift
     until "$@" >/dev/null 2>&1; do (( SECONDS < end )) || return 1; sleep 0.1; done
 }
-logs_hint() { echo "see $DIR/log/slurmctld.log, $DIR/log/slurmd.log, $MUNGE_DIR/munged.log"; }
+logs_hint() { echo "see $DIR/log/slurmctld.log, $DIR/log/slurmd.log, $DIR/log/*.out, $MUNGE_DIR/munged.log"; }
 tail_logs() {
     local f
     for f in "$MUNGE_DIR/munged.log" "$DIR/log/slurmctld.log" "$DIR/log/slurmd.log"; do
@@ -177,9 +177,16 @@ start_daemon() {  # start_daemon NAME PIDFILE ARGS...
     local name=$1 pidf=$2; shift 2
     if pid_alive "$pidf" "$name"; then log "$name already running (pid $(cat "$pidf"))"; return; fi
     rm -f "$pidf"
-    "$name" -f "$CONF" "$@" || fail_start "$name exited with status $?"
-    wait_until "$TIMEOUT" pid_alive "$pidf" "$name" || fail_start "$name did not stay up"
-    log "$name started (pid $(cat "$pidf"))"
+    # in the foreground (-D) of a detached session: we know its PID at once, so a daemon that
+    # dies while starting is reported at once; its stdout/stderr go to the log directory
+    setsid "$name" -D -f "$CONF" "$@" </dev/null >>"$DIR/log/$name.out" 2>&1 &
+    local pid=$! end=$(( SECONDS + TIMEOUT ))
+    until [[ -s $pidf && $(cat "$pidf" 2>/dev/null) == "$pid" ]]; do
+        proc_alive "$pid" "$name" || fail_start "$name exited while starting"
+        (( SECONDS < end )) || fail_start "$name wrote no PID file $pidf in ${TIMEOUT}s"
+        sleep 0.1
+    done
+    log "$name started (pid $pid)"
 }
 
 do_start() {
@@ -197,12 +204,19 @@ do_start() {
     local clean=()
     [[ ${FC_SLURM_CLEAN:-0} == 1 ]] && clean=(-c)
     start_daemon slurmctld "$CTLD_PID" "${clean[@]}"
-    wait_until "$TIMEOUT" scontrol ping || fail_start "slurmctld does not answer scontrol ping"
+    local end=$(( SECONDS + TIMEOUT ))
+    until scontrol ping >/dev/null 2>&1; do
+        pid_alive "$CTLD_PID" slurmctld || fail_start "slurmctld exited"
+        (( SECONDS < end )) || fail_start "slurmctld does not answer scontrol ping"
+        sleep 0.1
+    done
     start_daemon slurmd "$SLURMD_PID"
 
     # a down/drain state saved by an earlier run sticks: resume it once
-    local end=$(( SECONDS + TIMEOUT )) st resumed=0
+    local st resumed=0
+    end=$(( SECONDS + TIMEOUT ))
     until node_ready; do
+        pid_alive "$SLURMD_PID" slurmd || fail_start "slurmd exited"
         st=$(node_state)
         if [[ $st =~ drain|down|inval|fail ]] && (( ! resumed )); then
             log "node state '$st': resuming it"

@@ -16,6 +16,7 @@ until (( $(metrics_steps "$WORK/run/metrics.jsonl" 2>/dev/null | wc -w) >= 8 ));
     kill -0 "$pid" 2>/dev/null || { cat "$WORK/run1.log" >&2; fail "laptop_train.sh ended early"; }
     sleep 0.2
 done
+before=$(metrics_steps "$WORK/run/metrics.jsonl" | awk '{print $NF}')
 kill -TERM "$pid"
 wait "$pid"; rc=$?
 (( rc == 3 )) || { cat "$WORK/run1.log" >&2; fail "stopped run exited with $rc, expected 3 (checkpointed)"; }
@@ -24,8 +25,8 @@ assert_log_has "$WORK/run1.log" "3 trainer \\+ 1 evaluator" "not 3 trainers + 1 
 # shellcheck disable=SC2086
 "$FC_ROOT/jobs/laptop_train.sh" "$WIN" "$WORK/run" $LONG_TRAIN_ARGS 2> "$WORK/run2.log" ||
     { cat "$WORK/run2.log" >&2; fail "the resumed run failed"; }
-k=$(grep -oE 'resumed from step [0-9]+' "$WORK/run2.log" | grep -oE '[0-9]+$')
-[[ -n $k ]] && (( k > 0 )) || { cat "$WORK/run2.log" >&2; fail "the second run did not resume from a checkpoint"; }
+k=$(resumed_step "$WORK/run2.log")
+[[ -n $k ]] && (( k >= before )) || { cat "$WORK/run2.log" >&2; fail "the second run did not resume from the stop's checkpoint (step >= $before)"; }
 read -r -a s <<<"$(metrics_steps "$WORK/run/metrics.jsonl")"
 for (( i = 1; i < ${#s[@]}; i++ )); do
     (( s[i] > s[i-1] )) || fail "metrics.jsonl steps go back from ${s[i-1]} to ${s[i]}"

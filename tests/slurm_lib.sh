@@ -22,7 +22,8 @@ if [[ $FC_SLURM_TRAINER == real ]]; then
     TINY_EVAL_EPISODES=4
 else
     TINY_TRAIN_ARGS="--steps 30 --step-ms 50 --ckpt-every 10"
-    LONG_TRAIN_ARGS="--steps 80 --step-ms 100 --ckpt-every 25"
+    # a checkpoint that takes 1 s, as a real one does: it must survive the stop protocols
+    LONG_TRAIN_ARGS="--steps 80 --step-ms 100 --ckpt-every 25 --ckpt-ms 1000"
     TINY_EVAL_EPISODES=8
 fi
 
@@ -65,6 +66,11 @@ wait_job() {
 
 # json_num FILE KEY: a number from a one-line JSON object
 json_num() { sed -n "s/.*\"$2\":[[:space:]]*\\([-0-9.eE+]*\\).*/\\1/p" "$1" | head -n1; }
+
+# resumed_step LOG: K of the trainer's last "resumed from step K" / "resumed at step K" line
+resumed_step() {
+    grep -oE 'resum[a-z]*[[:space:]]+(from|at)[[:space:]:]+step[[:space:]]+[0-9]+' "$1" | tail -n1 | grep -oE '[0-9]+$'
+}
 
 # metrics_steps FILE: the "step" of every line of a metrics.jsonl, space separated
 metrics_steps() { sed -n 's/.*"step":[[:space:]]*\([0-9]*\).*/\1/p' "$1" | tr '\n' ' '; }

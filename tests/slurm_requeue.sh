@@ -5,9 +5,10 @@
 #         the script forwards it, the trainer checkpoints and exits 3, the script requeues itself
 #   term: scontrol requeue (what preemption does): Slurm sends SIGTERM to every rank, the trainer
 #         checkpoints and exits 3, Slurm requeues the job
-# Asserts: the job ran twice (restart=0, restart=1 in its appended log), the trainer said
-# "resumed from step K" with K > 0, metrics.jsonl's steps strictly increase to the last step
-# (a restart from scratch would repeat steps), and the run directory is complete.
+# Asserts: the job ran twice (restart=0, restart=1 in its appended log); the trainer said
+# "resumed from step K" with K >= the last step logged before the stop (so the stop itself
+# checkpointed; the stand-in's checkpoint takes 1 s, like a real one); metrics.jsonl's steps
+# strictly increase to the last step; the run directory is complete.
 source "$(dirname "$0")/slurm_lib.sh"
 need_cluster
 how=${1:?usage: slurm_requeue.sh usr1|term}
@@ -35,9 +36,10 @@ wait_job "$id" 150 || { cat "$log" >&2; fail "job $id failed after the requeue";
 
 assert_log_has "$log" "restart=0 " "no first run in the log"
 assert_log_has "$log" "restart=1 " "the job was not started again"
-k=$(grep -oE 'resumed from step [0-9]+' "$log" | tail -n1 | grep -oE '[0-9]+$')
+k=$(resumed_step "$log")
 [[ -n $k ]] || { cat "$log" >&2; fail "the trainer did not say 'resumed from step K'"; }
 (( k > 0 )) || fail "resumed from step $k: that is a restart from scratch"
+(( k >= before )) || fail "resumed from step $k, but step $before was reached before the stop: the stop did not checkpoint"
 read -r -a s <<<"$(metrics_steps "$WORK/run/metrics.jsonl")"
 for (( i = 1; i < ${#s[@]}; i++ )); do
     (( s[i] > s[i-1] )) || fail "metrics.jsonl steps go back from ${s[i-1]} to ${s[i]}: the requeued run repeated steps"

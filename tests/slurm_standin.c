@@ -2,7 +2,7 @@
  * (tests/slurm_*.sh) while the real trainer is not there yet. It honours the same command line
  * and the same files as the contract in DESIGN.md, with none of the maths:
  *   train WINDOWS.h5 --run-dir DIR [--eval-ranks E] [--steps N] [--seed S] [--resume]
- *         [--ckpt-every K] [--step-ms MS]
+ *         [--ckpt-every K] [--step-ms MS] [--ckpt-ms MS]
  *       one MPI_Allreduce per "step" over the world; rank 0 appends {"step":..} lines to
  *       DIR/metrics.jsonl and writes DIR/ckpt/step_XXXXXXX.h5 + DIR/latest.h5 (HDF5, root
  *       attribute "step", atomic rename), DIR/best.h5 and DIR/summary.json at the end. SIGUSR1 or
@@ -87,10 +87,11 @@ static int standin_train(int argc, char **argv, int world, int rank) {
         {"run-dir", required_argument, 0, 'd'}, {"eval-ranks", required_argument, 0, 'e'},
         {"steps", required_argument, 0, 'n'},   {"seed", required_argument, 0, 's'},
         {"resume", no_argument, 0, 'r'},        {"ckpt-every", required_argument, 0, 'k'},
-        {"step-ms", required_argument, 0, 'm'}, {0, 0, 0, 0}};
+        {"step-ms", required_argument, 0, 'm'}, {"ckpt-ms", required_argument, 0, 'w'},
+        {0, 0, 0, 0}};
     const char *dir = NULL;
     long long steps = 20, seed = 0, ckpt_every = 10, evals = 0, start = 0, max_episodes = -1;
-    int resume = 0, step_ms = 50, c;
+    int resume = 0, step_ms = 50, ckpt_ms = 0, c; /* ckpt_ms: time a big checkpoint takes */
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
@@ -101,6 +102,7 @@ static int standin_train(int argc, char **argv, int world, int rank) {
         case 'r': resume = 1; break;
         case 'k': ckpt_every = atoll(optarg); break;
         case 'm': step_ms = atoi(optarg); break;
+        case 'w': ckpt_ms = atoi(optarg); break;
         default: standin_die("train: bad option", NULL);
         }
     }
@@ -141,7 +143,10 @@ static int standin_train(int argc, char **argv, int world, int rank) {
         if (rank == 0) {
             fprintf(metrics, "{\"step\":%lld,\"loss\":%.6f,\"world_size\":%d}\n", step, 1.0 / (double)step, world);
             fflush(metrics);
-            if (step % ckpt_every == 0 || step == steps || sums[0]) standin_checkpoint(dir, step, seed);
+            if (step % ckpt_every == 0 || step == steps || sums[0]) {
+                if (sums[0] && ckpt_ms > 0) standin_sleep_ms(ckpt_ms);
+                standin_checkpoint(dir, step, seed);
+            }
         }
         if (sums[0]) { stop = 1; break; }
     }
