@@ -5,6 +5,7 @@
 #include "flowchunk/rollout.h"
 #include "flowchunk/check.h"
 #include "flowchunk/rng.h"
+#include "flowchunk/window.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -12,6 +13,10 @@
 #include <time.h>
 
 #define ROLLOUT_TABLE_MAX 512.0 /* HW1 clips actions to [0, 512] */
+
+/* the observation kinds are the windows file's (window.h), value for value */
+_Static_assert((int)ROLLOUT_OBS_STATE == (int)WINDOW_OBS_STATE && (int)ROLLOUT_OBS_KEYPOINTS == (int)WINDOW_OBS_KEYPOINTS,
+               "rollout and window observation kinds must agree");
 
 static double rollout_now(void) {
     struct timespec ts;
