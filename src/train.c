@@ -121,6 +121,7 @@ typedef struct {
     int64_t last_score_step;
     int64_t last_ckpt_step;
     int64_t last_eval_submitted;
+    int64_t signal_step, diverge_step; /* test hooks (FC_TEST_SIGNAL_AT_STEP, FC_TEST_DIVERGE_STEP) */
     Policy evalp;             /* trainer 0, E = 0: inline evaluation */
     EvalPool pool;            /* trainer 0, E > 0 */
     Progress pr;
@@ -162,7 +163,9 @@ static void train_fail_collective(const Trainer *t, const char *fmt, ...) {
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     if (t->roles.trainer_rank == 0) fc_die("%s", msg);
-    sleep(30); /* trainer 0's MPI_Abort ends us long before this */
+    /* trainer 0's MPI_Abort ends us long before this; signals (mpirun's SIGTERM) cut naps short */
+    double end = progress_now() + 60;
+    while (progress_now() < end) sleep(1);
     fc_die("%s", msg);
 }
 
@@ -304,6 +307,7 @@ static int train_resume_read(Trainer *t, const char *path) {
     t->best_score = m.best_score;
     t->best_step = m.best_step;
     t->last_ckpt_step = m.step;
+    fc_log("resumed from step %lld (epoch %lld) of %s", (long long)m.step, (long long)m.epoch, path);
     if (m.n_trainers != t->roles.n_trainers)
         fc_log("resume: the checkpoint was written by %d trainer ranks, this job has %d: same batches, losses equal up to "
                "float summation order",
@@ -460,11 +464,19 @@ static int64_t train_diverge_step(void) {
     return s ? atoll(s) : -1;
 }
 
+/* test hook: FC_TEST_SIGNAL_AT_STEP=N makes trainer 0 send itself SIGTERM at step N (the
+ * resume test then knows where the preemption happens; only one rank sees the signal) */
+static int64_t train_signal_step(void) {
+    const char *s = getenv("FC_TEST_SIGNAL_AT_STEP");
+    return s ? atoll(s) : -1;
+}
+
 /* returns 1 when the trainers agreed to stop (preemption) after this step */
 static int train_step(Trainer *t) {
     const TrainConfig *c = t->cfg;
     Mlp *m = &t->p.net;
     double t0 = progress_now();
+    if (t->step == t->signal_step && t->is_t0) raise(SIGTERM);
     loader_next(&t->L, t->obs, t->act, t->slot);
     mlp_zero_grad(m);
     float loss_sum = policy_loss_grad(&t->p, t->obs, t->act, t->L.batch_rows, c->seed, (uint64_t)t->step, t->slot,
@@ -482,7 +494,7 @@ static int train_step(Trainer *t) {
     t->last_lr = optim_lr(&t->opt, t->opt.step);
     t->last_gnorm = optim_step(&t->opt, m->params, m->grads);
     if (t->ema) ema_update(t->ema, m->params, t->n, ema_decay(t->step));
-    if (t->step == train_diverge_step() && t->roles.trainer_rank == 1) m->params[0] = nextafterf(m->params[0], 1e30f);
+    if (t->step == t->diverge_step && t->roles.trainer_rank == 1) m->params[0] = nextafterf(m->params[0], 1e30f);
     t->step++;
     double t3 = progress_now();
     double ms = 1e3 * (t3 - t0);
@@ -678,6 +690,8 @@ int train_run(const TrainConfig *c) {
     t->best_step = -1;
     t->last_score_step = -1;
     t->last_eval_submitted = -1;
+    t->signal_step = train_signal_step();
+    t->diverge_step = train_diverge_step();
     const char *who = "flowchunk train";
 
     /* roles and file-free checks */
