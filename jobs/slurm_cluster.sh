@@ -182,7 +182,9 @@ start_daemon() {  # start_daemon NAME PIDFILE ARGS...
     setsid "$name" -D -f "$CONF" "$@" </dev/null >>"$DIR/log/$name.out" 2>&1 &
     local pid=$! end=$(( SECONDS + TIMEOUT ))
     until [[ -s $pidf && $(cat "$pidf" 2>/dev/null) == "$pid" ]]; do
-        proc_alive "$pid" "$name" || fail_start "$name exited while starting"
+        # (our child: no name check, it may still be execing through setsid)
+        [[ -r /proc/$pid/status ]] && ! grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null ||
+            fail_start "$name exited while starting"
         (( SECONDS < end )) || fail_start "$name wrote no PID file $pidf in ${TIMEOUT}s"
         sleep 0.1
     done
