@@ -153,17 +153,11 @@ static int eval_parse(int argc, char **argv, EvalArgs *a) {
 
 /* the evaluation config of a checkpoint under the chosen protocol and overrides; FC_OK or FC_ERR */
 static int eval_config(const EvalArgs *a, const CkptMeta *m, const Policy *p, EvalConfig *c) {
-    if (a->reset == PUSHT_RESET_GYM) rollout_config_hw1(c, m->policy.horizon);
-    else rollout_config_dp(c);
     RolloutObsKind kind;
     if (rollout_obs_parse(m->obs_kind, &kind) != 0)
         return fc_set_error("%s: unknown obs_kind '%s' (expected state or keypoints)", a->ckpt, m->obs_kind);
-    c->obs_kind = kind;
-    c->obs_steps = m->obs_steps;
-    c->action_offset = m->action_offset;
-    if (a->reset == PUSHT_RESET_GYM) c->n_action_steps = m->policy.horizon - m->action_offset;
-    else c->n_action_steps = m->n_action_steps;
-    c->flow_steps = m->flow_steps > 0 ? m->flow_steps : 10;
+    rollout_config_protocol(c, a->reset, kind, m->obs_steps, m->policy.horizon, m->action_offset, m->n_action_steps,
+                            m->flow_steps);
     if (a->episodes > 0) c->episodes = a->episodes;
     if (a->seed >= 0) c->seed_first = (uint64_t)a->seed;
     c->max_steps = a->max_steps;

@@ -51,6 +51,21 @@ void rollout_config_hw1(EvalConfig *cfg, int horizon) {
     cfg->clip_actions = 1;
 }
 
+void rollout_config_protocol(EvalConfig *cfg, PushtResetKind reset, RolloutObsKind obs, int obs_steps, int horizon,
+                             int action_offset, int n_action_steps, int flow_steps) {
+    if (reset == PUSHT_RESET_GYM) {
+        rollout_config_hw1(cfg, horizon);
+        cfg->n_action_steps = horizon - action_offset;
+    } else {
+        rollout_config_dp(cfg);
+        cfg->n_action_steps = n_action_steps;
+    }
+    cfg->obs_kind = obs;
+    cfg->obs_steps = obs_steps;
+    cfg->action_offset = action_offset;
+    if (flow_steps > 0) cfg->flow_steps = flow_steps;
+}
+
 int rollout_obs_dim(RolloutObsKind k) { return k == ROLLOUT_OBS_KEYPOINTS ? PUSHT_KEYPOINT_DIM : PUSHT_STATE_DIM; }
 
 const char *rollout_obs_name(RolloutObsKind k) { return k == ROLLOUT_OBS_KEYPOINTS ? "keypoints" : "state"; }

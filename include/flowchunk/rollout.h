@@ -85,6 +85,11 @@ void rollout_config_dp(EvalConfig *cfg);
 /* CS 185/285 HW1: gym (PCG64) resets, seeds 0..99, 300 steps, 5-d state, To 1, Ta = horizon
  * (whole chunk), offset 0, 10 flow steps, actions clipped to [0,512] */
 void rollout_config_hw1(EvalConfig *cfg, int horizon);
+/* the protocol of `reset` for a policy trained on (obs, To, H, action_offset) windows executing
+ * Ta actions: legacy = rollout_config_dp with the policy's observation, Ta and flow steps; gym =
+ * rollout_config_hw1 (whole chunk from action_offset, clipping) with the policy's observation */
+void rollout_config_protocol(EvalConfig *cfg, PushtResetKind reset, RolloutObsKind obs, int obs_steps, int horizon,
+                             int action_offset, int n_action_steps, int flow_steps);
 /* FC_OK if cfg fits the policy and norm (obs_dim == To * frame dim, offset+Ta <= H, ...), else
  * FC_ERR with fc_set_error(one sentence) */
 int rollout_config_check(const EvalConfig *cfg, const Policy *p, const Norm *norm);
