@@ -12,10 +12,7 @@
 
 static double signed_area(const double (*p)[2], int n) {
     double s = 0.0;
-    for (int i = 0; i < n; i++) {
-        const double *a = p[i], *b = p[(i + 1) % n];
-        s += a[0] * b[1] - b[0] * a[1];
-    }
+    for (int i = 0, j = n - 1; i < n; j = i++) s += p[j][0] * p[i][1] - p[i][0] * p[j][1];
     return 0.5 * s;
 }
 
@@ -24,22 +21,25 @@ static double signed_area(const double (*p)[2], int n) {
 static int clip_half_plane(const double (*poly)[2], int n, const double a[2], const double b[2], double orient,
                            double (*out)[2]) {
     int m = 0;
-    double ex = b[0] - a[0], ey = b[1] - a[1];
-    for (int i = 0; i < n; i++) {
-        const double *p = poly[i], *q = poly[(i + 1) % n];
-        double dp = orient * (ex * (p[1] - a[1]) - ey * (p[0] - a[0]));
-        double dq = orient * (ex * (q[1] - a[1]) - ey * (q[0] - a[0]));
-        if (dp >= 0) {
-            out[m][0] = p[0];
-            out[m][1] = p[1];
-            m++;
-        }
-        if ((dp >= 0) != (dq >= 0)) { /* the edge p->q crosses the line: keep the crossing point */
+    double ex = orient * (b[0] - a[0]), ey = orient * (b[1] - a[1]);
+    const double *p = poly[n - 1];
+    double dp = ex * (p[1] - a[1]) - ey * (p[0] - a[0]);
+    for (int i = 0; i < n; i++) { /* the edge p -> q, q = poly[i] */
+        const double *q = poly[i];
+        double dq = ex * (q[1] - a[1]) - ey * (q[0] - a[0]);
+        if ((dp >= 0) != (dq >= 0)) { /* the edge crosses the line: keep the crossing point */
             double t = dp / (dp - dq);
             out[m][0] = p[0] + t * (q[0] - p[0]);
             out[m][1] = p[1] + t * (q[1] - p[1]);
             m++;
         }
+        if (dq >= 0) {
+            out[m][0] = q[0];
+            out[m][1] = q[1];
+            m++;
+        }
+        p = q;
+        dp = dq;
     }
     return m;
 }
@@ -52,21 +52,40 @@ double coverage_convex_overlap(const double (*p)[2], int n, const double (*q)[2]
         buf[0][i][0] = p[i][0];
         buf[0][i][1] = p[i][1];
     }
-    for (int e = 0; e < m && k > 0; e++) {
-        k = clip_half_plane((const double (*)[2])buf[cur], k, q[e], q[(e + 1) % m], orient, buf[1 - cur]);
+    for (int e = 0, f = m - 1; e < m && k > 0; f = e++) {
+        k = clip_half_plane((const double (*)[2])buf[cur], k, q[f], q[e], orient, buf[1 - cur]);
         cur = 1 - cur;
     }
     return k < 3 ? 0.0 : fabs(signed_area((const double (*)[2])buf[cur], k));
 }
 
+/* axis-aligned bounds of a box: lo x, lo y, hi x, hi y */
+static void box_bounds(const double (*p)[2], double bb[4]) {
+    bb[0] = bb[2] = p[0][0];
+    bb[1] = bb[3] = p[0][1];
+    for (int i = 1; i < 4; i++) {
+        bb[0] = fmin(bb[0], p[i][0]);
+        bb[2] = fmax(bb[2], p[i][0]);
+        bb[1] = fmin(bb[1], p[i][1]);
+        bb[3] = fmax(bb[3], p[i][1]);
+    }
+}
+
 double coverage_tee_overlap(const TeePose *a, const TeePose *b) {
-    double pa[2][4][2], pb[2][4][2];
+    double pa[2][4][2], pb[2][4][2], ba[2][4], bb[2][4];
     tee_world_boxes(a, pa);
     tee_world_boxes(b, pb);
+    for (int i = 0; i < 2; i++) {
+        box_bounds((const double (*)[2])pa[i], ba[i]);
+        box_bounds((const double (*)[2])pb[i], bb[i]);
+    }
     double area = 0.0;
     for (int i = 0; i < 2; i++)
-        for (int j = 0; j < 2; j++)
+        for (int j = 0; j < 2; j++) {
+            /* boxes whose bounds are apart intersect in nothing: skip the clipping (exactly 0) */
+            if (ba[i][2] < bb[j][0] || bb[j][2] < ba[i][0] || ba[i][3] < bb[j][1] || bb[j][3] < ba[i][1]) continue;
             area += coverage_convex_overlap((const double (*)[2])pa[i], 4, (const double (*)[2])pb[j], 4);
+        }
     return area;
 }
 

@@ -13,16 +13,36 @@
 
 struct PushtEnv {
     PushtWorld world;
+    /* read from Chipmunk once after every reset/restore/step (env_sync), so observations, coverage
+     * and reward never chase Chipmunk's pointers again (a batch of envs stays cache-friendly) */
+    double raw[PUSHT_STATE_DIM]; /* agent x,y, block origin x,y, raw body angle */
+    TeePose pose;                /* the block's placement (Chipmunk's rotation and origin) */
+    double coverage;
+    TeePose goal; /* the goal's placement, computed once */
     double last_action[2]; /* the target of the last step (for rendering) */
     int has_action;
 };
 
 const double PUSHT_GOAL_POSE[3] = {256.0, 256.0, M_PI / 4};
 
+static void env_sync(PushtEnv *env) {
+    cpVect a = cpBodyGetPosition(env->world.agent), b = cpBodyGetPosition(env->world.block);
+    cpVect rot = cpBodyGetRotation(env->world.block);
+    env->raw[0] = a.x;
+    env->raw[1] = a.y;
+    env->raw[2] = b.x;
+    env->raw[3] = b.y;
+    env->raw[4] = cpBodyGetAngle(env->world.block);
+    env->pose = (TeePose){rot.x, rot.y, b.x, b.y};
+    env->coverage = coverage_tee(&env->pose, &env->goal);
+}
+
 PushtEnv *pusht_create(void) {
     PushtEnv *env = calloc(1, sizeof *env);
     SIM_ASSERT(env != NULL, "out of memory creating a Push-T env");
+    env->goal = tee_pose(PUSHT_GOAL_POSE[0], PUSHT_GOAL_POSE[1], PUSHT_GOAL_POSE[2]);
     pusht_world_build(&env->world);
+    env_sync(env);
     return env;
 }
 
@@ -53,12 +73,14 @@ void pusht_reset_to(PushtEnv *env, const double state[PUSHT_STATE_DIM]) {
     check_state(state);
     env_rebuild(env);
     pusht_world_place(&env->world, state);
+    env_sync(env);
 }
 
 void pusht_restore(PushtEnv *env, const double state[PUSHT_STATE_DIM]) {
     check_state(state);
     env_rebuild(env);
     pusht_world_restore(&env->world, state);
+    env_sync(env);
 }
 
 void pusht_step(PushtEnv *env, const double action[PUSHT_ACTION_DIM]) {
@@ -67,41 +89,25 @@ void pusht_step(PushtEnv *env, const double action[PUSHT_ACTION_DIM]) {
     env->last_action[0] = action[0];
     env->last_action[1] = action[1];
     env->has_action = 1;
+    env_sync(env);
 }
 
 void pusht_observe_state(const PushtEnv *env, double obs[PUSHT_STATE_DIM]) {
-    cpVect a = cpBodyGetPosition(env->world.agent), b = cpBodyGetPosition(env->world.block);
-    obs[0] = a.x;
-    obs[1] = a.y;
-    obs[2] = b.x;
-    obs[3] = b.y;
-    obs[4] = pusht_wrap_angle(cpBodyGetAngle(env->world.block));
-}
-
-/* the block's placement from its Chipmunk transform (world = R * local + t) */
-static TeePose block_pose(const PushtEnv *env) {
-    cpVect rot = cpBodyGetRotation(env->world.block), pos = cpBodyGetPosition(env->world.block);
-    TeePose p = {rot.x, rot.y, pos.x, pos.y};
-    return p;
+    for (int i = 0; i < 4; i++) obs[i] = env->raw[i];
+    obs[4] = pusht_wrap_angle(env->raw[4]);
 }
 
 void pusht_observe_keypoints(const PushtEnv *env, double obs[PUSHT_KEYPOINT_DIM]) {
-    TeePose p = block_pose(env);
-    for (int k = 0; k < TEE_N_KEYPOINTS; k++) tee_to_world(&p, TEE_KEYPOINTS[k], obs + 2 * k);
-    cpVect a = cpBodyGetPosition(env->world.agent);
-    obs[18] = a.x;
-    obs[19] = a.y;
+    for (int k = 0; k < TEE_N_KEYPOINTS; k++) tee_to_world(&env->pose, TEE_KEYPOINTS[k], obs + 2 * k);
+    obs[18] = env->raw[0];
+    obs[19] = env->raw[1];
 }
 
 void pusht_get_raw_state(const PushtEnv *env, double state[PUSHT_STATE_DIM]) {
-    pusht_observe_state(env, state);
-    state[4] = cpBodyGetAngle(env->world.block);
+    for (int i = 0; i < PUSHT_STATE_DIM; i++) state[i] = env->raw[i];
 }
 
-double pusht_coverage(const PushtEnv *env) {
-    TeePose b = block_pose(env), g = tee_pose(PUSHT_GOAL_POSE[0], PUSHT_GOAL_POSE[1], PUSHT_GOAL_POSE[2]);
-    return coverage_tee(&b, &g);
-}
+double pusht_coverage(const PushtEnv *env) { return env->coverage; }
 
 double pusht_reward_of(double coverage) {
     double r = coverage / PUSHT_SUCCESS_COVERAGE;

@@ -101,5 +101,9 @@ double pusht_state_error(const double a[PUSHT_STATE_DIM], const double b[PUSHT_S
  * final 5-d observation (bit-equal to what PushtEnv gives for the same inputs). */
 void pusht_bare_run(const double reset_state[PUSHT_STATE_DIM], const double *actions, int64_t n_steps,
                     double final_state[PUSHT_STATE_DIM]);
+/* the same for n worlds stepped in lockstep (world i's 10 substeps, then world i+1's, per env
+ * step), as a batch is: reset_states (n, 5), actions (n, n_steps, 2), final_states (n, 5) */
+void pusht_bare_run_batch(int n, const double *reset_states, const double *actions, int64_t n_steps,
+                          double *final_states);
 
 #endif
