@@ -1,0 +1,63 @@
+/* expert.h: the built-in scripted Push-T expert behind `flowchunk demos`. A contact-geometric
+ * pushing planner that uses the exact simulator as its model:
+ *   choose  - score every candidate push (a contact point on the T's boundary, pushed along its
+ *             normal or, at a convex corner, along a direction in its normal cone) by simulating
+ *             it from the observed state: cost = pose error after the best push length + the
+ *             steps spent (approach around the block + push); sample among near-best candidates
+ *             (softmin with a seeded generator), so one start has several solutions;
+ *   approach - go to the pre-contact point along the shortest path around the T (visibility
+ *             graph on the T inflated by the agent radius), targets led ahead of the agent;
+ *   push     - ramp the target along the push direction; every step simulate "stop here" at a
+ *             few final targets against "keep going" and stop at the best;
+ *   settle, retreat - hold until the agent stops, back away from the block, choose again.
+ * Actions look like the human data: absolute integer targets in pixels, at most `max_jump` from
+ * the previous one, a few agent radii ahead of the agent. Uses only the public pusht.h API. */
+#ifndef FLOWCHUNK_EXPERT_H
+#define FLOWCHUNK_EXPERT_H
+
+#include "flowchunk/pusht.h"
+
+#include <stdint.h>
+
+typedef struct {
+    double push_speed;     /* px per step the target advances while pushing (default 8) */
+    double approach_lead;  /* px the target leads the agent on the way to a contact (default 34) */
+    double max_jump;       /* largest change of the target between two steps, px (default 30) */
+    double temperature;    /* softmin temperature of the push choice, in log pose error (default 0.05); 0 = argmin */
+    double step_cost;      /* what one env step costs, in log pose error (default 0.01: 1% of the error) */
+    double style_jitter;   /* relative per-episode jitter of speeds (default 0.2; 0 = none) */
+    int integer_actions;   /* round targets to whole pixels like the human mouse data (default 1) */
+} ExpertConfig;
+
+/* outcome of one episode */
+typedef struct {
+    int n_steps;           /* actions taken (= states recorded) */
+    double final_coverage; /* coverage after the last action */
+    double max_coverage;   /* max over the episode, the reset state and the final state included */
+    int success;           /* final_coverage > PUSHT_SUCCESS_COVERAGE */
+} ExpertOutcome;
+
+typedef struct Expert Expert; /* opaque: owns a planning env and the per-episode generator */
+
+void expert_config_default(ExpertConfig *cfg);
+/* cfg may be NULL (defaults) */
+Expert *expert_create(const ExpertConfig *cfg);
+void expert_free(Expert *ex);
+/* start a new episode: every random choice of the episode comes from a generator seeded by `seed` */
+void expert_reset(Expert *ex, uint64_t seed);
+/* the next absolute target (x,y) in pixels for the observed 5-d state (pusht_observe_state) */
+void expert_act(Expert *ex, const double state[PUSHT_STATE_DIM], double action[PUSHT_ACTION_DIM]);
+
+/* run one episode on `env` from the seeded reset `reset_seed` with expert seed `expert_seed`,
+ * stopping at success or after max_steps. Records state (max_steps,5), action (max_steps,2) and,
+ * when keypoint != NULL, the 9 block keypoints (max_steps,9,2) of each state before its action
+ * (the replay-buffer convention: state[t+1] = step(state[t], action[t])). Returns the outcome. */
+ExpertOutcome expert_run_episode(Expert *ex, PushtEnv *env, uint64_t reset_seed, PushtResetKind kind,
+                                 uint64_t expert_seed, int max_steps, float *state, float *action,
+                                 float *keypoint);
+
+/* pose error between block poses (x, y, angle): the root-mean-square displacement over the T's
+ * area, px (rigid-body identity |dc|^2 + 2(1 - cos da) k^2, k the polar radius of gyration) */
+double expert_pose_error(const double pose[3], const double goal[3]);
+
+#endif

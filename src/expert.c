@@ -1,0 +1,545 @@
+/* expert.c: the scripted Push-T expert (see expert.h for the algorithm). Geometry lives in the
+ * block's local frame: origin at the middle of the crossbar's outer edge, stem along +y, the
+ * crossbar [-60,60]x[0,30] and the stem [-15,15]x[30,120] (../shared/PUSHT.md). The planner's
+ * model is the simulator itself: pusht_restore of the observed state, then pusht_step.
+ * Pushing is quasi-static (damping 0 wipes the block's velocity every substep) and frictionless,
+ * so a push's outcome depends on the agent's path, not its speed: a rollout from a restored state
+ * (agent at rest) predicts a straight push well. Reference for the method family: M. T. Mason,
+ * "Mechanics of Robotic Manipulation" (2001), ch. 10, and Lynch & Mason, "Stable pushing" (1996). */
+#include "flowchunk/expert.h"
+#include "flowchunk/check.h"
+
+#include <math.h>
+#ifdef EXPERT_TRACE
+#include <stdio.h>
+#endif
+#include <stdlib.h>
+#include <string.h>
+
+#define AGENT_R 15.0
+#define GOAL_X 256.0
+#define GOAL_Y 256.0
+#define GOAL_A (M_PI / 4)
+#define TABLE_LO 10.0  /* pre-contact points and path nodes stay inside [LO,HI]^2 */
+#define TABLE_HI 502.0
+#define ACTION_LO 0.0  /* targets are clamped to the window like the human mouse */
+#define ACTION_HI 511.0
+#define GAP 8.0        /* px between the agent and the block at the pre-contact point */
+#define R_NODE (AGENT_R + 7.0)   /* path corners sit this far (per axis) outside the T */
+#define R_CLEAR (AGENT_R + 3.5)  /* path segments keep at least this distance to the T */
+#define MAX_CAND 96
+#define MAX_PUSH_EVAL 16 /* ramp steps simulated per candidate */
+#define SETTLE_HOLD 6    /* steps a held target is simulated for a "stop here" outcome */
+#define N_STOP 5         /* stop offsets 0, v/2, ..., 2v along the push */
+#define ERR_FLOOR 1.0 /* px */
+#define SETTLE_BELOW 10.0 /* wait for the agent to stop after a push only this close to the goal (px) */
+#define N_STEER 5        /* push directions tried while pushing */
+
+enum { MODE_CHOOSE, MODE_APPROACH, MODE_PUSH, MODE_SETTLE, MODE_RETREAT };
+
+typedef struct {
+    double c[2]; /* contact point, local */
+    double n[2]; /* unit outward direction, local: the agent comes from c + n*r and pushes along -n */
+} Candidate;
+
+struct Expert {
+    ExpertConfig cfg;
+    PushtEnv *plan; /* the planner's model, restored from observations */
+    Candidate cand[MAX_CAND];
+    int n_cand;
+    uint64_t rng;
+    /* per-episode style */
+    double v_push, lead;
+    double w; /* the step cost in force: cfg.step_cost, lowered when no push pays for it */
+    /* controller state */
+    int mode, mode_steps, have_last;
+    double last[2];       /* previous action */
+    double prev_agent[2]; /* previous observed agent position */
+    double q[2];          /* pre-contact point (world) of the chosen push */
+    double d[2];          /* push direction (world, unit) */
+    double nout[2];       /* away from the block (world, unit) */
+    double target[2];     /* current target of the push / settle */
+};
+
+/* ---------------------------------------------------------------- small maths */
+
+/* splitmix64 (Steele, Lea, Flood 2014): a tiny, well-mixed generator, one per episode */
+static uint64_t rng_next(uint64_t *s) {
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+static double rng_uniform(uint64_t *s) { return (double)(rng_next(s) >> 11) * 0x1p-53; }
+
+static double clampd(double x, double lo, double hi) { return x < lo ? lo : x > hi ? hi : x; }
+static double dist2(const double a[2], const double b[2]) { return hypot(a[0] - b[0], a[1] - b[1]); }
+
+static void to_world(const double pose[3], const double l[2], double w[2]) {
+    double c = cos(pose[2]), s = sin(pose[2]);
+    w[0] = pose[0] + c * l[0] - s * l[1];
+    w[1] = pose[1] + s * l[0] + c * l[1];
+}
+static void rot_world(const double pose[3], const double l[2], double w[2]) {
+    double c = cos(pose[2]), s = sin(pose[2]);
+    w[0] = c * l[0] - s * l[1];
+    w[1] = s * l[0] + c * l[1];
+}
+static void to_local(const double pose[3], const double w[2], double l[2]) {
+    double c = cos(pose[2]), s = sin(pose[2]), dx = w[0] - pose[0], dy = w[1] - pose[1];
+    l[0] = c * dx + s * dy;
+    l[1] = -s * dx + c * dy;
+}
+
+/* ---------------------------------------------------------------- the T's geometry (local) */
+
+static const double T_BOX[2][4] = {{-60, 0, 60, 30}, {-15, 30, 15, 120}}; /* x0 y0 x1 y1 */
+/* the boundary polygon, counter-clockwise on screen (y down) */
+static const double T_POLY[8][2] = {{-60, 0}, {60, 0}, {60, 30}, {15, 30}, {15, 120}, {-15, 120}, {-15, 30}, {-60, 30}};
+
+double expert_pose_error(const double pose[3], const double goal[3]) {
+    /* area centroid (0, yc) and polar moment k^2 of the two boxes about it */
+    const double a1 = 120.0 * 30, a2 = 30.0 * 90, yc = (a1 * 15 + a2 * 75) / (a1 + a2);
+    const double k2 = (a1 * ((120.0 * 120 + 30 * 30) / 12 + (yc - 15) * (yc - 15)) +
+                       a2 * ((30.0 * 30 + 90 * 90) / 12 + (75 - yc) * (75 - yc))) / (a1 + a2);
+    const double cl[2] = {0, yc};
+    double cp[2], cg[2];
+    to_world(pose, cl, cp);
+    to_world(goal, cl, cg);
+    double dx = cp[0] - cg[0], dy = cp[1] - cg[1], da = remainder(pose[2] - goal[2], 2 * M_PI);
+    return sqrt(dx * dx + dy * dy + da * da * k2);
+}
+
+static double goal_error(const double pose[3]) {
+    static const double goal[3] = {GOAL_X, GOAL_Y, GOAL_A};
+    return expert_pose_error(pose, goal);
+}
+
+/* what the planner minimises: log pose error, so a step is worth a fixed fraction of the error
+ * far from the goal and near it alike (ERR_FLOOR ~ the error at the success threshold) */
+static double err_cost(double e) { return log(e + ERR_FLOOR); }
+
+static double point_box_dist(const double p[2], const double b[4]) {
+    double dx = fmax(fmax(b[0] - p[0], 0), p[0] - b[2]);
+    double dy = fmax(fmax(b[1] - p[1], 0), p[1] - b[3]);
+    return hypot(dx, dy);
+}
+/* distance from a local point to the T (0 inside) */
+static double t_dist(const double p[2]) { return fmin(point_box_dist(p, T_BOX[0]), point_box_dist(p, T_BOX[1])); }
+
+static double point_seg_dist(const double p[2], const double a[2], const double b[2]) {
+    double ux = b[0] - a[0], uy = b[1] - a[1], l2 = ux * ux + uy * uy;
+    double t = l2 > 0 ? clampd(((p[0] - a[0]) * ux + (p[1] - a[1]) * uy) / l2, 0, 1) : 0;
+    return hypot(p[0] - a[0] - t * ux, p[1] - a[1] - t * uy);
+}
+static double cross3(const double o[2], const double a[2], const double b[2]) {
+    return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+}
+static double seg_seg_dist(const double a[2], const double b[2], const double c[2], const double d[2]) {
+    double d1 = cross3(a, b, c), d2 = cross3(a, b, d), d3 = cross3(c, d, a), d4 = cross3(c, d, b);
+    if (((d1 > 0) != (d2 > 0)) && ((d3 > 0) != (d4 > 0))) return 0; /* proper crossing */
+    return fmin(fmin(point_seg_dist(a, c, d), point_seg_dist(b, c, d)),
+                fmin(point_seg_dist(c, a, b), point_seg_dist(d, a, b)));
+}
+/* distance from a local segment to the T's boundary (segments never start inside the T) */
+static double t_seg_dist(const double a[2], const double b[2]) {
+    double m = 1e30;
+    for (int i = 0; i < 8; i++) m = fmin(m, seg_seg_dist(a, b, T_POLY[i], T_POLY[(i + 1) % 8]));
+    return fmin(m, fmin(t_dist(a), t_dist(b)));
+}
+
+/* unit direction from the T's nearest boundary point to the local point p */
+static void t_away(const double p[2], double out[2]) {
+    double best = 1e30;
+    out[0] = 0, out[1] = -1;
+    for (int i = 0; i < 8; i++) {
+        const double *a = T_POLY[i], *b = T_POLY[(i + 1) % 8];
+        double ux = b[0] - a[0], uy = b[1] - a[1], l2 = ux * ux + uy * uy;
+        double t = clampd(((p[0] - a[0]) * ux + (p[1] - a[1]) * uy) / l2, 0, 1);
+        double dx = p[0] - a[0] - t * ux, dy = p[1] - a[1] - t * uy, l = hypot(dx, dy);
+        if (l < best && l > 1e-9) best = l, out[0] = dx / l, out[1] = dy / l;
+    }
+}
+
+static void cand_add(Expert *ex, double cx, double cy, double nx, double ny) {
+    FC_ASSERT(ex->n_cand < MAX_CAND, "the candidate table is too small for the T's boundary sampling");
+    double l = hypot(nx, ny);
+    Candidate *c = &ex->cand[ex->n_cand++];
+    c->c[0] = cx, c->c[1] = cy, c->n[0] = nx / l, c->n[1] = ny / l;
+}
+/* points every ~`spacing` px along an edge, pushed along the edge's normal */
+static void cand_edge(Expert *ex, double x0, double y0, double x1, double y1, double nx, double ny, double spacing) {
+    int n = (int)ceil(hypot(x1 - x0, y1 - y0) / spacing);
+    for (int i = 0; i < n; i++) {
+        double t = (i + 0.5) / n;
+        cand_add(ex, x0 + t * (x1 - x0), y0 + t * (y1 - y0), nx, ny);
+    }
+}
+/* the candidate pushes: edge points (skipping spots the round agent cannot reach next to the
+ * inner corners) and the six convex corners pushed along their bisector and +-22.5 degrees */
+static void cand_build(Expert *ex) {
+    ex->n_cand = 0;
+    cand_edge(ex, -60, 0, 60, 0, 0, -1, 10);     /* crossbar top */
+    for (int side = -1; side <= 1; side += 2) {
+        double s = side;
+        cand_edge(ex, 60 * s, 0, 60 * s, 30, s, 0, 10);      /* crossbar end */
+        cand_edge(ex, 31 * s, 30, 60 * s, 30, 0, 1, 10);     /* crossbar underside */
+        cand_edge(ex, 15 * s, 46, 15 * s, 120, s, 0, 10.5);  /* stem side */
+    }
+    cand_edge(ex, -15, 120, 15, 120, 0, 1, 10);  /* stem bottom */
+    static const double corners[6][4] = {{-60, 0, -1, -1}, {60, 0, 1, -1}, {60, 30, 1, 1},
+                                         {-60, 30, -1, 1}, {15, 120, 1, 1}, {-15, 120, -1, 1}};
+    const double t = tan(M_PI / 8);
+    for (int i = 0; i < 6; i++) {
+        const double *k = corners[i];
+        cand_add(ex, k[0], k[1], k[2], k[3]);
+        /* rotate the bisector by +-22.5 degrees: (nx - t ny, ny + t nx) and (nx + t ny, ny - t nx) */
+        cand_add(ex, k[0], k[1], k[2] - t * k[3], k[3] + t * k[2]);
+        cand_add(ex, k[0], k[1], k[2] + t * k[3], k[3] - t * k[2]);
+    }
+}
+
+/* ---------------------------------------------------------------- path around the block */
+
+#define PATH_MAX_NODES 8
+typedef struct {
+    int n;
+    double p[PATH_MAX_NODES][2]; /* world waypoints after the start */
+    double length;
+} Path;
+
+static int in_table(const double w[2]) {
+    return w[0] >= TABLE_LO && w[0] <= TABLE_HI && w[1] >= TABLE_LO && w[1] <= TABLE_HI;
+}
+
+/* shortest path from world point `from` to `to` around the T of pose `pose`: visibility graph on
+ * the start, the goal and six nodes outside the T's convex corners; Dijkstra. 0 if none. */
+static int path_plan(const double pose[3], const double from[2], const double to[2], Path *path) {
+    const double r = R_NODE;
+    double nl[PATH_MAX_NODES][2] = {{0}, {0}, {-60 - r, -r}, {60 + r, -r}, {60 + r, 30 + r},
+                                    {15 + r, 120 + r}, {-15 - r, 120 + r}, {-60 - r, 30 + r}};
+    double nw[PATH_MAX_NODES][2];
+    int ok[PATH_MAX_NODES];
+    to_local(pose, from, nl[0]);
+    to_local(pose, to, nl[1]);
+    for (int i = 0; i < PATH_MAX_NODES; i++) {
+        to_world(pose, nl[i], nw[i]);
+        ok[i] = i < 2 || in_table(nw[i]);
+    }
+    /* a start already close to the block (just after a push) may leave at its current clearance */
+    double start_clear = fmin(R_CLEAR, t_dist(nl[0]) - 0.5);
+    double dist[PATH_MAX_NODES], w[PATH_MAX_NODES][PATH_MAX_NODES];
+    int prev[PATH_MAX_NODES], done[PATH_MAX_NODES] = {0};
+    for (int i = 0; i < PATH_MAX_NODES; i++) {
+        dist[i] = 1e30, prev[i] = -1;
+        for (int j = 0; j < PATH_MAX_NODES; j++) w[i][j] = -1;
+    }
+    for (int i = 0; i < PATH_MAX_NODES; i++)
+        for (int j = i + 1; j < PATH_MAX_NODES; j++) {
+            if (!ok[i] || !ok[j]) continue;
+            double need = (i == 0) ? start_clear : R_CLEAR;
+            if (t_seg_dist(nl[i], nl[j]) >= need) w[i][j] = w[j][i] = dist2(nl[i], nl[j]);
+        }
+    dist[0] = 0;
+    for (;;) {
+        int u = -1;
+        for (int i = 0; i < PATH_MAX_NODES; i++)
+            if (!done[i] && dist[i] < 1e29 && (u < 0 || dist[i] < dist[u])) u = i;
+        if (u < 0 || u == 1) break;
+        done[u] = 1;
+        for (int v = 0; v < PATH_MAX_NODES; v++)
+            if (w[u][v] >= 0 && dist[u] + w[u][v] < dist[v]) dist[v] = dist[u] + w[u][v], prev[v] = u;
+    }
+    if (dist[1] >= 1e29) return 0;
+    int rev[PATH_MAX_NODES], m = 0;
+    for (int v = 1; v != 0; v = prev[v]) rev[m++] = v;
+    path->n = m;
+    for (int i = 0; i < m; i++) memcpy(path->p[i], nw[rev[m - 1 - i]], sizeof path->p[i]);
+    path->length = dist[1];
+    return 1;
+}
+
+/* the point `lead` px along the path from `from` (pure pursuit) */
+static void path_lookahead(const Path *path, const double from[2], double lead, double out[2]) {
+    const double *a = from;
+    for (int i = 0; i < path->n; i++) {
+        double l = dist2(a, path->p[i]);
+        if (l >= lead) {
+            out[0] = a[0] + (path->p[i][0] - a[0]) * lead / l;
+            out[1] = a[1] + (path->p[i][1] - a[1]) * lead / l;
+            return;
+        }
+        lead -= l;
+        a = path->p[i];
+    }
+    memcpy(out, path->p[path->n - 1], 2 * sizeof(double));
+}
+
+/* ---------------------------------------------------------------- simulated outcomes */
+
+static void action_round(const Expert *ex, const double in[2], double out[2]) {
+    for (int i = 0; i < 2; i++) {
+        double v = clampd(in[i], ACTION_LO, ACTION_HI);
+        out[i] = ex->cfg.integer_actions ? nearbyint(v) : v;
+    }
+}
+
+static void plan_pose(Expert *ex, double pose[3]) {
+    double s[PUSHT_STATE_DIM];
+    pusht_observe_state(ex->plan, s);
+    pose[0] = s[2], pose[1] = s[3], pose[2] = s[4];
+}
+
+/* pose error after holding the final target `f` for SETTLE_HOLD steps from state `st` */
+static double sim_stop(Expert *ex, const double st[PUSHT_STATE_DIM], const double f[2]) {
+    double a[2], pose[3];
+    action_round(ex, f, a);
+    pusht_restore(ex->plan, st);
+    for (int k = 0; k < SETTLE_HOLD; k++) pusht_step(ex->plan, a);
+    plan_pose(ex, pose);
+    return err_cost(goal_error(pose));
+}
+
+/* pose error after ramping the target from the agent along d (leading it by 2v like a steady
+ * push) for up to MAX_PUSH_EVAL steps: the best cost err_cost(E) + step_cost * steps and its step */
+static double sim_ramp(Expert *ex, const double st[PUSHT_STATE_DIM], const double d[2], int *k_best) {
+    const double v = ex->v_push;
+    double pose[3], best = 1e30, a[2];
+    pusht_restore(ex->plan, st);
+    *k_best = -1;
+    for (int k = 0; k < MAX_PUSH_EVAL; k++) {
+        double t[2] = {st[0] + d[0] * v * (k + 2), st[1] + d[1] * v * (k + 2)};
+        if (t[0] < ACTION_LO || t[0] > ACTION_HI || t[1] < ACTION_LO || t[1] > ACTION_HI) break;
+        action_round(ex, t, a);
+        pusht_step(ex->plan, a);
+        plan_pose(ex, pose);
+        double j = err_cost(goal_error(pose)) + ex->w * (k + 1);
+        if (j < best) best = j, *k_best = k;
+        if (k >= 4 && k - *k_best >= 3) break;
+    }
+    return best;
+}
+
+/* ---------------------------------------------------------------- the modes */
+
+/* score every candidate push from the observed state and sample one (softmin); 0 if none helps */
+static int expert_choose(Expert *ex, const double st[PUSHT_STATE_DIM]) {
+    const double pose[3] = {st[2], st[3], st[4]}, agent[2] = {st[0], st[1]};
+    const double e0 = err_cost(goal_error(pose));
+    double cost[MAX_CAND], qs[MAX_CAND][2], best = 1e30;
+    for (int i = 0; i < ex->n_cand; i++) {
+        const Candidate *c = &ex->cand[i];
+        double cw[2], nw[2], q[2], d[2];
+        cost[i] = 1e30;
+        to_world(pose, c->c, cw);
+        rot_world(pose, c->n, nw);
+        q[0] = cw[0] + nw[0] * (AGENT_R + GAP), q[1] = cw[1] + nw[1] * (AGENT_R + GAP);
+        d[0] = -nw[0], d[1] = -nw[1];
+        memcpy(qs[i], q, sizeof q);
+        if (!in_table(q)) continue;
+        Path path;
+        if (!path_plan(pose, agent, q, &path)) continue;
+        int k_best;
+        const double sq[PUSHT_STATE_DIM] = {q[0], q[1], st[2], st[3], st[4]};
+        double j = sim_ramp(ex, sq, d, &k_best);
+        if (k_best < 0 || j > e0 - 1e-3) continue;
+        cost[i] = j + ex->w * (path.length / (0.5 * ex->lead) + 2);
+        if (cost[i] < best) best = cost[i];
+    }
+    if (best >= 1e29) return 0;
+    /* softmin sampling; temperature 0 takes the first argmin */
+    int pick = -1;
+    if (ex->cfg.temperature > 0) {
+        double z = 0, w[MAX_CAND];
+        for (int i = 0; i < ex->n_cand; i++) z += w[i] = cost[i] < 1e29 ? exp(-(cost[i] - best) / ex->cfg.temperature) : 0;
+        double u = rng_uniform(&ex->rng) * z;
+        for (int i = 0; i < ex->n_cand && pick < 0; i++)
+            if (w[i] > 0 && (u -= w[i]) <= 0) pick = i;
+    }
+    if (pick < 0)
+        for (int i = 0; i < ex->n_cand && pick < 0; i++)
+            if (cost[i] == best) pick = i;
+    double nw[2];
+    rot_world(pose, ex->cand[pick].n, nw);
+    memcpy(ex->q, qs[pick], sizeof ex->q);
+    ex->nout[0] = nw[0], ex->nout[1] = nw[1];
+    ex->d[0] = -nw[0], ex->d[1] = -nw[1];
+    return 1;
+}
+
+/* while pushing: steer the push direction (a few angles around the current one, each judged by a
+ * simulated ramp) or stop at the best of a few final targets along the current direction */
+static int expert_push_step(Expert *ex, const double st[PUSHT_STATE_DIM], double target[2]) {
+    static const double steer[N_STEER] = {0, -0.2618, 0.2618, -0.5236, 0.5236}; /* 0, +-15, +-30 deg */
+    const double agent[2] = {st[0], st[1]}, v = ex->v_push;
+    double best_stop = 1e30, best_u = 0;
+    for (int i = 0; i < N_STOP; i++) {
+        double u = 0.5 * v * i, f[2] = {agent[0] + ex->d[0] * u, agent[1] + ex->d[1] * u};
+        double j = sim_stop(ex, st, f) + ex->w * u / v;
+        if (j < best_stop) best_stop = j, best_u = u;
+    }
+    double best_go = 1e30, best_d[2] = {ex->d[0], ex->d[1]};
+    for (int i = 0; i < N_STEER; i++) {
+        double c = cos(steer[i]), s = sin(steer[i]), d[2] = {c * ex->d[0] - s * ex->d[1], s * ex->d[0] + c * ex->d[1]};
+        int k;
+        double j = sim_ramp(ex, st, d, &k);
+        if (k >= 0 && j < best_go - 1e-9) best_go = j, best_d[0] = d[0], best_d[1] = d[1];
+    }
+#ifdef EXPERT_TRACE
+    fprintf(stderr, "  push: E0 %.2f stop %.2f (u %.1f) go %.2f\n", goal_error((double[3]){st[2], st[3], st[4]}), best_stop, best_u, best_go);
+#endif
+    if (best_stop <= best_go) {
+        target[0] = agent[0] + ex->d[0] * best_u, target[1] = agent[1] + ex->d[1] * best_u;
+        return 0; /* stop */
+    }
+    memcpy(ex->d, best_d, sizeof ex->d);
+    target[0] = agent[0] + ex->d[0] * 2 * v, target[1] = agent[1] + ex->d[1] * 2 * v;
+    return 1;
+}
+
+static void expert_emit(Expert *ex, const double want[2], double action[2]) {
+    double t[2] = {want[0], want[1]};
+    if (ex->have_last) {
+        double dx = t[0] - ex->last[0], dy = t[1] - ex->last[1], l = hypot(dx, dy);
+        if (l > ex->cfg.max_jump) t[0] = ex->last[0] + dx * ex->cfg.max_jump / l, t[1] = ex->last[1] + dy * ex->cfg.max_jump / l;
+    }
+    action_round(ex, t, action);
+    memcpy(ex->last, action, sizeof ex->last);
+    ex->have_last = 1;
+}
+
+static void set_mode(Expert *ex, int mode) { ex->mode = mode, ex->mode_steps = 0; }
+
+void expert_act(Expert *ex, const double st[PUSHT_STATE_DIM], double action[PUSHT_ACTION_DIM]) {
+    const double agent[2] = {st[0], st[1]}, pose[3] = {st[2], st[3], st[4]};
+    double want[2] = {agent[0], agent[1]}, al[2];
+    if (!ex->have_last) memcpy(ex->prev_agent, agent, sizeof ex->prev_agent);
+    for (int hop = 0; hop < 6; hop++) {
+        if (ex->mode == MODE_CHOOSE) {
+            int ok = 0;
+            for (int tries = 0; tries < 3 && !ok; tries++) { /* step cost, then a quarter, then 0 */
+                ex->w = ex->cfg.step_cost * (tries == 0 ? 1 : tries == 1 ? 0.25 : 0);
+                ok = expert_choose(ex, st);
+            }
+            if (!ok) { /* nothing helps from here: drift toward the centre */
+                want[0] = agent[0] + 0.1 * (256 - agent[0]), want[1] = agent[1] + 0.1 * (256 - agent[1]);
+                break;
+            }
+            set_mode(ex, MODE_APPROACH);
+        }
+        if (ex->mode == MODE_APPROACH) {
+            Path path;
+            if (dist2(agent, ex->q) < 4.0 || (ex->mode_steps > 0 && dist2(agent, ex->q) < 7.0 &&
+                                              dist2(agent, ex->prev_agent) < 2.0)) {
+                memcpy(ex->target, ex->q, sizeof ex->target);
+                set_mode(ex, MODE_PUSH);
+                continue;
+            }
+            if (ex->mode_steps > 60 || !path_plan(pose, agent, ex->q, &path)) { set_mode(ex, MODE_CHOOSE); continue; }
+            path_lookahead(&path, agent, ex->lead, want);
+            break;
+        }
+        if (ex->mode == MODE_PUSH) {
+            if (ex->mode_steps > 40 || !expert_push_step(ex, st, want)) {
+                if (ex->mode_steps > 40) memcpy(want, agent, sizeof want);
+                memcpy(ex->target, want, sizeof ex->target);
+                set_mode(ex, MODE_SETTLE);
+            } else {
+                memcpy(ex->target, want, sizeof ex->target);
+            }
+            break;
+        }
+        if (ex->mode == MODE_SETTLE) {
+            if (ex->mode_steps >= 5 || goal_error(pose) > SETTLE_BELOW ||
+                (dist2(agent, ex->target) < 2.0 && dist2(agent, ex->prev_agent) < 1.0)) {
+                set_mode(ex, MODE_RETREAT);
+                continue;
+            }
+            memcpy(want, ex->target, sizeof want);
+            break;
+        }
+        if (ex->mode == MODE_RETREAT) {
+            to_local(pose, agent, al);
+            if (t_dist(al) >= R_CLEAR + 1.0 || ex->mode_steps >= 6) { set_mode(ex, MODE_CHOOSE); continue; }
+            double away[2], aw[2];
+            t_away(al, away);
+            rot_world(pose, away, aw);
+            want[0] = agent[0] + aw[0] * 14, want[1] = agent[1] + aw[1] * 14;
+            break;
+        }
+    }
+    expert_emit(ex, want, action);
+#ifdef EXPERT_TRACE
+    fprintf(stderr, "mode %d ms %2d agent %6.1f %6.1f act %6.1f %6.1f E %7.2f\n", ex->mode, ex->mode_steps, agent[0], agent[1],
+            action[0], action[1], goal_error(pose));
+#endif
+    ex->mode_steps++;
+    memcpy(ex->prev_agent, agent, sizeof ex->prev_agent);
+}
+
+/* ---------------------------------------------------------------- lifecycle */
+
+void expert_config_default(ExpertConfig *cfg) {
+    cfg->push_speed = 8;
+    cfg->approach_lead = 34;
+    cfg->max_jump = 30;
+    cfg->temperature = 0.05;
+    cfg->step_cost = 0.01;
+    cfg->style_jitter = 0.2;
+    cfg->integer_actions = 1;
+}
+
+Expert *expert_create(const ExpertConfig *cfg) {
+    Expert *ex = fc_calloc(1, sizeof *ex);
+    if (cfg) ex->cfg = *cfg;
+    else expert_config_default(&ex->cfg);
+    ex->plan = pusht_create();
+    cand_build(ex);
+    expert_reset(ex, 0);
+    return ex;
+}
+
+void expert_free(Expert *ex) {
+    if (!ex) return;
+    pusht_free(ex->plan);
+    free(ex);
+}
+
+void expert_reset(Expert *ex, uint64_t seed) {
+    ex->rng = seed ^ 0x5eedc0ffee123457ULL;
+    rng_next(&ex->rng);
+    double j = ex->cfg.style_jitter;
+    ex->v_push = ex->cfg.push_speed * (1 + j * (2 * rng_uniform(&ex->rng) - 1));
+    ex->lead = ex->cfg.approach_lead * (1 + j * (2 * rng_uniform(&ex->rng) - 1));
+    ex->have_last = 0;
+    set_mode(ex, MODE_CHOOSE);
+}
+
+ExpertOutcome expert_run_episode(Expert *ex, PushtEnv *env, uint64_t reset_seed, PushtResetKind kind,
+                                 uint64_t expert_seed, int max_steps, float *state, float *action,
+                                 float *keypoint) {
+    ExpertOutcome out = {0, 0, 0, 0};
+    double st[PUSHT_STATE_DIM], a[PUSHT_ACTION_DIM], kp[PUSHT_KEYPOINT_DIM];
+    pusht_reset(env, reset_seed, kind);
+    expert_reset(ex, expert_seed);
+    double cov = pusht_coverage(env);
+    out.max_coverage = cov;
+    for (int t = 0; t < max_steps; t++) {
+        pusht_observe_state(env, st);
+        expert_act(ex, st, a);
+        for (int i = 0; i < PUSHT_STATE_DIM; i++) state[t * PUSHT_STATE_DIM + i] = (float)st[i];
+        for (int i = 0; i < PUSHT_ACTION_DIM; i++) action[t * PUSHT_ACTION_DIM + i] = (float)a[i];
+        if (keypoint) {
+            pusht_state_to_keypoints(st, kp);
+            for (int i = 0; i < 18; i++) keypoint[t * 18 + i] = (float)kp[i];
+        }
+        pusht_step(env, a);
+        cov = pusht_coverage(env);
+        if (cov > out.max_coverage) out.max_coverage = cov;
+        out.n_steps = t + 1;
+        if (cov > PUSHT_SUCCESS_COVERAGE) break;
+    }
+    out.final_coverage = cov;
+    out.success = cov > PUSHT_SUCCESS_COVERAGE;
+    return out;
+}
