@@ -92,7 +92,7 @@ void pusht_world_restore(PushtWorld *w, const double state[5]) {
     cpBodySetAngle(w->block, state[4]);
     cpBodySetPosition(w->block, cpv(state[2], state[3]));
     /* the reference's _set_state steps once after any placement. Bodies are at rest, so the step
-     * moves nothing (the observation stays bit-equal to `state`), but it resolves contacts present
+     * moves nothing (the observation stays what the restore made it), but it resolves contacts present
      * at the start, leaving the block the velocity and warm-start impulses a seeded reset leaves.
      * Without it, the 24 real episodes whose agent starts touching the block diverge at t = 0. */
     cpSpaceStep(w->space, PUSHT_SIM_DT);

@@ -42,7 +42,7 @@ void pusht_reset(PushtEnv *env, uint64_t seed, PushtResetKind kind);
 void pusht_reset_to(PushtEnv *env, const double state[PUSHT_STATE_DIM]);
 /* restore a recorded (observed) state exactly: angle first, then position, in a fresh space with
  * the agent at rest; then one settling 0.01 s step, as the reference's _set_state, which moves
- * nothing (the observation equals `state` bit for bit) but resolves contacts present at the start
+ * nothing (the observation equals `state` to < 1e-13) but resolves contacts present at the start
  * the way a seeded reset does. */
 void pusht_restore(PushtEnv *env, const double state[PUSHT_STATE_DIM]);
 /* one env step (0.1 s = 10 PD substeps) toward the absolute target action (x,y) in pixels */
