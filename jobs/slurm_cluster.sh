@@ -199,6 +199,13 @@ do_start() {
         log "slurm.conf changed: restarting slurmd and slurmctld"
         stop_pidfile slurmd "$SLURMD_PID"; stop_pidfile slurmctld "$CTLD_PID"
     fi
+    local port
+    if ! pid_alive "$CTLD_PID" slurmctld && ! pid_alive "$SLURMD_PID" slurmd && command -v ss >/dev/null; then
+        for port in "$PORT" $(( PORT + 1 )); do
+            [[ -z $(ss -Hltn "sport = :$port" 2>/dev/null) ]] ||
+                die "port $port is taken (another Slurm cluster?): choose other ports with FC_SLURM_PORT=<n> (uses n and n+1)"
+        done
+    fi
     start_munged
     wait_until "$TIMEOUT" bash -c "munge -S '$MUNGE_SOCK' -n | unmunge -S '$MUNGE_SOCK'" ||
         fail_start "munge credentials do not round-trip through $MUNGE_SOCK"
