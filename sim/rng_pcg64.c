@@ -32,7 +32,7 @@ static uint32_t ss_mix(uint32_t x, uint32_t y) {
     return result;
 }
 
-void rng_seed_sequence(uint64_t entropy, uint32_t *out, int n_words) {
+void rng_pcg64_seed_sequence(uint64_t entropy, uint32_t *out, int n_words) {
     /* the integer as little-endian 32-bit words (0 -> one zero word) */
     uint32_t ent[2];
     int n_ent = 0;
@@ -65,7 +65,7 @@ static void pcg_step(RngPcg64 *r) { r->state = r->state * PCG_MULT + r->inc; }
 
 void rng_pcg64_seed(RngPcg64 *r, uint64_t seed) {
     uint32_t w[8];
-    rng_seed_sequence(seed, w, 8); /* generate_state(4, uint64): pairs of words, little-endian */
+    rng_pcg64_seed_sequence(seed, w, 8); /* generate_state(4, uint64): pairs of words, little-endian */
     uint64_t v[4];
     for (int i = 0; i < 4; i++) v[i] = (uint64_t)w[2 * i] | ((uint64_t)w[2 * i + 1] << 32);
     RngU128 initstate = ((RngU128)v[0] << 64) | v[1], initseq = ((RngU128)v[2] << 64) | v[3];

@@ -28,6 +28,6 @@ int64_t rng_pcg64_integers(RngPcg64 *r, int64_t lo, int64_t hi);
 double rng_pcg64_uniform(RngPcg64 *r, double lo, double hi);
 
 /* numpy.random.SeedSequence(entropy).generate_state(n_words, uint32) for entropy < 2^64 */
-void rng_seed_sequence(uint64_t entropy, uint32_t *out, int n_words);
+void rng_pcg64_seed_sequence(uint64_t entropy, uint32_t *out, int n_words);
 
 #endif
