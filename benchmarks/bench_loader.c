@@ -1,8 +1,9 @@
 /* bench_loader.c: throughput of the windows pipeline (benchmarks/bench_loader.sh runs it).
  *   bench_loader episodes FILE STEPS [EP_LEN]   synthetic episodes file (random walks, no keypoint
  *                                               array: `flowchunk window --obs keypoints` computes them)
- *   bench_loader make FILE ROWS [contiguous]    synthetic windows file written directly (DP recipe
- *                                               shape: 40 obs + 32 action floats per row)
+ *   bench_loader make FILE ROWS [CHUNK_ROWS]    synthetic windows file written directly (DP recipe
+ *                                               shape: 40 obs + 32 action floats per row); CHUNK_ROWS
+ *                                               0 = contiguous layout, default WINDOW_CHUNK_ROWS
  *   bench_loader read FILE GLOBAL_BATCH SHARDS [STEPS] [REPS]   under mpiexec: the loader's
  *       collective shard read REPS times (best and median time, bytes/s), a raw pread of the same
  *       number of bytes per rank (the file-system roofline), peak memory per rank (ru_maxrss)
@@ -58,7 +59,7 @@ static int make_episodes(const char *path, int64_t steps, int64_t len) {
     return rc;
 }
 
-static int make_windows(const char *path, int64_t rows, int contiguous) {
+static int make_windows(const char *path, int64_t rows, int64_t chunk_rows) {
     enum { OBS = 40, ACT = 32, BLK = 65536 };
     WindowSpec spec;
     window_spec_default(&spec);
@@ -73,7 +74,7 @@ static int make_windows(const char *path, int64_t rows, int contiguous) {
     for (int d = 0; d < 20; d++) n.obs_max[d] = 512;
     n.act_max[0] = n.act_max[1] = 512;
     WindowWriter w;
-    if (window_writer_open(&w, path, rows, 0, OBS, ACT, contiguous) != FC_OK) return FC_ERR;
+    if (window_writer_open(&w, path, rows, 0, OBS, ACT, chunk_rows) != FC_OK) return FC_ERR;
     float *obs = fc_malloc((size_t)BLK * OBS * sizeof(float)), *act = fc_malloc((size_t)BLK * ACT * sizeof(float));
     int32_t *ep = fc_malloc(BLK * sizeof(int32_t)), *t = fc_malloc(BLK * sizeof(int32_t));
     uint64_t s = 7;
@@ -94,8 +95,8 @@ static int make_windows(const char *path, int64_t rows, int contiguous) {
     else window_writer_abort(&w);
     double sec = now() - t0;
     if (rc == FC_OK)
-        printf("{\"rows\":%lld,\"bytes\":%lld,\"layout\":\"%s\",\"write_seconds\":%.3f}\n", (long long)rows,
-               (long long)(rows * (OBS + ACT) * 4), contiguous ? "contiguous" : "chunked", sec);
+        printf("{\"rows\":%lld,\"bytes\":%lld,\"chunk_rows\":%lld,\"write_seconds\":%.3f}\n", (long long)rows,
+               (long long)(rows * (OBS + ACT) * 4), (long long)(chunk_rows < 0 ? WINDOW_CHUNK_ROWS : chunk_rows), sec);
     free(obs);
     free(act);
     free(ep);
@@ -187,12 +188,12 @@ int main(int argc, char **argv) {
     if (argc >= 4 && !strcmp(argv[1], "episodes"))
         rc = make_episodes(argv[2], atoll(argv[3]), argc > 4 ? atoll(argv[4]) : 150);
     else if (argc >= 4 && !strcmp(argv[1], "make"))
-        rc = make_windows(argv[2], atoll(argv[3]), argc > 4 && !strcmp(argv[4], "contiguous"));
+        rc = make_windows(argv[2], atoll(argv[3]), argc > 4 ? atoll(argv[4]) : -1);
     else if (argc >= 5 && !strcmp(argv[1], "read"))
         rc = read_bench(argv[2], atoi(argv[3]), atoi(argv[4]), argc > 5 ? atoi(argv[5]) : 1000,
                         argc > 6 ? atoi(argv[6]) : 3);
     else
-        fprintf(stderr, "usage: bench_loader episodes FILE STEPS [EP_LEN] | make FILE ROWS [contiguous] |\n"
+        fprintf(stderr, "usage: bench_loader episodes FILE STEPS [EP_LEN] | make FILE ROWS [CHUNK_ROWS] |\n"
                         "       read FILE GLOBAL_BATCH SHARDS [STEPS] [REPS]\n");
     if (rc == FC_ERR && dist_world_rank() == 0) fprintf(stderr, "bench_loader: error: %s\n", fc_last_error());
     dist_finalize();

@@ -32,7 +32,7 @@ for layout in chunked contiguous; do
     if [ $layout = contiguous ]; then
         FILE=$CON
         echo "== contiguous copy (written directly, $ROWS rows)"
-        "$BENCH" make "$CON" "$ROWS" contiguous
+        "$BENCH" make "$CON" "$ROWS" 0
         rm -f "$WIN"
     fi
     for np in 1 2 4; do

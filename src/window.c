@@ -150,7 +150,7 @@ void window_fit_norm(Norm *norm, const Episodes *ep, WindowObsKind kind) {
 
 /* ---- the writer ---------------------------------------------------------------------------- */
 
-static hid_t window_create_rows(hid_t file, const char *name, hid_t type, int64_t rows, int width, int contiguous) {
+static hid_t window_create_rows(hid_t file, const char *name, hid_t type, int64_t rows, int width, int64_t chunk_rows) {
     hsize_t dims[2] = {(hsize_t)rows, (hsize_t)width};
     int rank = width > 0 ? 2 : 1;
     hid_t space = H5Screate_simple(rank, dims, NULL);
@@ -158,8 +158,8 @@ static hid_t window_create_rows(hid_t file, const char *name, hid_t type, int64_
     H5Pset_create_intermediate_group(lcpl, 1);
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
     H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER);
-    if (!contiguous && rows > 0) {
-        hsize_t chunk[2] = {(hsize_t)(rows < WINDOW_CHUNK_ROWS ? rows : WINDOW_CHUNK_ROWS), (hsize_t)width};
+    if (chunk_rows > 0 && rows > 0) {
+        hsize_t chunk[2] = {(hsize_t)(rows < chunk_rows ? rows : chunk_rows), (hsize_t)width};
         H5Pset_chunk(dcpl, rank, chunk);
     }
     hid_t d = H5Dcreate2(file, name, type, space, lcpl, dcpl, H5P_DEFAULT);
@@ -170,8 +170,9 @@ static hid_t window_create_rows(hid_t file, const char *name, hid_t type, int64_
 }
 
 int window_writer_open(WindowWriter *w, const char *path, int64_t n_train, int64_t n_val, int obs_row,
-                       int act_row, int contiguous) {
+                       int act_row, int64_t chunk_rows) {
     memset(w, 0, sizeof *w);
+    if (chunk_rows < 0) chunk_rows = WINDOW_CHUNK_ROWS;
     for (int s = 0; s < 2; s++) w->d_obs[s] = w->d_act[s] = w->d_ep[s] = w->d_t[s] = -1;
     snprintf(w->path, sizeof w->path, "%s", path);
     w->obs_row = obs_row;
@@ -184,13 +185,13 @@ int window_writer_open(WindowWriter *w, const char *path, int64_t n_train, int64
     for (int s = 0; s < 2; s++) {
         char name[64];
         snprintf(name, sizeof name, "%sobs", prefix[s]);
-        w->d_obs[s] = window_create_rows(w->file, name, H5T_IEEE_F32LE, w->rows[s], obs_row, contiguous);
+        w->d_obs[s] = window_create_rows(w->file, name, H5T_IEEE_F32LE, w->rows[s], obs_row, chunk_rows);
         snprintf(name, sizeof name, "%saction", prefix[s]);
-        w->d_act[s] = window_create_rows(w->file, name, H5T_IEEE_F32LE, w->rows[s], act_row, contiguous);
+        w->d_act[s] = window_create_rows(w->file, name, H5T_IEEE_F32LE, w->rows[s], act_row, chunk_rows);
         snprintf(name, sizeof name, "%sepisode", prefix[s]);
-        w->d_ep[s] = window_create_rows(w->file, name, H5T_STD_I32LE, w->rows[s], 0, contiguous);
+        w->d_ep[s] = window_create_rows(w->file, name, H5T_STD_I32LE, w->rows[s], 0, chunk_rows);
         snprintf(name, sizeof name, "%st", prefix[s]);
-        w->d_t[s] = window_create_rows(w->file, name, H5T_STD_I32LE, w->rows[s], 0, contiguous);
+        w->d_t[s] = window_create_rows(w->file, name, H5T_STD_I32LE, w->rows[s], 0, chunk_rows);
         if (w->d_obs[s] < 0 || w->d_act[s] < 0 || w->d_ep[s] < 0 || w->d_t[s] < 0) {
             window_writer_abort(w);
             return fc_set_error("%s: cannot create the window datasets", path);
@@ -403,7 +404,7 @@ int window_build(const char *episodes_path, const char *out_path, const WindowSp
     int32_t *wep = fc_malloc((size_t)(m > mv ? m : mv) * sizeof(int32_t));
     int32_t *wt = fc_malloc((size_t)(m > mv ? m : mv) * sizeof(int32_t));
     WindowWriter w;
-    rc = window_writer_open(&w, out_path, m, mv, s->obs_steps * od, s->horizon * PUSHT_ACTION_DIM, 0);
+    rc = window_writer_open(&w, out_path, m, mv, s->obs_steps * od, s->horizon * PUSHT_ACTION_DIM, -1);
     if (rc == FC_OK) {
         window_starts(ep.episode_ends, train, ntr, s->horizon, pb, pa, wep, wt);
         rc = window_write_split(&w, 0, &ep, feat, act, od, s, wep, wt, m);

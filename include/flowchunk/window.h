@@ -98,10 +98,10 @@ typedef struct {
     int64_t rows[2], filled[2];
 } WindowWriter;
 
-/* create the file with room for n_train + n_val rows; contiguous != 0 stores the row datasets
- * contiguously instead of chunked (benchmarks only). FC_OK or FC_ERR + fc_set_error */
+/* create the file with room for n_train + n_val rows; chunk_rows > 0 chunks the row datasets by
+ * that many rows, 0 stores them contiguously, < 0 uses WINDOW_CHUNK_ROWS. FC_OK or FC_ERR */
 int window_writer_open(WindowWriter *w, const char *path, int64_t n_train, int64_t n_val, int obs_row,
-                       int act_row, int contiguous);
+                       int act_row, int64_t chunk_rows);
 /* append n rows to split 0 (train) or 1 (val) */
 int window_writer_append(WindowWriter *w, int split, int64_t n, const float *obs, const float *act,
                          const int32_t *episode, const int32_t *t);
