@@ -63,7 +63,7 @@ static int plot_run(const char *script, const char *terminal, const char *out_pn
     fprintf(f, "set output '%s'\n", out_png);
     fprintf(f, "set title \"%s\" noenhanced\n", title);
     fprintf(f, "set xlabel 'step'\nset ylabel 'training loss (log scale)'\nset logscale y\n"
-               "set grid xtics ytics\nset key outside bottom center horizontal\n");
+               "set grid xtics ytics\nset key outside top center horizontal\n");
     if (n_eval > 0) {
         fprintf(f, "set y2label 'evaluation score / success rate'\nset y2range [0:1]\nset y2tics 0.1\n"
                    "set ytics nomirror\n");

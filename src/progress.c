@@ -117,6 +117,9 @@ static void progress_fmt_duration(char *buf, size_t n, double s) {
 void progress_step(Progress *pr, const ProgressStep *s, int log) {
     if (!pr->active) return;
     if (!pr->tty && !log) return;
+    double now = progress_now();
+    if (!log && now - pr->last_draw < 0.1) return; /* at most 10 redraws a second */
+    pr->last_draw = now;
     double done = (double)(s->step - pr->step_start);
     double eta = done > 0 ? s->elapsed_s / done * (double)(pr->total_steps - s->step) : NAN;
     char eta_s[32], score_s[48];

@@ -46,6 +46,7 @@ typedef struct {
     double last_score;      /* of the latest evaluation, NaN before */
     int64_t last_score_step;
     int line_open;          /* a '\r' line is on screen and needs a newline before other output */
+    double last_draw;       /* when the terminal line was last redrawn */
 } Progress;
 
 /* opens DIR/metrics.jsonl (truncated on a fresh run; on resume the lines of steps after

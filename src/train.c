@@ -117,7 +117,7 @@ typedef struct {
     int64_t step, total_steps;
     double best_score;
     int64_t best_step;
-    double last_score;
+    double last_score, last_success;
     int64_t last_score_step;
     int64_t last_ckpt_step;
     int64_t last_eval_submitted;
@@ -384,6 +384,7 @@ static void train_on_report(Trainer *t, const EvalReport *r) {
                       r->mean_coverage, r->rollouts_per_s, r->seconds, r->skipped, t->step};
     progress_eval(&t->pr, &e);
     t->last_score = r->score;
+    t->last_success = r->success_rate;
     t->last_score_step = r->step;
     if (r->score > t->best_score) {
         const float *params = NULL, *ema = NULL;
@@ -560,9 +561,8 @@ static void train_print_config(Trainer *t) {
     else
         progress_row(pr, "optimiser", "sgd lr %g momentum %g wd %g, warmup %lld, cosine to step %lld", o->lr,
                      o->momentum, o->weight_decay, (long long)o->warmup_steps, (long long)o->total_steps);
-    progress_row(pr, "steps", "%lld (%.1f epochs of %lld steps)%s", (long long)t->total_steps,
-                 (double)t->total_steps / (double)d->steps_per_epoch, (long long)d->steps_per_epoch,
-                 t->step > 0 ? "" : "");
+    progress_row(pr, "steps", "%lld (%.1f epochs of %lld steps)", (long long)t->total_steps,
+                 (double)t->total_steps / (double)d->steps_per_epoch, (long long)d->steps_per_epoch);
     if (t->step > 0) progress_row(pr, "resumed at", "step %lld", (long long)t->step);
     progress_row(pr, "ema", "%s", t->ema ? "on (Diffusion Policy's warmup, max 0.9999)" : "off");
     progress_row(pr, "gradient reduction", "%s", c->overlap ? "per-layer MPI_Iallreduce" : "one flat MPI_Allreduce");
@@ -598,6 +598,7 @@ static void train_write_summary(Trainer *t, int preempted, double wall) {
                             t->step_s_total > 0 ? t->reduce_s_total / t->step_s_total : 0);
     if (t->last_score_step >= 0) {
         cJSON_AddNumberToObject(o, "last_score", t->last_score);
+        cJSON_AddNumberToObject(o, "last_success_rate", t->last_success);
         cJSON_AddNumberToObject(o, "last_score_step", (double)t->last_score_step);
     }
     if (t->best_step >= 0) {

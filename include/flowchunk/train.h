@@ -1,10 +1,28 @@
 /* train.h: `flowchunk train`, one code path for one process and for data-parallel MPI jobs
- * (DESIGN.md "Rank roles", "Data flow" 3-5). World ranks 0..P-E-1 train in lockstep (the
- * loader's virtual shards give each its rows of every global batch, gradients are summed with one
- * allreduce, every trainer steps the same optimiser), the last E ranks form the evaluator pool
- * (evalpool.h). Checkpoints (ckpt.h) are written by trainer 0 every ckpt_every steps, at the end
- * and on preemption (SIGTERM/SIGUSR1: the trainers agree on a step, checkpoint, exit 3).
- * Implemented in src/train.c. */
+ * (DESIGN.md "Rank roles", "Data flow" 3-5). World ranks 0..P-E-1 train in lockstep, the last E
+ * ranks form the evaluator pool (evalpool.h). Implemented in src/train.c.
+ *
+ * Batch rule. The global batch B is fixed by the user and never depends on P: the windows are cut
+ *   into V virtual shards (loader.h), every step draws b = B/V windows from EVERY shard, and
+ *   trainer r computes the rows of the shards it owns, [floor(rV/T), floor((r+1)V/T)) for T
+ *   trainers, i.e. (its shard count) x b rows (B/T when T divides V). Hence B % V == 0 and
+ *   T <= V. Each sample's noise is keyed by (seed, step, global slot), each rank's gradient is
+ *   scaled by 1/B, and one SUM allreduce gives every trainer the mean gradient of the same global
+ *   batch: losses are those of the 1-process run up to float summation order.
+ * Checkpoints (ckpt.h) are written by trainer 0 every ckpt_every steps, at the end and on
+ *   preemption, as DIR/ckpt/step_XXXXXXX.h5 (the last `keep` kept) + DIR/latest.h5 (a hard link);
+ *   DIR/best.h5 holds the weights of the best evaluation (evaluation only, no optimiser).
+ * Resume (--resume: DIR/latest.h5, or a new run when there is none). The checkpoint holds the
+ *   weights, EMA, AdamW moments and step, and the loader position (epoch, step in epoch), which
+ *   is global. Same world size: the continuation is bit-identical (same batches, same losses,
+ *   same weights). Another world size: the same batches and noise, so weights, optimiser, epoch
+ *   and position continue exactly and the losses agree up to float summation order.
+ * Preemption: SIGTERM or SIGUSR1 sets a flag; the trainers OR it into the per-step loss
+ *   allreduce, so all stop after the same step, checkpoint it and return FC_EXIT_REQUEUE (3). A
+ *   second signal exits at once (128 + signal). Under mpirun send SIGUSR1 to mpirun (it forwards
+ *   it; a SIGTERM to mpirun itself makes it kill the job with status 1 after the checkpoint);
+ *   under Slurm each task receives the signal directly.
+ * Outputs in DIR: metrics.jsonl (progress.h), learning_curve.png (plot.h), summary.json. */
 #ifndef FLOWCHUNK_TRAIN_H
 #define FLOWCHUNK_TRAIN_H
 
