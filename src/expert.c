@@ -52,7 +52,7 @@ struct Expert {
     double v_push, lead;
     double w; /* the step cost in force: cfg.step_cost, lowered when no push pays for it */
     /* controller state */
-    int mode, mode_steps, have_last;
+    int mode, mode_steps, have_last, n_choices;
     double last[2];       /* previous action */
     double prev_agent[2]; /* previous observed agent position */
     double q[2];          /* pre-contact point (world) of the chosen push */
@@ -347,11 +347,17 @@ static int expert_choose(Expert *ex, const double st[PUSHT_STATE_DIM]) {
         if (cost[i] < best) best = cost[i];
     }
     if (best >= 1e29) return 0;
+#ifdef EXPERT_TRACE
+    for (int i = 0; i < ex->n_cand; i++)
+        if (cost[i] < best + 0.3) fprintf(stderr, "  cand %2d c (%5.1f,%5.1f) n (%5.2f,%5.2f) cost %.3f\n", i, ex->cand[i].c[0], ex->cand[i].c[1], ex->cand[i].n[0], ex->cand[i].n[1], cost[i] - best);
+#endif
     /* softmin sampling; temperature 0 takes the first argmin */
     int pick = -1;
-    if (ex->cfg.temperature > 0) {
+    double temp = ex->n_choices == 0 ? ex->cfg.first_temperature : ex->cfg.temperature;
+    ex->n_choices++;
+    if (temp > 0) {
         double z = 0, w[MAX_CAND];
-        for (int i = 0; i < ex->n_cand; i++) z += w[i] = cost[i] < 1e29 ? exp(-(cost[i] - best) / ex->cfg.temperature) : 0;
+        for (int i = 0; i < ex->n_cand; i++) z += w[i] = cost[i] < 1e29 ? exp(-(cost[i] - best) / temp) : 0;
         double u = rng_uniform(&ex->rng) * z;
         for (int i = 0; i < ex->n_cand && pick < 0; i++)
             if (w[i] > 0 && (u -= w[i]) <= 0) pick = i;
@@ -483,7 +489,8 @@ void expert_config_default(ExpertConfig *cfg) {
     cfg->push_speed = 8;
     cfg->approach_lead = 34;
     cfg->max_jump = 30;
-    cfg->temperature = 0.05;
+    cfg->temperature = 0.1;
+    cfg->first_temperature = 0.3;
     cfg->step_cost = 0.01;
     cfg->style_jitter = 0.2;
     cfg->integer_actions = 1;
@@ -512,6 +519,7 @@ void expert_reset(Expert *ex, uint64_t seed) {
     ex->v_push = ex->cfg.push_speed * (1 + j * (2 * rng_uniform(&ex->rng) - 1));
     ex->lead = ex->cfg.approach_lead * (1 + j * (2 * rng_uniform(&ex->rng) - 1));
     ex->have_last = 0;
+    ex->n_choices = 0;
     set_mode(ex, MODE_CHOOSE);
 }
 

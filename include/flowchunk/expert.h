@@ -23,7 +23,8 @@ typedef struct {
     double push_speed;     /* px per step the target advances while pushing (default 8) */
     double approach_lead;  /* px the target leads the agent on the way to a contact (default 34) */
     double max_jump;       /* largest change of the target between two steps, px (default 30) */
-    double temperature;    /* softmin temperature of the push choice, in log pose error (default 0.05); 0 = argmin */
+    double temperature;    /* softmin temperature of the push choice, in log pose error (default 0.1); 0 = argmin */
+    double first_temperature; /* the same for the episode's first push, where the route is decided (default 0.3) */
     double step_cost;      /* what one env step costs, in log pose error (default 0.01: 1% of the error) */
     double style_jitter;   /* relative per-episode jitter of speeds (default 0.2; 0 = none) */
     int integer_actions;   /* round targets to whole pixels like the human mouse data (default 1) */
