@@ -5,6 +5,8 @@
  *
  *   OPENBLAS_NUM_THREADS=1 bench_train_step [--config DxW:B ...] [--seconds S] [--act mish]
  *
+ * Times are process CPU time (CLOCK_PROCESS_CPUTIME_ID), median of 5 blocks after warm-up: on a
+ * shared machine CPU time is what the step costs, wall time also counts other processes' turns.
  * Prints one line per config: "train_step impl=c config=3x256 batch=128 ms=.. samples_per_s=..
  * gflops=.. sgemm_ms=.. sgemm_gflops=.." (benchmarks/run_train_step.sh joins it with torch's).
  * FLOPs counted: the GEMMs only, forward 2*B*in*out per Linear, backward twice that except the
@@ -23,7 +25,7 @@
 
 static double now_s(void) {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 

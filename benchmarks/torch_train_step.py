@@ -6,7 +6,8 @@ act 2, sinusoidal time features 32, Mish MLP): zero_grad, draw A0 ~ N(0,I) and t
 assemble [obs, A_tau, time(tau)], forward, MSE to A1 - A0, backward, AdamW step (Diffusion
 Policy's betas/eps/wd). PyTorch gets its fastest settings: zero_grad(set_to_none=True) and the
 faster of the foreach / per-tensor AdamW (measured, reported). Same timing method as the C side:
-median of 5 blocks after warm-up.
+process CPU time (time.process_time, which also counts any helper thread), median of 5 blocks
+after warm-up.
 
     OMP_NUM_THREADS=1 /usr/bin/python3 benchmarks/torch_train_step.py [--config 3x256:128 ...] [--seconds 2]
 """
@@ -47,18 +48,18 @@ class Flow(nn.Module):
 def median_time(fn, seconds):
     for _ in range(10):
         fn()
-    t0, n = time.perf_counter(), 0
-    while time.perf_counter() - t0 < 0.05:
+    t0, n = time.process_time(), 0
+    while time.process_time() - t0 < 0.05:
         fn()
         n += 1
-    per = (time.perf_counter() - t0) / n
+    per = (time.process_time() - t0) / n
     iters = int(seconds / 5 / per) + 1
     res = []
     for _ in range(5):
-        s = time.perf_counter()
+        s = time.process_time()
         for _ in range(iters):
             fn()
-        res.append((time.perf_counter() - s) / iters)
+        res.append((time.process_time() - s) / iters)
     return sorted(res)[2]
 
 
