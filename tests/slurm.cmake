@@ -6,8 +6,8 @@
 #
 # FC_SLURM_TRAINER chooses what the jobs run:
 #   standin  tests/slurm_standin.c, a tiny MPI program with the trainer's command line and files
-#   real     the flowchunk binary (train, eval, window, demos)
-set(FC_SLURM_TRAINER "standin" CACHE STRING "what the Slurm/laptop job tests run: standin or real")
+#   real     the flowchunk binary (window, train, eval) on 12 synthetic episodes (default)
+set(FC_SLURM_TRAINER "real" CACHE STRING "what the Slurm/laptop job tests run: standin or real")
 set_property(CACHE FC_SLURM_TRAINER PROPERTY STRINGS standin real)
 
 add_executable(slurm_standin ${CMAKE_CURRENT_SOURCE_DIR}/slurm_standin.c)
@@ -27,7 +27,9 @@ string(SUBSTRING "${fc_slurm_hash}" 0 4 fc_slurm_hex)
 math(EXPR fc_slurm_port "7000 + (0x${fc_slurm_hex} % 500) * 2")
 set(FC_SLURM_TEST_ENV ${FC_TEST_ENV} FC_ROOT=${PROJECT_SOURCE_DIR} FC_SLURM_DIR=/tmp/fc-slurm-${fc_slurm_tag}
     FC_SLURM_PORT=${fc_slurm_port} FC_SLURM_TRAINER=${FC_SLURM_TRAINER} FC_SLURM_FLOWCHUNK=${fc_slurm_bin}
-    FC_SLURM_WORK=${CMAKE_CURRENT_BINARY_DIR}/slurm-work)
+    FC_SLURM_WORK=${CMAKE_CURRENT_BINARY_DIR}/slurm-work
+    # synthetic episodes for the real trainer: the train tests' generator (tests/train.cmake)
+    FC_SLURM_EPISODES_MAKER=$<$<TARGET_EXISTS:train_fixture>:$<TARGET_FILE:train_fixture>>)
 
 function(fc_add_slurm_test name)  # fc_add_slurm_test(NAME SCRIPT ARGS...)
   add_test(NAME ${name} COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/${ARGN}

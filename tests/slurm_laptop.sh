@@ -20,7 +20,7 @@ before=$(metrics_steps "$WORK/run/metrics.jsonl" | awk '{print $NF}')
 kill -TERM "$pid"
 wait "$pid"; rc=$?
 (( rc == 3 )) || { cat "$WORK/run1.log" >&2; fail "stopped run exited with $rc, expected 3 (checkpointed)"; }
-assert_log_has "$WORK/run1.log" "world size 4|4 ranks" "no 4-rank world"
+assert_log_has "$WORK/run1.log" "world size 4: 3 trainer|ranks +4 \\(3 trainers, 1 evaluator" "no 4-rank world of 3 trainers + 1 evaluator"
 assert_log_has "$WORK/run1.log" "3 trainer \\+ 1 evaluator" "not 3 trainers + 1 evaluator"
 # shellcheck disable=SC2086
 "$FC_ROOT/jobs/laptop_train.sh" "$WIN" "$WORK/run" $LONG_TRAIN_ARGS 2> "$WORK/run2.log" ||

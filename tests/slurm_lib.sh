@@ -1,7 +1,7 @@
 # slurm_lib.sh: shared by the job-script tests (tests/slurm_*.sh; sourced). Set by
 # tests/slurm.cmake: FC_ROOT (the source tree), FC_SLURM_DIR / FC_SLURM_PORT (this build's own
 # cluster), FC_SLURM_TRAINER (standin|real), FC_SLURM_FLOWCHUNK (the binary the jobs run),
-# FC_SLURM_WORK (scratch space in the build tree).
+# FC_SLURM_WORK (scratch space in the build tree), FC_SLURM_EPISODES_MAKER (tests/train_fixture.c).
 set -uo pipefail
 
 : "${FC_ROOT:?run me through ctest}" "${FC_SLURM_WORK:?run me through ctest}"
@@ -15,10 +15,12 @@ say()  { printf '[%s +%ds] %s\n' "$(basename "$0" .sh)" $(( SECONDS - T0 )) "$*"
 fail() { say "FAIL: $*"; exit 1; }
 skip() { say "SKIP: $*"; exit 77; }
 
-# the tiny configuration each trainer gets (the real one: a small net, few steps, few rollouts)
+# the tiny configuration each trainer gets: for the real one a small net, few steps, 2-episode
+# evaluations; LONG runs for several seconds so that it can be stopped mid-way
+WINDOW_ARGS="--obs keypoints --obs-steps 2 --horizon 16 --pad edge"
 if [[ $FC_SLURM_TRAINER == real ]]; then
-    TINY_TRAIN_ARGS=${FC_SLURM_TRAIN_ARGS:-"--steps 40 --batch-size 32 --ckpt-every 10"}
-    LONG_TRAIN_ARGS=${FC_SLURM_LONG_TRAIN_ARGS:-"--steps 400 --batch-size 32 --ckpt-every 50"}
+    TINY_TRAIN_ARGS="--steps 40 --hidden 64 --depth 2 --batch 64 --warmup 10 --virtual-shards 8 --eval-every 20 --eval-episodes 2 --log-every 5 --ckpt-every 10 --seed 7"
+    LONG_TRAIN_ARGS="--steps 1500 --hidden 256 --depth 3 --batch 64 --warmup 10 --virtual-shards 8 --eval-every 500 --eval-episodes 2 --log-every 25 --ckpt-every 250 --seed 7"
     TINY_EVAL_EPISODES=4
 else
     TINY_TRAIN_ARGS="--steps 30 --step-ms 50 --ckpt-every 10"
@@ -40,16 +42,23 @@ fresh_dir() {
     rm -rf "$WORK"; mkdir -p "$WORK"; cd "$WORK" || fail "cannot enter $WORK"
 }
 
-# make_windows: tiny inputs in the current directory: EP (episodes file) and WIN (windows file)
+# make_windows: tiny inputs in the current directory: EP (episodes file, 12 synthetic episodes
+# from tests/train_fixture.c) and WIN (its windows file, 2 validation episodes)
 make_windows() {
     EP=$PWD/episodes.h5 WIN=$PWD/windows.h5
     if [[ $FC_SLURM_TRAINER == real ]]; then
-        "$FLOWCHUNK" demos -o "$EP" --episodes 6 --seed 0 >/dev/null || fail "flowchunk demos failed"
+        [[ -x ${FC_SLURM_EPISODES_MAKER:-} ]] || skip "no episodes generator (the train_fixture test program) in this build"
+        "$FC_SLURM_EPISODES_MAKER" "$EP" 12 1 || fail "$FC_SLURM_EPISODES_MAKER failed"
     else
         : > "$EP"   # the stand-in only checks that the file is readable
     fi
-    "$FLOWCHUNK" window "$EP" -o "$WIN" --val-episodes 2 >/dev/null || fail "flowchunk window failed"
+    # shellcheck disable=SC2086
+    "$FLOWCHUNK" window "$EP" -o "$WIN" $WINDOW_ARGS --val-episodes 2 2>window.log ||
+        { cat window.log >&2; fail "flowchunk window failed"; }
 }
+
+# h5_attr FILE NAME: a scalar root attribute of an HDF5 file
+h5_attr() { h5dump -a "$2" "$1" 2>/dev/null | sed -n 's/^ *(0): *//p' | head -n1; }
 
 # submit ARGS...: sbatch --parsable, prints the job id
 submit() {

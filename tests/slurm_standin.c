@@ -9,7 +9,8 @@
  *       SIGTERM: checkpoint at the current step and exit 3 (FC_EXIT_REQUEUE) on every rank.
  *       --resume continues from DIR/latest.h5 ("resumed from step K" on stderr).
  *   eval CKPT.h5 [--episodes N] [--json]   prints {"score":..,"success_rate":..,...} (rank 0)
- *   window EPISODES.h5 -o OUT.h5 [--max-episodes N] [--val-episodes V]   records N, V in OUT.h5
+ *   window EPISODES.h5 -o OUT.h5 [--max-episodes N] [--val-episodes V] [--obs/--obs-steps/
+ *         --horizon/--pad X]   records N, V as attributes of OUT.h5 (ignores the rest)
  * Switching the tests to the real trainer is one CMake variable (FC_SLURM_TRAINER=real). */
 #include <errno.h>
 #include <getopt.h>
@@ -201,6 +202,8 @@ static int standin_eval(int argc, char **argv, int rank) {
 static int standin_window(int argc, char **argv, int rank) {
     static const struct option opts[] = {
         {"max-episodes", required_argument, 0, 'n'}, {"val-episodes", required_argument, 0, 'v'},
+        {"obs", required_argument, 0, 'x'},          {"obs-steps", required_argument, 0, 'x'},
+        {"horizon", required_argument, 0, 'x'},      {"pad", required_argument, 0, 'x'},
         {0, 0, 0, 0}};
     long long vals[2] = {-1, 0};
     const char *out = NULL;
@@ -210,7 +213,7 @@ static int standin_window(int argc, char **argv, int rank) {
         if (c == 'o') out = optarg;
         else if (c == 'n') vals[0] = atoll(optarg);
         else if (c == 'v') vals[1] = atoll(optarg);
-        else standin_die("window: bad option", NULL);
+        else if (c != 'x') standin_die("window: bad option", NULL);
     }
     if (optind != argc - 1 || !out) standin_die("usage: window EPISODES.h5 -o OUT.h5 [...]", NULL);
     if (access(argv[optind], R_OK) != 0) standin_die("cannot read episodes file", argv[optind]);
