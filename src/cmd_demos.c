@@ -155,11 +155,12 @@ static int demos_check_output(const char *path) {
     return FC_OK;
 }
 
-static double demos_now(void) {
+static double demos_clock(clockid_t id) {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(id, &ts);
     return ts.tv_sec + 1e-9 * ts.tv_nsec;
 }
+static double demos_now(void) { return demos_clock(CLOCK_MONOTONIC); }
 
 /* the expert's generator seed of an episode: its reset seed, shifted by --expert-seed */
 static uint64_t demos_expert_seed(const DemosArgs *a, int64_t i) {
@@ -189,7 +190,7 @@ static int demos_write(const DemosArgs *a, DemosAll *all) {
     return rc;
 }
 
-static void demos_print_json(const DemosArgs *a, const DemosAll *all, double seconds, int P) {
+static void demos_print_json(const DemosArgs *a, const DemosAll *all, double seconds, double cpu, int P) {
     double succ = 0, maxrew = 0;
     for (int64_t i = 0; i < all->n_episodes; i++) {
         succ += all->success[i];
@@ -208,6 +209,8 @@ static void demos_print_json(const DemosArgs *a, const DemosAll *all, double sec
     cJSON_AddNumberToObject(o, "mean_length", all->n_steps / n);
     cJSON_AddNumberToObject(o, "seconds", seconds);
     cJSON_AddNumberToObject(o, "demos_per_minute", seconds > 0 ? 60 * n / seconds : 0);
+    cJSON_AddNumberToObject(o, "cpu_seconds", cpu);
+    cJSON_AddNumberToObject(o, "demos_per_cpu_minute", cpu > 0 ? 60 * n / cpu : 0);
     cJSON_AddNumberToObject(o, "ranks", P);
     char *s = cJSON_PrintUnformatted(o);
     printf("%s\n", s);
@@ -248,6 +251,7 @@ int cmd_demos(int argc, char **argv) {
     }
 
     const double t0 = demos_now();
+    double cpu_mine = 0; /* CPU time of the episodes themselves (not of waiting in the gathers) */
     double last_log = t0;
     int64_t n_success = 0;
     const int64_t per_round = (int64_t)P * DEMOS_ROUND;
@@ -255,8 +259,10 @@ int cmd_demos(int argc, char **argv) {
         /* this rank's episodes of the round: base + me, base + me + P, ... */
         size_t used = 0;
         for (int64_t i = base + me; i < N && i < base + per_round; i += P) {
+            double c0 = demos_clock(CLOCK_THREAD_CPUTIME_ID);
             ExpertOutcome o = expert_run_episode(ex, env, (uint64_t)(a.seed + i), a.reset, demos_expert_seed(&a, i), T,
                                                  st, ac, kps);
+            cpu_mine += demos_clock(CLOCK_THREAD_CPUTIME_ID) - c0;
             DemosHeader h = {i, o.n_steps, o.success, o.final_coverage, o.max_coverage};
             char *p = send + used;
             memcpy(p, &h, sizeof h);
@@ -296,6 +302,13 @@ int cmd_demos(int argc, char **argv) {
         }
     }
     const double seconds = demos_now() - t0;
+    /* the episodes' CPU time summed over ranks: a throughput that other jobs on the machine do
+     * not skew (wall time does) */
+    double cpu = 0;
+    double *cpus = me == 0 ? fc_malloc((size_t)P * sizeof(double)) : NULL;
+    dist_gather_bytes(MPI_COMM_WORLD, &cpu_mine, sizeof cpu_mine, cpus, me == 0 ? (size_t)P * sizeof(double) : 0);
+    for (int r = 0; me == 0 && r < P; r++) cpu += cpus[r];
+    free(cpus);
     expert_free(ex);
     pusht_free(env);
     free(st);
@@ -310,7 +323,7 @@ int cmd_demos(int argc, char **argv) {
             fc_log("wrote %s: %lld episodes, %lld steps (mean length %.1f), success %lld/%lld, %.1f s (%.1f demos/min)",
                    a.out, (long long)all.n_episodes, (long long)all.n_steps, (double)all.n_steps / all.n_episodes,
                    (long long)n_success, (long long)all.n_episodes, seconds, 60 * all.n_episodes / seconds);
-            if (a.json) demos_print_json(&a, &all, seconds, P);
+            if (a.json) demos_print_json(&a, &all, seconds, cpu, P);
         }
         free(recv);
         free(slot);

@@ -10,9 +10,6 @@
 #include "flowchunk/check.h"
 
 #include <math.h>
-#ifdef EXPERT_TRACE
-#include <stdio.h>
-#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -347,10 +344,6 @@ static int expert_choose(Expert *ex, const double st[PUSHT_STATE_DIM]) {
         if (cost[i] < best) best = cost[i];
     }
     if (best >= 1e29) return 0;
-#ifdef EXPERT_TRACE
-    for (int i = 0; i < ex->n_cand; i++)
-        if (cost[i] < best + 0.3) fprintf(stderr, "  cand %2d c (%5.1f,%5.1f) n (%5.2f,%5.2f) cost %.3f\n", i, ex->cand[i].c[0], ex->cand[i].c[1], ex->cand[i].n[0], ex->cand[i].n[1], cost[i] - best);
-#endif
     /* softmin sampling; temperature 0 takes the first argmin */
     int pick = -1;
     double temp = ex->n_choices == 0 ? ex->cfg.first_temperature : ex->cfg.temperature;
@@ -391,9 +384,6 @@ static int expert_push_step(Expert *ex, const double st[PUSHT_STATE_DIM], double
         double j = sim_ramp(ex, st, d, &k);
         if (k >= 0 && j < best_go - 1e-9) best_go = j, best_d[0] = d[0], best_d[1] = d[1];
     }
-#ifdef EXPERT_TRACE
-    fprintf(stderr, "  push: E0 %.2f stop %.2f (u %.1f) go %.2f\n", goal_error((double[3]){st[2], st[3], st[4]}), best_stop, best_u, best_go);
-#endif
     if (best_stop <= best_go) {
         target[0] = agent[0] + ex->d[0] * best_u, target[1] = agent[1] + ex->d[1] * best_u;
         return 0; /* stop */
@@ -475,10 +465,6 @@ void expert_act(Expert *ex, const double st[PUSHT_STATE_DIM], double action[PUSH
         }
     }
     expert_emit(ex, want, action);
-#ifdef EXPERT_TRACE
-    fprintf(stderr, "mode %d ms %2d agent %6.1f %6.1f act %6.1f %6.1f E %7.2f\n", ex->mode, ex->mode_steps, agent[0], agent[1],
-            action[0], action[1], goal_error(pose));
-#endif
     ex->mode_steps++;
     memcpy(ex->prev_agent, agent, sizeof ex->prev_agent);
 }
