@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # env.sh: the MPI environment flowchunk's launchers run under (source it; it only exports).
 # Every value is a default: a variable already set in the caller's environment wins.
 #   run as root allowed      Open MPI's mpirun refuses root otherwise (containers, CI, this box)

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # variables for the scripts that source this file
 # launch.sh: shared by the job scripts (source it after jobs/env.sh): finds the flowchunk binary,
 # starts an MPI step with srun or mpirun, checks the MPI world it gets, forwards stop signals to
 # it and turns the trainer's "checkpointed, requeue me" exit status into `scontrol requeue`.
@@ -44,6 +45,7 @@ fc_find_flowchunk() {
 fc_mpi_cmd() {  # fc_mpi_cmd NP
     local np=$1
     if [[ -z ${LAUNCHER:-} ]]; then [[ -n ${SLURM_JOB_ID:-} ]] && LAUNCHER=srun || LAUNCHER=mpirun; fi
+    # shellcheck disable=SC2206  # SRUN_ARGS / MPIRUN_ARGS are lists of words on purpose
     case $LAUNCHER in
         srun)   [[ -n ${SLURM_JOB_ID:-} ]] || fc_die "LAUNCHER=srun needs a Slurm allocation (sbatch/salloc)"
                 FC_MPI=(srun --mpi="${SRUN_MPI:-pmix}" --ntasks="$np" ${SRUN_ARGS:-}) ;;

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # variables for the scripts that source this file
 # slurm_lib.sh: shared by the job-script tests (tests/slurm_*.sh; sourced). Set by
 # tests/slurm.cmake: FC_ROOT (the source tree), FC_SLURM_DIR / FC_SLURM_PORT (this build's own
 # cluster), FC_SLURM_TRAINER (standin|real), FC_SLURM_FLOWCHUNK (the binary the jobs run),
