@@ -186,14 +186,14 @@ static int eval_config(const EvalArgs *a, const CkptMeta *m, const Policy *p, Ev
 
 /* per-rank timings gathered with the episodes */
 typedef struct {
-    double seconds, policy_seconds, sim_seconds;
+    double seconds, cpu_seconds, policy_seconds, sim_seconds;
     int64_t decisions;
 } EvalRankStats;
 
 /* gathers every rank's episodes and timings on rank 0 into *all (rank 0 only) */
 static void eval_gather(const EvalConfig *c, const EvalResult *mine, EvalResult *all) {
     int P = dist_world_size(), me = dist_world_rank();
-    EvalRankStats st = {mine->seconds, mine->policy_seconds, mine->sim_seconds, mine->decisions};
+    EvalRankStats st = {mine->seconds, mine->cpu_seconds, mine->policy_seconds, mine->sim_seconds, mine->decisions};
     EvalEpisode *eps = me == 0 ? fc_malloc((size_t)c->episodes * sizeof(EvalEpisode)) : NULL;
     EvalRankStats *sts = me == 0 ? fc_malloc((size_t)P * sizeof(EvalRankStats)) : NULL;
     dist_gather_bytes(MPI_COMM_WORLD, mine->ep, (size_t)mine->episodes * sizeof(EvalEpisode), eps,
@@ -207,6 +207,7 @@ static void eval_gather(const EvalConfig *c, const EvalResult *mine, EvalResult 
         parts[r].episodes = count;
         parts[r].ep = eps + at;
         parts[r].seconds = sts[r].seconds;
+        parts[r].cpu_seconds = sts[r].cpu_seconds;
         parts[r].policy_seconds = sts[r].policy_seconds;
         parts[r].sim_seconds = sts[r].sim_seconds;
         parts[r].decisions = sts[r].decisions;
@@ -277,6 +278,7 @@ static void eval_print_json(const EvalArgs *a, const CkptMeta *m, const EvalConf
     cJSON_AddNumberToObject(o, "decisions", (double)r->decisions);
     cJSON_AddNumberToObject(o, "rollouts_per_s", r->rollouts_per_s);
     cJSON_AddNumberToObject(o, "seconds", r->seconds);
+    cJSON_AddNumberToObject(o, "cpu_seconds", r->cpu_seconds);
     cJSON_AddNumberToObject(o, "policy_seconds", r->policy_seconds);
     cJSON_AddNumberToObject(o, "sim_seconds", r->sim_seconds);
     cJSON_AddNumberToObject(o, "ranks", dist_world_size());
@@ -349,10 +351,10 @@ int cmd_eval(int argc, char **argv) {
         fc_log("score %.4f  success %.2f (%d/%d)  mean max coverage %.4f  %lld env steps", all.score,
                all.success_rate, (int)lround(all.success_rate * all.episodes), all.episodes, all.mean_coverage,
                (long long)all.env_steps);
-        double busy = all.policy_seconds + all.sim_seconds;
-        fc_log("%.2f rollouts/s (%.2f s wall on %d ranks; policy %.0f%%, simulator %.0f%% of rollout time)",
-               all.rollouts_per_s, all.seconds, P, busy > 0 ? 100 * all.policy_seconds / busy : 0.0,
-               busy > 0 ? 100 * all.sim_seconds / busy : 0.0);
+        double cpu = all.cpu_seconds > 0 ? all.cpu_seconds : 1.0;
+        fc_log("%.2f rollouts/s (%.2f s wall on %d rank(s), %.2f CPU s: policy %.0f%%, simulator %.0f%%)",
+               all.rollouts_per_s, all.seconds, P, all.cpu_seconds, 100 * all.policy_seconds / cpu,
+               100 * all.sim_seconds / cpu);
         if (a.gif) rc = eval_gif(&a, &p, &m.norm, &c, &all);
         if (rc != FC_OK) fprintf(stderr, "flowchunk eval: error: %s\n", fc_last_error());
         else if (a.json) eval_print_json(&a, &m, &c, &all, use_ema);

@@ -18,11 +18,15 @@
 _Static_assert((int)ROLLOUT_OBS_STATE == (int)WINDOW_OBS_STATE && (int)ROLLOUT_OBS_KEYPOINTS == (int)WINDOW_OBS_KEYPOINTS,
                "rollout and window observation kinds must agree");
 
-static double rollout_now(void) {
+static double rollout_clock(clockid_t id) {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(id, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
+/* wall time for rollouts/s; process CPU time for the policy/simulator split, which stays
+ * meaningful when other jobs share the cores (it counts BLAS threads too) */
+static double rollout_now(void) { return rollout_clock(CLOCK_MONOTONIC); }
+static double rollout_cpu(void) { return rollout_clock(CLOCK_PROCESS_CPUTIME_ID); }
 
 void rollout_config_dp(EvalConfig *cfg) {
     memset(cfg, 0, sizeof *cfg);
@@ -149,7 +153,7 @@ static void rollout_run(Policy *p, const Norm *norm, const EvalConfig *cfg, cons
 
     const int fd = rollout_obs_dim(cfg->obs_kind), To = cfg->obs_steps, Ta = cfg->n_action_steps;
     const int cd = p->chunk_dim, od = To * fd;
-    double t_start = rollout_now(), t_sim = 0.0, t_pol = 0.0;
+    double t_start = rollout_now(), c_start = rollout_cpu(), t_sim = 0.0, t_pol = 0.0;
 
     float *hist = fc_malloc((size_t)n * od * sizeof(float));  /* (n, To, fd) oldest frame first */
     float *raw = fc_malloc((size_t)n * od * sizeof(float));   /* (m, To*fd) gathered histories */
@@ -163,7 +167,7 @@ static void rollout_run(Policy *p, const Norm *norm, const EvalConfig *cfg, cons
     int *idx = fc_malloc((size_t)n * sizeof(int));
     uint64_t *decision = fc_calloc((size_t)n, sizeof(uint64_t));
 
-    double t0 = rollout_now();
+    double t0 = rollout_cpu();
     PushtBatch *b = pusht_batch_create(n);
     if (states) {
         for (int i = 0; i < n; i++) pusht_reset_to(pusht_batch_env(b, i), states + (size_t)i * PUSHT_STATE_DIM);
@@ -181,7 +185,7 @@ static void rollout_run(Policy *p, const Norm *norm, const EvalConfig *cfg, cons
             rollout_record_state(env, traces[i].states);
         }
     }
-    t_sim += rollout_now() - t0;
+    t_sim += rollout_cpu() - t0;
 
     for (;;) {
         /* gather the histories of every active env into one batch */
@@ -196,13 +200,13 @@ static void rollout_run(Policy *p, const Norm *norm, const EvalConfig *cfg, cons
         if (m == 0) break;
         res->decisions += m;
         norm_scale(obs, raw, (size_t)m * To, norm->obs_min, norm->obs_max, fd);
-        t0 = rollout_now();
+        t0 = rollout_cpu();
         policy_sample_explicit(p, obs, a0, m, cfg->flow_steps, chunk);
-        t_pol += rollout_now() - t0;
+        t_pol += rollout_cpu() - t0;
         norm_unscale(act, chunk, (size_t)m * p->cfg.horizon, norm->act_min, norm->act_max, PUSHT_ACTION_DIM);
 
         /* execute Ta actions open-loop; an env stops at success or max_steps, even mid-chunk */
-        t0 = rollout_now();
+        t0 = rollout_cpu();
         for (int s = 0; s < Ta; s++) {
             int any = 0;
             for (int j = 0; j < m; j++) {
@@ -245,13 +249,14 @@ static void rollout_run(Policy *p, const Norm *norm, const EvalConfig *cfg, cons
                 if (traces) rollout_record_state(env, traces[i].states + (size_t)(++traces[i].steps) * PUSHT_STATE_DIM);
             }
         }
-        t_sim += rollout_now() - t0;
+        t_sim += rollout_cpu() - t0;
     }
 
     pusht_batch_free(b);
     free(hist); free(raw); free(obs); free(a0); free(chunk); free(act);
     free(actions); free(active); free(done); free(idx); free(decision);
     res->seconds = rollout_now() - t_start;
+    res->cpu_seconds = rollout_cpu() - c_start;
     res->policy_seconds = t_pol;
     res->sim_seconds = t_sim;
     rollout_result_summarize(res);
@@ -303,6 +308,7 @@ void rollout_result_merge(EvalResult *out, const EvalResult *parts, int n_parts)
         memcpy(out->ep + at, parts[k].ep, (size_t)parts[k].episodes * sizeof(EvalEpisode));
         at += parts[k].episodes;
         if (parts[k].seconds > out->seconds) out->seconds = parts[k].seconds;
+        out->cpu_seconds += parts[k].cpu_seconds;
         out->policy_seconds += parts[k].policy_seconds;
         out->sim_seconds += parts[k].sim_seconds;
         out->decisions += parts[k].decisions;

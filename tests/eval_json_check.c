@@ -63,7 +63,7 @@ static int check(const char *path, int episodes, int max_steps) {
         if (v && !cJSON_IsString(v)) FAIL("field \"%s\" is not a string", strs[i]);
     }
     static const char *nums[] = {"step", "score", "success_rate", "mean_max_coverage", "episodes", "env_steps",
-                                 "decisions", "rollouts_per_s", "seconds", "policy_seconds", "sim_seconds", "ranks",
+                                 "decisions", "rollouts_per_s", "seconds", "cpu_seconds", "policy_seconds", "sim_seconds", "ranks",
                                  "seed", "max_steps", "obs_steps", "n_action_steps", "action_offset", "flow_steps",
                                  "noise_seed"};
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) num(o, nums[i]);

@@ -64,8 +64,10 @@ typedef struct {
     int64_t env_steps;      /* total env steps over all episodes */
     int64_t decisions;      /* policy_sample rows over all decisions (env-decisions) */
     double seconds;         /* wall time of the rollouts (max over ranks after a merge) */
-    double policy_seconds;  /* of which inside policy_sample (summed over ranks after a merge) */
-    double sim_seconds;     /* of which inside pusht_batch_step / observation (summed) */
+    double cpu_seconds;     /* process CPU time of the rollouts (summed over ranks after a merge);
+                             * below wall time when other jobs share the cores */
+    double policy_seconds;  /* CPU time inside policy_sample (summed over ranks) */
+    double sim_seconds;     /* CPU time in the simulator: steps, observations, coverage (summed) */
     double rollouts_per_s;  /* episodes / seconds */
     EvalEpisode *ep;        /* (episodes), owned; free with rollout_result_free */
 } EvalResult;
