@@ -220,20 +220,15 @@ void dist_reduce_wait(DistReduce *r) {
 /* ---- world helpers ------------------------------------------------------------------------- */
 
 int dist_agree_status(int rc, const char *what) {
-    if (!mpi_started()) {
-        if (rc && what) fprintf(stderr, "%s: error: %s\n", what, fc_last_error());
-        return rc;
-    }
-    int me = dist_world_rank(), P = dist_world_size();
-    int v[2] = {rc ? -me : -P, rc}; /* max of -rank = the lowest failing rank */
-    MPI_Allreduce(MPI_IN_PLACE, v, 2, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-    if (v[1] == 0) return 0;
-    if (-v[0] == me && what) {
+    int worst = rc; /* the status every rank returns: the largest */
+    if (mpi_started()) MPI_Allreduce(MPI_IN_PLACE, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    if (dist_comm_agree_error(MPI_COMM_WORLD, rc) == FC_OK) return 0;
+    if (dist_world_rank() == 0 && what) { /* holds the lowest failing rank's message now */
         fprintf(stderr, "%s: error: %s\n", what, fc_last_error());
         fflush(stderr);
     }
     dist_world_barrier(); /* the message is out before any rank moves on to abort */
-    return v[1];
+    return worst;
 }
 
 void dist_world_barrier(void) {

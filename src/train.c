@@ -417,9 +417,11 @@ static void train_evaluate(Trainer *t, EvalKind kind) {
                 train_poll_pool(t);
                 usleep(2000);
             }
-        } else if (!evalpool_submit(&t->pool, t->step, kind, t->p.net.params, t->ema)) {
-            progress_note(&t->pr, "eval pool busy with %d hand-offs: not evaluating step %lld", EVALPOOL_SLOTS,
-                          (long long)t->step);
+        } else if (!evalpool_submit(&t->pool, t->step, kind, t->p.net.params, t->ema) &&
+                   t->pool.busy_skips % 10 == 1) {
+            progress_note(&t->pr, "eval pool busy with %d hand-offs: not evaluating step %lld (%lld such skips so "
+                                  "far; raise --eval-every or --eval-ranks)",
+                          EVALPOOL_SLOTS, (long long)t->step, (long long)t->pool.busy_skips);
         }
         return;
     }
@@ -600,6 +602,10 @@ static void train_write_summary(Trainer *t, int preempted, double wall) {
         cJSON_AddNumberToObject(o, "last_score", t->last_score);
         cJSON_AddNumberToObject(o, "last_success_rate", t->last_success);
         cJSON_AddNumberToObject(o, "last_score_step", (double)t->last_score_step);
+    }
+    if (t->cfg->eval_ranks > 0 && t->is_t0) {
+        cJSON_AddNumberToObject(o, "evaluations_handed_off", (double)t->pool.submitted);
+        cJSON_AddNumberToObject(o, "evaluations_dropped_pool_busy", (double)t->pool.busy_skips);
     }
     if (t->best_step >= 0) {
         cJSON_AddNumberToObject(o, "best_score", t->best_score);

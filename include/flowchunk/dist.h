@@ -77,8 +77,9 @@ void dist_reduce_wait(DistReduce *r);
 /* ---- world-wide helpers -------------------------------------------------------------------- */
 
 /* setup-phase error agreement, collective over world: returns the largest status any rank
- * passed. When a rank failed, the lowest failing rank prints its fc_last_error() line (prefixed
- * by `what`) before anyone returns, so a collective mistake is reported exactly once. */
+ * passed. When a rank failed, world rank 0 prints the lowest failing rank's fc_last_error() line
+ * (dist_comm_agree_error), prefixed by `what` ("WHAT: error: ..."), before anyone returns, so a
+ * mistake is reported exactly once. what = NULL: the failing rank already printed it. */
 int dist_agree_status(int rc, const char *what);
 /* world barrier that sleeps while waiting (ranks that finished early do not spin) */
 void dist_world_barrier(void);
