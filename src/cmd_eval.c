@@ -25,6 +25,7 @@
 static const char *EVAL_USAGE =
     "usage: flowchunk eval CHECKPOINT.h5 [--episodes N] [--seed S] [--reset legacy|gym]\n"
     "                      [--max-steps 300] [--n-action-steps N] [--flow-steps K] [--raw]\n"
+    "                      [--clip on|off] [--noise-seed S]\n"
     "                      [--gif OUT.gif [--gif-episodes 0,1,2] [--gif-size PX]] [--json]\n"
     "\n"
     "Score a checkpoint on Push-T: every episode starts from a seeded reset, the policy sees the\n"
