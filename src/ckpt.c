@@ -81,6 +81,7 @@ static int ckpt_write_attrs(hid_t f, const CkptMeta *m) {
     bad |= h5u_set_attr_int(f, "loader_fingerprint", (int64_t)m->loader_fingerprint);
     bad |= h5u_set_attr_int(f, "n_windows", m->n_windows);
     bad |= h5u_set_attr_double(f, "best_score", m->best_score);
+    bad |= h5u_set_attr_double(f, "best_success_rate", m->best_success_rate);
     bad |= h5u_set_attr_int(f, "best_step", m->best_step);
     bad |= h5u_set_attr_str(f, "windows", m->windows);
     bad |= h5u_set_attr_str(f, "rng", "philox4x32-10 keyed by (seed, stream, step, global slot); no sequential state");
@@ -227,6 +228,7 @@ static int ckpt_read_attrs(hid_t f, const char *path, CkptMeta *m) {
     m->loader_fingerprint = (uint64_t)at_int(&a, "loader_fingerprint");
     m->n_windows = at_int(&a, "n_windows");
     m->best_score = at_dbl(&a, "best_score");
+    m->best_success_rate = at_dbl(&a, "best_success_rate");
     m->best_step = at_int(&a, "best_step");
     at_str(&a, "windows", m->windows, sizeof m->windows);
     if (a.bad) return fc_set_error("%s: checkpoint attribute '%s' is missing or invalid", path, a.first);

@@ -115,7 +115,7 @@ typedef struct {
     float *ema;               /* (n) or NULL */
     size_t n;
     int64_t step, total_steps;
-    double best_score;
+    double best_score, best_success;
     int64_t best_step;
     double last_score, last_success;
     int64_t last_score_step;
@@ -273,6 +273,7 @@ static void train_fill_meta(const Trainer *t, CkptMeta *m, int64_t step) {
     m->loader_fingerprint = t->info.fingerprint;
     m->n_windows = t->info.n_windows;
     m->best_score = t->best_score;
+    m->best_success_rate = t->best_success;
     m->best_step = t->best_step;
 }
 
@@ -305,6 +306,7 @@ static int train_resume_read(Trainer *t, const char *path) {
     if (loader_restore(&t->L, pos) != FC_OK) return FC_ERR;
     t->step = m.step;
     t->best_score = m.best_score;
+    t->best_success = m.best_success_rate;
     t->best_step = m.best_step;
     t->last_ckpt_step = m.step;
     fc_log("resumed from step %lld (epoch %lld) of %s", (long long)m.step, (long long)m.epoch, path);
@@ -396,6 +398,7 @@ static void train_on_report(Trainer *t, const EvalReport *r) {
             ema = t->ema;
         }
         t->best_score = r->score;
+        t->best_success = r->success_rate;
         t->best_step = r->step;
         train_write_best(t, r->step, params, ema);
     }
@@ -609,6 +612,7 @@ static void train_write_summary(Trainer *t, int preempted, double wall) {
     }
     if (t->best_step >= 0) {
         cJSON_AddNumberToObject(o, "best_score", t->best_score);
+        cJSON_AddNumberToObject(o, "best_success_rate", t->best_success);
         cJSON_AddNumberToObject(o, "best_step", (double)t->best_step);
     }
     char path[4200];
@@ -669,10 +673,11 @@ static void train_share_state(Trainer *t) {
     if (t->ema) dist_bcast_floats(t->ema, t->n, 0);
     dist_bcast_floats(t->opt.m, t->n, 0);
     if (t->opt.v) dist_bcast_floats(t->opt.v, t->n, 0);
-    double best[2] = {t->best_score, (double)t->best_step};
+    double best[3] = {t->best_score, t->best_success, (double)t->best_step};
     dist_bcast_bytes(best, sizeof best, 0);
     t->best_score = best[0];
-    t->best_step = (int64_t)best[1];
+    t->best_success = best[1];
+    t->best_step = (int64_t)best[2];
 }
 
 static void train_free(Trainer *t) {
@@ -774,9 +779,14 @@ int train_run(const TrainConfig *c) {
                 if (!t->pool.done) usleep(2000);
             }
         }
+        /* evaluations are deterministic given (weights, seeds), so the best checkpoint's score from
+         * its periodic evaluation is what a re-evaluation would report */
+        if (t->last_score_step == t->step)
+            progress_note(&t->pr, "final evaluation: last checkpoint (step %lld) score %.4f, success %.2f", (long long)t->step,
+                          t->last_score, t->last_success);
         if (t->best_step >= 0)
-            progress_note(&t->pr, "best evaluation: score %.4f at step %lld (%s/best.h5)", t->best_score,
-                          (long long)t->best_step, c->run_dir);
+            progress_note(&t->pr, "final evaluation: best checkpoint (step %lld) score %.4f, success %.2f: %s/best.h5",
+                          (long long)t->best_step, t->best_score, t->best_success, c->run_dir);
         train_write_summary(t, preempted, wall);
         char png[4200], title[256];
         snprintf(png, sizeof png, "%s/learning_curve.png", c->run_dir);

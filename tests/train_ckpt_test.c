@@ -56,7 +56,7 @@ int main(void) {
     m.optim.lr = 3e-4f, m.optim.total_steps = 1000, m.optim.grad_clip = 1.0f;
     m.ema = 1, m.batch = 256, m.virtual_shards = 8, m.n_trainers = 2, m.seed = 42;
     m.total_steps = 1000, m.step = 123, m.epoch = 4, m.epoch_step = 17, m.loader_fingerprint = 0xfeedbeefcafe1234ULL;
-    m.n_windows = 24208, m.best_score = 0.625, m.best_step = 100;
+    m.n_windows = 24208, m.best_score = 0.625, m.best_success_rate = 0.25, m.best_step = 100;
 
     Policy p;
     policy_init(&p, &m.policy, 1);
@@ -86,7 +86,7 @@ int main(void) {
     EXPECT(r.ema == 1 && r.batch == 256 && r.virtual_shards == 8 && r.n_trainers == 2 && r.seed == 42, "run attributes differ");
     EXPECT(r.step == 123 && r.epoch == 4 && r.epoch_step == 17 && r.loader_fingerprint == m.loader_fingerprint,
            "position differs");
-    EXPECT(r.best_score == 0.625 && r.best_step == 100 && r.n_windows == 24208 && r.total_steps == 1000, "bookkeeping differs");
+    EXPECT(r.best_score == 0.625 && r.best_success_rate == 0.25 && r.best_step == 100 && r.n_windows == 24208 && r.total_steps == 1000, "bookkeeping differs");
 
     /* PyTorch names and shapes */
     hid_t f = h5u_open_read(path);

@@ -53,6 +53,7 @@ typedef struct {
     uint64_t loader_fingerprint; /* loader_fingerprint() of the run (data, V, B, seed) */
     int64_t n_windows;        /* training windows */
     double best_score;        /* best evaluation score so far (-1 = none) */
+    double best_success_rate; /* its success rate */
     int64_t best_step;        /* its step (-1 = none) */
 } CkptMeta;
 
