@@ -4,7 +4,10 @@
  * model is the simulator itself: pusht_restore of the observed state, then pusht_step.
  * Pushing is quasi-static (damping 0 wipes the block's velocity every substep) and frictionless,
  * so a push's outcome depends on the agent's path, not its speed: a rollout from a restored state
- * (agent at rest) predicts a straight push well. Reference for the method family: M. T. Mason,
+ * (agent at rest) predicts a straight push well. The planner minimises log(pose error + 1 px)
+ * plus a step cost, the pose error being the RMS displacement over the T's area (rigid-body
+ * identity: |d centroid|^2 + (d angle)^2 k^2, k the polar radius of gyration), which is linear in
+ * the angle error and so has no flat spot at a half turn. Reference for the method family: M. T. Mason,
  * "Mechanics of Robotic Manipulation" (2001), ch. 10, and Lynch & Mason, "Stable pushing" (1996). */
 #include "flowchunk/expert.h"
 #include "flowchunk/check.h"
@@ -14,9 +17,6 @@
 #include <string.h>
 
 #define AGENT_R 15.0
-#define GOAL_X 256.0
-#define GOAL_Y 256.0
-#define GOAL_A (M_PI / 4)
 #define TABLE_LO 10.0  /* pre-contact points and path nodes stay inside [LO,HI]^2 */
 #define TABLE_HI 502.0
 #define ACTION_LO 0.0  /* targets are clamped to the window like the human mouse */
@@ -54,7 +54,6 @@ struct Expert {
     double prev_agent[2]; /* previous observed agent position */
     double q[2];          /* pre-contact point (world) of the chosen push */
     double d[2];          /* push direction (world, unit) */
-    double nout[2];       /* away from the block (world, unit) */
     double target[2];     /* current target of the push / settle */
 };
 
@@ -107,10 +106,7 @@ double expert_pose_error(const double pose[3], const double goal[3]) {
     return sqrt(dx * dx + dy * dy + da * da * k2);
 }
 
-static double goal_error(const double pose[3]) {
-    static const double goal[3] = {GOAL_X, GOAL_Y, GOAL_A};
-    return expert_pose_error(pose, goal);
-}
+static double goal_error(const double pose[3]) { return expert_pose_error(pose, PUSHT_GOAL_POSE); }
 
 /* what the planner minimises: log pose error, so a step is worth a fixed fraction of the error
  * far from the goal and near it alike (ERR_FLOOR ~ the error at the success threshold) */
@@ -361,7 +357,6 @@ static int expert_choose(Expert *ex, const double st[PUSHT_STATE_DIM]) {
     double nw[2];
     rot_world(pose, ex->cand[pick].n, nw);
     memcpy(ex->q, qs[pick], sizeof ex->q);
-    ex->nout[0] = nw[0], ex->nout[1] = nw[1];
     ex->d[0] = -nw[0], ex->d[1] = -nw[1];
     return 1;
 }
@@ -418,7 +413,8 @@ void expert_act(Expert *ex, const double st[PUSHT_STATE_DIM], double action[PUSH
                 ok = expert_choose(ex, st);
             }
             if (!ok) { /* nothing helps from here: drift toward the centre */
-                want[0] = agent[0] + 0.1 * (256 - agent[0]), want[1] = agent[1] + 0.1 * (256 - agent[1]);
+                want[0] = agent[0] + 0.1 * (PUSHT_GOAL_POSE[0] - agent[0]);
+                want[1] = agent[1] + 0.1 * (PUSHT_GOAL_POSE[1] - agent[1]);
                 break;
             }
             set_mode(ex, MODE_APPROACH);

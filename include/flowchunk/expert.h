@@ -1,15 +1,16 @@
 /* expert.h: the built-in scripted Push-T expert behind `flowchunk demos`. A contact-geometric
  * pushing planner that uses the exact simulator as its model:
  *   choose  - score every candidate push (a contact point on the T's boundary, pushed along its
- *             normal or, at a convex corner, along a direction in its normal cone) by simulating
- *             it from the observed state: cost = pose error after the best push length + the
- *             steps spent (approach around the block + push); sample among near-best candidates
- *             (softmin with a seeded generator), so one start has several solutions;
+ *             normal or, at a convex corner, along three directions of its normal cone) by
+ *             simulating it from the observed state: cost = log pose error after the best push
+ *             length + step_cost per step spent (approach around the block + push); sample one
+ *             by softmin with a generator seeded per episode, so one start has several solutions;
  *   approach - go to the pre-contact point along the shortest path around the T (visibility
- *             graph on the T inflated by the agent radius), targets led ahead of the agent;
- *   push     - ramp the target along the push direction; every step simulate "stop here" at a
- *             few final targets against "keep going" and stop at the best;
- *   settle, retreat - hold until the agent stops, back away from the block, choose again.
+ *             graph on the T inflated by the agent radius), the target led ahead of the agent;
+ *   push     - the target leads the agent along the push direction; every step, simulate five
+ *             steered directions (0, +-15, +-30 deg) against stopping at five final targets, and
+ *             take the best (stop when stopping wins);
+ *   settle, retreat - near the goal hold until the agent stops, back away, choose again.
  * Actions look like the human data: absolute integer targets in pixels, at most `max_jump` from
  * the previous one, a few agent radii ahead of the agent. Uses only the public pusht.h API. */
 #ifndef FLOWCHUNK_EXPERT_H
@@ -57,8 +58,9 @@ ExpertOutcome expert_run_episode(Expert *ex, PushtEnv *env, uint64_t reset_seed,
                                  uint64_t expert_seed, int max_steps, float *state, float *action,
                                  float *keypoint);
 
-/* pose error between block poses (x, y, angle): the root-mean-square displacement over the T's
- * area, px (rigid-body identity |dc|^2 + 2(1 - cos da) k^2, k the polar radius of gyration) */
+/* pose error between block poses (x, y, angle), px: the root-mean-square displacement over the
+ * T's area with the angle difference wrapped to [-pi,pi]: sqrt(|dc|^2 + da^2 k^2), c the area
+ * centroid, k the polar radius of gyration about it (43.9 px) */
 double expert_pose_error(const double pose[3], const double goal[3]);
 
 #endif
