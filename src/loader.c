@@ -225,6 +225,8 @@ int loader_open(Loader *L, const char *path, MPI_Comm comm, int global_batch, in
     snprintf(L->path, sizeof L->path, "%s", path);
     L->seed = seed;
     L->order_epoch = -1;
+    FC_ASSERT(!dist_mpi_active() || comm != MPI_COMM_NULL,
+              "loader_open must be called by trainer ranks only (comm is MPI_COMM_NULL)");
     L->comm = dist_mpi_active() ? comm : MPI_COMM_NULL;
     L->rank = 0;
     L->size = 1;
@@ -232,8 +234,6 @@ int loader_open(Loader *L, const char *path, MPI_Comm comm, int global_batch, in
         MPI_Comm_rank(L->comm, &L->rank);
         MPI_Comm_size(L->comm, &L->size);
     }
-    FC_ASSERT(!dist_mpi_active() || comm != MPI_COMM_NULL,
-              "loader_open must be called by trainer ranks only (comm is MPI_COMM_NULL)");
     hid_t f = loader_fopen(L);
     int rc = f < 0 ? FC_ERR : FC_OK;
     if (dist_comm_agree_error(L->comm, rc) != FC_OK) goto fail;

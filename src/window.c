@@ -137,14 +137,20 @@ static void window_minmax(const float *a, int64_t rows, int dim, float *mn, floa
         }
 }
 
-void window_fit_norm(Norm *norm, const Episodes *ep, WindowObsKind kind) {
+/* the norm of already computed per-step features (N, obs_dim) and actions (N, 2) */
+static void window_fit_features(Norm *norm, const float *feat, const float *act, int64_t n, int obs_dim) {
     memset(norm, 0, sizeof *norm);
-    norm->obs_dim = window_obs_dim(kind);
+    norm->obs_dim = obs_dim;
     norm->act_dim = PUSHT_ACTION_DIM;
-    float *feat = fc_malloc((size_t)ep->n_steps * (size_t)norm->obs_dim * sizeof(float));
+    window_minmax(feat, n, norm->obs_dim, norm->obs_min, norm->obs_max);
+    window_minmax(act, n, norm->act_dim, norm->act_min, norm->act_max);
+}
+
+void window_fit_norm(Norm *norm, const Episodes *ep, WindowObsKind kind) {
+    int od = window_obs_dim(kind);
+    float *feat = fc_malloc((size_t)ep->n_steps * (size_t)od * sizeof(float));
     window_frame_features(ep, kind, feat);
-    window_minmax(feat, ep->n_steps, norm->obs_dim, norm->obs_min, norm->obs_max);
-    window_minmax(ep->action, ep->n_steps, norm->act_dim, norm->act_min, norm->act_max);
+    window_fit_features(norm, feat, ep->action, ep->n_steps, od);
     free(feat);
 }
 
@@ -392,12 +398,13 @@ int window_build(const char *episodes_path, const char *out_path, const WindowSp
     }
 
     /* fit on every step of the source, then scale every step once: windows only copy frames */
+    double t_read = window_now();
     Norm norm;
-    window_fit_norm(&norm, &ep, s->obs_kind);
-    int od = norm.obs_dim;
+    int od = window_obs_dim(s->obs_kind);
     float *feat = fc_malloc((size_t)ep.n_steps * (size_t)od * sizeof(float));
     float *act = fc_malloc((size_t)ep.n_steps * PUSHT_ACTION_DIM * sizeof(float));
     window_frame_features(&ep, s->obs_kind, feat);
+    window_fit_features(&norm, feat, ep.action, ep.n_steps, od);
     norm_scale(feat, feat, (size_t)ep.n_steps, norm.obs_min, norm.obs_max, od);
     norm_scale(act, ep.action, (size_t)ep.n_steps, norm.act_min, norm.act_max, norm.act_dim);
 
@@ -405,6 +412,7 @@ int window_build(const char *episodes_path, const char *out_path, const WindowSp
     int32_t *wt = fc_malloc((size_t)(m > mv ? m : mv) * sizeof(int32_t));
     WindowWriter w;
     rc = window_writer_open(&w, out_path, m, mv, s->obs_steps * od, s->horizon * PUSHT_ACTION_DIM, -1);
+    double t_feat = window_now();
     if (rc == FC_OK) {
         window_starts(ep.episode_ends, train, ntr, s->horizon, pb, pa, wep, wt);
         rc = window_write_split(&w, 0, &ep, feat, act, od, s, wep, wt, m);
@@ -418,7 +426,10 @@ int window_build(const char *episodes_path, const char *out_path, const WindowSp
         char *abs = realpath(episodes_path, NULL);
         snprintf(source, sizeof source, "%s (episodes source: %s)", abs ? abs : episodes_path, ep.source);
         free(abs);
+        double t_write = window_now();
         rc = window_writer_finish(&w, s, &norm, source, ne, train, ntr, val, nval);
+        fc_log("window: read %.2f s, features + norm %.2f s, cut + write %.2f s, commit (fsync) %.2f s",
+               t_read - t0, t_feat - t_read, t_write - t_feat, window_now() - t_write);
     } else if (w.file >= 0) {
         window_writer_abort(&w);
     }
