@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# run_policy.sh: one named policy-training experiment on Push-T, end to end, with its results
+# copied into benchmarks/results/policy/NAME/ (config, metrics.jsonl, summary.json, learning curve,
+# eval JSON of the best and last checkpoints on the 50 Diffusion Policy test seeds).
+#
+#   benchmarks/run_policy.sh NAME [extra `flowchunk train` args...]
+# Environment (defaults = Diffusion Policy's keypoint recipe on the real data):
+#   DATA=zarr|demos  the real 206 human episodes, or DEMOS scripted-expert episodes (default zarr)
+#   OBS=keypoints|state   OBS_STEPS=2  HORIZON=16  TA=8  PAD=edge
+#   POLICY=flow|mse  STEPS=60000  NP=1 (trainer ranks; +EVAL_RANKS evaluators)  EVAL_RANKS=0
+#   MAX_EPISODES= (empty: all)  VAL_EPISODES=0  SEED=0  WORK=/tmp/flowchunk-policy (big files, not committed)
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+NAME=${1:?usage: run_policy.sh NAME [train args...]}
+shift
+DATA=${DATA:-zarr} OBS=${OBS:-keypoints} OBS_STEPS=${OBS_STEPS:-2} HORIZON=${HORIZON:-16} TA=${TA:-8}
+PAD=${PAD:-edge} POLICY=${POLICY:-flow} STEPS=${STEPS:-60000} NP=${NP:-1} EVAL_RANKS=${EVAL_RANKS:-0}
+MAX_EPISODES=${MAX_EPISODES:-} VAL_EPISODES=${VAL_EPISODES:-0} SEED=${SEED:-0} DEMOS=${DEMOS:-200}
+WORK=${WORK:-/tmp/flowchunk-policy}
+FC=${FLOWCHUNK:-$ROOT/build/flowchunk}
+ZARR=${FC_ZARR:-$ROOT/../shared/data/pusht_cchi_v7_replay.zarr}
+source "$ROOT/jobs/env.sh"
+OUTR=$ROOT/benchmarks/results/policy/$NAME
+W=$WORK/$NAME
+rm -rf "$W" && mkdir -p "$W" "$OUTR"
+
+if [[ $DATA == zarr ]]; then
+    [[ -d $ZARR ]] || { echo "run_policy: no Push-T zarr at $ZARR" >&2; exit 77; }
+    "$FC" import "$ZARR" -o "$W/episodes.h5"
+else
+    mpirun -np 2 "$FC" demos -o "$W/episodes.h5" --episodes "$DEMOS"
+fi
+"$FC" window "$W/episodes.h5" -o "$W/windows.h5" --obs "$OBS" --obs-steps "$OBS_STEPS" --horizon "$HORIZON" \
+    --n-action-steps "$TA" --pad "$PAD" ${MAX_EPISODES:+--max-episodes "$MAX_EPISODES"} --val-episodes "$VAL_EPISODES"
+CMD=(mpirun -np $((NP + EVAL_RANKS)) "$FC" train "$W/windows.h5" --run-dir "$W/run" --policy "$POLICY"
+     --steps "$STEPS" --eval-ranks "$EVAL_RANKS" --seed "$SEED" --eval-every 5000 --ckpt-every 5000 --log-every 1000 "$@")
+{ echo "# $(date -u +%FT%TZ) on $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
+  echo "DATA=$DATA OBS=$OBS OBS_STEPS=$OBS_STEPS HORIZON=$HORIZON TA=$TA PAD=$PAD POLICY=$POLICY STEPS=$STEPS NP=$NP EVAL_RANKS=$EVAL_RANKS MAX_EPISODES=$MAX_EPISODES SEED=$SEED benchmarks/run_policy.sh $NAME $*"
+  echo "${CMD[*]}"; } > "$OUTR/command.txt"
+start=$SECONDS
+"${CMD[@]}" 2> >(tee "$W/train.log" >&2)
+echo "train_wall_seconds=$((SECONDS - start))" >> "$OUTR/command.txt"
+for which in best latest; do
+    "$FC" eval "$W/run/$which.h5" --episodes 50 --seed 100000 --json > "$OUTR/eval_$which.json"
+done
+"$FC" eval "$W/run/best.h5" --episodes 50 --seed 100000 --gif "$OUTR/rollouts.gif" --gif-episodes 0,1,2,3 \
+    --gif-size 192 >/dev/null 2>&1 || true
+cp "$W/run/metrics.jsonl" "$W/run/summary.json" "$W/run/learning_curve.png" "$OUTR/" 2>/dev/null || true
+grep -v '^\s*$' "$W/train.log" | grep -E 'eval|best|error' > "$OUTR/train_evals.log" || true
+echo "run_policy $NAME: best $(sed -n 's/.*"score":\([0-9.]*\).*/\1/p' "$OUTR/eval_best.json")" \
+     "last $(sed -n 's/.*"score":\([0-9.]*\).*/\1/p' "$OUTR/eval_latest.json") in $((SECONDS - start)) s" >&2

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# scaling_summary.sh: summarise a dataset-size sweep (jobs/scaling.sbatch) into a CSV and a plot:
+# score and success rate vs the number of demonstration episodes (log-scaled x), mean and spread
+# (min..max, and the standard deviation) over seeds.
+#
+#   jobs/scaling_summary.sh OUT_ROOT [OUT_PREFIX]
+# Reads OUT_ROOT/N<N>_s<seed>/eval.json; writes OUT_PREFIX.csv (one row per run),
+# OUT_PREFIX_summary.csv (one row per N) and OUT_PREFIX.png (default OUT_PREFIX = OUT_ROOT/scaling).
+set -euo pipefail
+ROOT=${1:?usage: scaling_summary.sh OUT_ROOT [OUT_PREFIX]}
+PREFIX=${2:-$ROOT/scaling}
+shopt -s nullglob
+runs=("$ROOT"/N*_s*/eval.json)
+(( ${#runs[@]} > 0 )) || { echo "scaling_summary: no N<N>_s<seed>/eval.json under $ROOT" >&2; exit 1; }
+command -v gnuplot >/dev/null || { echo "scaling_summary: gnuplot missing (jobs/install_deps.sh)" >&2; exit 1; }
+
+num() { sed -n "s/.*\"$1\":[[:space:]]*\([-0-9.eE+]*\).*/\1/p" "$2"; }
+{
+    echo "episodes,seed,score,success_rate"
+    for f in "${runs[@]}"; do
+        d=$(basename "$(dirname "$f")"); n=${d#N}; n=${n%%_s*}; s=${d##*_s}
+        echo "$n,$s,$(num score "$f"),$(num success_rate "$f")"
+    done | sort -t, -k1,1n -k2,2n
+} > "$PREFIX.csv"
+
+awk -F, 'NR > 1 { n = $1; k[n]++; s[n] += $3; ss[n] += $3 * $3; r[n] += $4; rr[n] += $4 * $4
+                  if (!(n in lo) || $3 < lo[n]) lo[n] = $3; if (!(n in hi) || $3 > hi[n]) hi[n] = $3 }
+         END { print "episodes,seeds,score_mean,score_std,score_min,score_max,success_mean,success_std"
+               for (n in k) { m = s[n] / k[n]; v = ss[n] / k[n] - m * m; q = r[n] / k[n]; w = rr[n] / k[n] - q * q
+                              printf "%d,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f\n", n, k[n], m, sqrt(v > 0 ? v : 0),
+                                     lo[n], hi[n], q, sqrt(w > 0 ? w : 0) } }' "$PREFIX.csv" |
+    { read -r header; echo "$header"; sort -t, -k1,1n; } > "${PREFIX}_summary.csv"
+
+nmin=$(awk -F, 'NR == 2 { print $1 }' "${PREFIX}_summary.csv")
+nmax=$(awk -F, 'END { print $1 }' "${PREFIX}_summary.csv")
+gnuplot <<GP
+set terminal pngcairo size 900,560 font "sans,11"
+set output "$PREFIX.png"
+set datafile separator ","
+set logscale x
+set xrange [$nmin / 1.3 : $nmax * 1.3]
+set yrange [0:1]
+set key top left
+set grid
+set xlabel "demonstration episodes (log scale)"
+set ylabel "score (mean max reward) / success rate, 50 test seeds"
+set title "flowchunk dataset-size scaling on Push-T (mean and spread over seeds)"
+plot "${PREFIX}_summary.csv" every ::1 using 1:3:5:6 with yerrorbars lc rgb "#c0392b" pt 7 title "score (min..max)", \
+     "" every ::1 using 1:3 with lines lc rgb "#c0392b" notitle, \
+     "$PREFIX.csv" every ::1 using 1:3 with points pt 1 lc rgb "#7f8c8d" title "score per seed", \
+     "${PREFIX}_summary.csv" every ::1 using 1:7:8 with yerrorbars lc rgb "#2471a3" pt 5 title "success rate (+-std)", \
+     "" every ::1 using 1:7 with lines lc rgb "#2471a3" dt 2 notitle
+GP
+echo "scaling_summary: ${#runs[@]} runs -> $PREFIX.csv, ${PREFIX}_summary.csv, $PREFIX.png" >&2
+cat "${PREFIX}_summary.csv"
