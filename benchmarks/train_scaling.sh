@@ -7,7 +7,8 @@
 #   2 trainers B=256 --overlap on | 4 ranks oversubscribed (losses vs 1 rank: correctness only)
 #   2 trainers + 1 evaluator (rollouts/s of the pool while training)
 # Each configuration runs REPEAT times (default 3); the best samples/s is reported (other jobs on a
-# shared machine only ever make a run slower). Without WINDOWS.h5 the real Push-T data ($FC_ZARR,
+# shared machine only ever make a run slower). Ranks are not bound to cores (--bind-to none): on a
+# node shared with other jobs a rank pinned to a busy core waits for it while another core idles. Without WINDOWS.h5 the real Push-T data ($FC_ZARR,
 # default ../shared/data/pusht_cchi_v7_replay.zarr) is imported and windowed as Diffusion Policy
 # (keypoints, To 2, H 16, edge padding).
 set -euo pipefail
@@ -27,48 +28,57 @@ if [[ -z $WIN ]]; then
 fi
 json() { sed -n "s/.*\"$1\":[[:space:]]*\([-0-9.e+]*\).*/\1/p" "$2" | head -n1; }
 
-# run NAME NP ARGS...: best of REPEAT runs; prints "samples/s allreduce_share" of the best
+# run NAME NP ARGS...: best of REPEAT runs; prints "samples/s allreduce_share step_ms allreduce_ms
+# compute_cpu_ms" of the best
 run() {
     local name=$1 np=$2 best=0 share=0 r
     shift 2
     for (( r = 0; r < REPEAT; r++ )); do
         rm -rf "$WORK/$name"
-        mpiexec -n "$np" "$FC" train "$WIN" --run-dir "$WORK/$name" --steps "$STEPS" --log-every 50 \
+        mpiexec --bind-to none -n "$np" "$FC" train "$WIN" --run-dir "$WORK/$name" --steps "$STEPS" --log-every 50 \
             --eval-every 0 --check-every 0 --ckpt-every 0 "$@" >"$WORK/$name.log" 2>&1 \
             || { cat "$WORK/$name.log" >&2; exit 1; }
         local s
         s=$(json samples_per_s "$WORK/$name/summary.json")
         if awk -v a="$s" -v b="$best" 'BEGIN { exit !(a > b) }'; then
             best=$s
-            share=$(json allreduce_share "$WORK/$name/summary.json")
+            share="$(json allreduce_share "$WORK/$name/summary.json") $(json step_ms "$WORK/$name/summary.json")"
+            share+=" $(json allreduce_ms "$WORK/$name/summary.json") $(json compute_cpu_ms "$WORK/$name/summary.json")"
             cp "$WORK/$name/metrics.jsonl" "$WORK/$name.best.jsonl"
         fi
     done
     echo "$best $share"
 }
 
-echo "flowchunk train scaling: $(nproc) cores, $STEPS steps, best of $REPEAT, $(date -u +%F)"
+CORES=$(nproc --all)
+echo "flowchunk train scaling: $CORES cores, $STEPS steps, best of $REPEAT, $(date -u +%F)"
 read -r s1 a1 <<<"$(run one 1 --batch 256)"
 read -r s2 a2 <<<"$(run strong 2 --batch 256)"
 read -r w2 aw <<<"$(run weak 2 --batch 512)"
 read -r o2 ao <<<"$(run overlap 2 --batch 256 --overlap on)"
-REPEAT=1 read -r s4 a4 <<<"$(REPEAT=1 run four 4 --batch 256 --log-every 1)"
-printf '| configuration | trainers | global batch | samples/s | vs 1 trainer | reduction share of step |\n'
-printf '|---|---|---|---|---|---|\n'
-row() { awk -v n="$1" -v t="$2" -v b="$3" -v s="$4" -v base="$s1" -v a="$5" \
-        'BEGIN { printf "| %s | %d | %d | %.0f | %.2fx | %.1f%% |\n", n, t, b, s, s / base, 100 * a }'; }
+read -r s4 a4 <<<"$(REPEAT=1 run four 4 --batch 256)"
+printf '| configuration | trainers | global batch | samples/s | vs 1 trainer | step ms | reduction ms (share) | compute CPU ms per rank |\n'
+printf '|---|---|---|---|---|---|---|---|\n'
+# row NAME TRAINERS BATCH SAMPLES/S "SHARE STEP_MS REDUCE_MS CPU_MS"
+row() { awk -v n="$1" -v t="$2" -v b="$3" -v s="$4" -v base="$s1" -v x="$5" \
+        'BEGIN { split(x, a, " "); printf "| %s | %d | %d | %.0f | %.2fx | %.1f | %.1f (%.0f%%) | %.1f |\n", n, t, b, s, s / base, a[2], a[3], 100 * a[1], a[4] }'; }
 row "1 trainer" 1 256 "$s1" "$a1"
 row "strong: fixed global batch" 2 256 "$s2" "$a2"
 row "weak: fixed per-rank batch 256" 2 512 "$w2" "$aw"
 row "strong, --overlap on" 2 256 "$o2" "$ao"
-row "4 ranks on $(nproc) cores (oversubscribed)" 4 256 "$s4" "$a4"
-# correctness of the oversubscribed run: its losses against the 1-trainer run's (log every 50)
-paste <(grep -o '"loss":[^,]*' "$WORK/one.best.jsonl" | cut -d: -f2) \
-      <(grep '^{"step":\(50\|100\|150\|200\|250\|300\),' "$WORK/four.best.jsonl" | grep -o '"loss":[^,]*' | cut -d: -f2) |
-    awk '{ d = $1 - $2; if (d < 0) d = -d; r = d / $1; if (r > m) m = r } END { printf "4 ranks vs 1: max relative difference of the logged losses %.1e\n", m }'
+row "4 ranks on $CORES cores (oversubscribed)" 4 256 "$s4" "$a4"
+# what dedicated cores would give: compute CPU time + reduction time per step (no waiting for a core)
+awk -v c1="$(cut -d' ' -f4 <<<"$a1")" -v c2="$(cut -d' ' -f4 <<<"$a2")" -v r2="$(cut -d' ' -f3 <<<"$a2")" \
+    -v cw="$(cut -d' ' -f4 <<<"$aw")" -v rw="$(cut -d' ' -f3 <<<"$aw")" 'BEGIN {
+    printf "dedicated-core estimate (compute CPU + reduction): strong 1->2 %.2fx, weak 1->2 %.2fx\n", c1 / (c2 + r2), 2 * c1 / (cw + rw) }'
+# correctness of the oversubscribed run: its losses against the 1-trainer run's at the same steps
+join <(sed -n 's/^{"step":\([0-9]*\),.*"loss":\([^,]*\),.*/\1 \2/p' "$WORK/one.best.jsonl" | sort) \
+     <(sed -n 's/^{"step":\([0-9]*\),.*"loss":\([^,]*\),.*/\1 \2/p' "$WORK/four.best.jsonl" | sort) |
+    awk '{ d = $2 - $3; if (d < 0) d = -d; r = d / $2; if (r > m) m = r; n++ }
+         END { printf "4 ranks vs 1: max relative difference of the losses at %d logged steps %.1e\n", n, m }'
 # the evaluator pool next to 2 trainers: 50 episodes x 300 steps every 100 steps
 rm -rf "$WORK/pool"
-mpiexec -n 3 "$FC" train "$WIN" --run-dir "$WORK/pool" --eval-ranks 1 --steps "$STEPS" --log-every 50 --batch 256 \
+mpiexec --bind-to none -n 3 "$FC" train "$WIN" --run-dir "$WORK/pool" --eval-ranks 1 --steps "$STEPS" --log-every 50 --batch 256 \
     --eval-every 100 --check-every 0 --ckpt-every 0 >"$WORK/pool.log" 2>&1 || { cat "$WORK/pool.log" >&2; exit 1; }
 grep '^{"eval_step"' "$WORK/pool/metrics.jsonl" | sed -n 's/.*"rollouts_per_s":\([0-9.e+]*\).*"eval_seconds":\([0-9.e+]*\).*/\1 \2/p' |
     awk '{ r += $1; s += $2; n++ } END { printf "evaluator pool (1 rank, 50 episodes x <=300 steps): %.1f rollouts/s, %.1f s per evaluation, %d evaluations\n", r / n, s / n, n }'

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 void train_config_default(TrainConfig *c) {
@@ -133,6 +134,7 @@ typedef struct {
     double t_log;
     double t_train_start;
     double reduce_s_total, step_s_total;
+    double compute_cpu_s_total; /* thread CPU time outside the reduction (what a dedicated core needs) */
     int64_t steps_run;
     double last_loss;
     float last_gnorm, last_lr;
@@ -477,21 +479,28 @@ static int64_t train_signal_step(void) {
     return s ? atoll(s) : -1;
 }
 
+/* CPU seconds of this thread: on a shared node wall time also counts other jobs' time slices */
+static double train_cpu_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 /* returns 1 when the trainers agreed to stop (preemption) after this step */
 static int train_step(Trainer *t) {
     const TrainConfig *c = t->cfg;
     Mlp *m = &t->p.net;
-    double t0 = progress_now();
+    double t0 = progress_now(), c0 = train_cpu_now();
     if (t->step == t->signal_step && t->is_t0) raise(SIGTERM);
     loader_next(&t->L, t->obs, t->act, t->slot);
     mlp_zero_grad(m);
     float loss_sum = policy_loss_grad(&t->p, t->obs, t->act, t->L.batch_rows, c->seed, (uint64_t)t->step, t->slot,
                                       1.0f / (float)c->batch);
-    double t1 = progress_now();
+    double t1 = progress_now(), c1 = train_cpu_now();
     train_reduce_grads(t);
     float extra[2] = {loss_sum, train_signals > 0 ? 1.0f : 0.0f};
     dist_allreduce_sum(extra, 2);
-    double t2 = progress_now();
+    double t2 = progress_now(), c2 = train_cpu_now();
     float loss = extra[0] / (float)c->batch;
     if (optim_nonfinite(m->grads, t->n, loss))
         train_fail_collective(t, "non-finite loss or gradient at step %lld (loss %g, lr %g): lower --lr, set "
@@ -503,6 +512,7 @@ static int train_step(Trainer *t) {
     if (t->step == t->diverge_step && t->roles.trainer_rank == 1) m->params[0] = nextafterf(m->params[0], 1e30f);
     t->step++;
     double t3 = progress_now();
+    t->compute_cpu_s_total += (c1 - c0) + (train_cpu_now() - c2);
     double ms = 1e3 * (t3 - t0);
     t->loss_acc += loss;
     t->last_loss = loss;
@@ -601,6 +611,10 @@ static void train_write_summary(Trainer *t, int preempted, double wall) {
     cJSON_AddNumberToObject(o, "samples_per_s", sps);
     cJSON_AddNumberToObject(o, "allreduce_share",
                             t->step_s_total > 0 ? t->reduce_s_total / t->step_s_total : 0);
+    double k = t->steps_run > 0 ? (double)t->steps_run : 1;
+    cJSON_AddNumberToObject(o, "step_ms", 1e3 * t->step_s_total / k);
+    cJSON_AddNumberToObject(o, "allreduce_ms", 1e3 * t->reduce_s_total / k);
+    cJSON_AddNumberToObject(o, "compute_cpu_ms", 1e3 * t->compute_cpu_s_total / k);
     if (t->last_score_step >= 0) {
         cJSON_AddNumberToObject(o, "last_score", t->last_score);
         cJSON_AddNumberToObject(o, "last_success_rate", t->last_success);
