@@ -7,7 +7,7 @@
 #  2. real SIGTERM from outside to every rank of a running 2-rank job (what Slurm does): exit 3,
 #     checkpoint of the last logged step, and the resumed run again matches bit for bit.
 #  3. resume on a different world size (1 process): same batches, losses equal to 1e-5 relative.
-#  4. a second signal ends a run at once with a non-zero status other than 3.
+#  4. a second signal ends a run at once with status 143 (128 + SIGTERM), not 3.
 source "$(dirname "$0")/train_lib.sh"
 make_windows
 A=(--steps 300 --hidden 64 --depth 2 --batch 64 --virtual-shards 8 --eval-every 0 --log-every 1 --check-every 10
@@ -71,13 +71,18 @@ paste <(field loss "$WORK/ref/metrics.jsonl" | tail -n +39) <(field loss "$WORK/
     END { if (NR != 262) { print NR " steps compared, expected 262"; bad = 1 } exit bad }' >&2 || fail "1-process resume diverged"
 say "3: resume on another world size matches to 1e-5"
 
-# 4. two signals: out at once, status 128+15
-"$FC" train "$WIN" --run-dir "$WORK/t" --steps 1000000 --hidden 64 --depth 2 --batch 64 --eval-every 0 --log-every 5 >"$WORK/t.log" 2>&1 &
+# 4. two signals: out at once, status 128+15. Steps of ~0.5 s (a big model) make sure the second
+#    signal lands while the first is still being acted on (signals sent together would merge).
+"$FC" train "$WIN" --run-dir "$WORK/t" --steps 1000000 --hidden 1024 --depth 4 --batch 512 --eval-every 0 \
+    --log-every 1 >"$WORK/t.log" 2>&1 &
 job=$!
-wait_step "$WORK/t/metrics.jsonl" 10 "$job" 60 || { cat "$WORK/t.log"; fail "run t did not start"; }
-kill -TERM "$job"; kill -TERM "$job"
+wait_step "$WORK/t/metrics.jsonl" 2 "$job" 60 || { cat "$WORK/t.log"; fail "run t did not start"; }
+kill -TERM "$job"
+sleep 0.1
+kill -TERM "$job"
 wait "$job"
 rc=$?
 [[ $rc == 143 ]] || { cat "$WORK/t.log"; fail "two signals: status $rc, expected 143"; }
+grep -q "second signal: exiting now" "$WORK/t.log" || fail "no message for the second signal"
 say "4: second signal exits at once (143)"
 say "ok"
