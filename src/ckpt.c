@@ -228,7 +228,8 @@ static int ckpt_read_attrs(hid_t f, const char *path, CkptMeta *m) {
     m->loader_fingerprint = (uint64_t)at_int(&a, "loader_fingerprint");
     m->n_windows = at_int(&a, "n_windows");
     m->best_score = at_dbl(&a, "best_score");
-    m->best_success_rate = at_dbl(&a, "best_success_rate");
+    /* added after the first checkpoints of version 1 were written: optional */
+    if (h5u_get_attr_double(f, "best_success_rate", &m->best_success_rate) != FC_OK) m->best_success_rate = 0;
     m->best_step = at_int(&a, "best_step");
     at_str(&a, "windows", m->windows, sizeof m->windows);
     if (a.bad) return fc_set_error("%s: checkpoint attribute '%s' is missing or invalid", path, a.first);

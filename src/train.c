@@ -125,6 +125,7 @@ typedef struct {
     int64_t signal_step, diverge_step; /* test hooks (FC_TEST_SIGNAL_AT_STEP, FC_TEST_DIVERGE_STEP) */
     Policy evalp;             /* trainer 0, E = 0: inline evaluation */
     EvalPool pool;            /* trainer 0, E > 0 */
+    int evalp_ready, pool_ready, model_ready, loader_ready; /* what train_free must release */
     Progress pr;
     float *obs, *act;
     uint64_t *slot;
@@ -653,6 +654,7 @@ static int train_setup_model(Trainer *t) {
     OptimConfig oc = c->optim;
     oc.total_steps = t->total_steps;
     optim_init(&t->opt, &oc, t->n);
+    t->model_ready = 1;
     if (c->ema) {
         t->ema = fc_malloc(t->n * sizeof(float));
         memcpy(t->ema, t->p.net.params, t->n * sizeof(float));
@@ -696,15 +698,17 @@ static void train_share_state(Trainer *t) {
 
 static void train_free(Trainer *t) {
     if (!t->roles.is_trainer) return;
-    if (t->is_t0 && t->cfg->eval_ranks > 0) evalpool_free(&t->pool);
-    if (t->is_t0 && t->cfg->eval_ranks == 0 && t->eval_on) policy_free(&t->evalp);
+    if (t->pool_ready) evalpool_free(&t->pool);
+    if (t->evalp_ready) policy_free(&t->evalp);
     free(t->obs);
     free(t->act);
     free(t->slot);
     free(t->ema);
-    optim_free(&t->opt);
-    policy_free(&t->p);
-    loader_close(&t->L);
+    if (t->model_ready) {
+        optim_free(&t->opt);
+        policy_free(&t->p);
+    }
+    if (t->loader_ready) loader_close(&t->L);
 }
 
 int train_run(const TrainConfig *c) {
@@ -732,9 +736,15 @@ int train_run(const TrainConfig *c) {
     /* data: trainers read their shards; everyone learns the shapes and the norm */
     if (t->roles.is_trainer) {
         rc = loader_open(&t->L, c->windows, dist_trainer_comm(), c->batch, c->virtual_shards, c->seed);
-        if (rc == FC_OK) train_data_info(t);
+        if (rc == FC_OK) {
+            t->loader_ready = 1;
+            train_data_info(t);
+        }
     }
-    if ((rc = dist_agree_status(rc, who)) != 0) return rc;
+    if ((rc = dist_agree_status(rc, who)) != 0) {
+        train_free(t);
+        return rc;
+    }
     dist_world_bcast(&t->info, sizeof t->info, 0);
     t->total_steps = c->steps > 0 ? c->steps : (c->epochs > 0 ? c->epochs : 1) * t->info.steps_per_epoch;
     train_policy_and_eval_config(t);
@@ -756,8 +766,14 @@ int train_run(const TrainConfig *c) {
     train_share_state(t);
     if (progress_open(&t->pr, t->is_t0, c->run_dir, t->total_steps, c->log_every, t->step > 0, t->step) != FC_OK)
         fc_die("%s", fc_last_error());
-    if (t->is_t0 && c->eval_ranks > 0) evalpool_init(&t->pool, t->roles.eval_root_world, t->n, c->ema);
-    if (t->is_t0 && c->eval_ranks == 0 && t->eval_on) policy_init(&t->evalp, &t->pc, c->seed);
+    if (t->is_t0 && c->eval_ranks > 0) {
+        evalpool_init(&t->pool, t->roles.eval_root_world, t->n, c->ema);
+        t->pool_ready = 1;
+    }
+    if (t->is_t0 && c->eval_ranks == 0 && t->eval_on) {
+        policy_init(&t->evalp, &t->pc, c->seed);
+        t->evalp_ready = 1;
+    }
     train_print_config(t);
 
     /* the loop */

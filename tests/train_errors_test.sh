@@ -28,6 +28,12 @@ expect_error too_many_trainers "3 trainer ranks but only 2 virtual shards" 3 "$W
 expect_error bad_option "unknown option '--frobnicate'" 0 "$WIN" --run-dir "$WORK/f" --frobnicate
 expect_error bad_number "--lr expects a number" 2 "$WIN" --run-dir "$WORK/f" --lr abc
 expect_error bad_act "--act expects mish, relu, silu or gelu" 0 "$WIN" --run-dir "$WORK/f" --act tanh
+# resuming with another architecture (and an evaluator pool that was never started)
+train 0 "$WIN" --run-dir "$WORK/h" --steps 3 --hidden 64 --depth 2 --batch 64 --eval-every 0 >"$WORK/h.log" 2>&1 \
+    || { cat "$WORK/h.log"; fail "short run for the resume check failed"; }
+expect_error resume_mismatch "cannot resume: the checkpoint's policy \(flow, 2 x 64 mish" 3 "$WIN" --run-dir "$WORK/h" \
+    --resume --hidden 32 --depth 2 --batch 64 --eval-ranks 1
+! grep -q "Segmentation fault" "$WORK/resume_mismatch.log" || fail "resume_mismatch: a rank crashed"
 # the NaN guard: a huge learning rate blows the weights up; the loss turns non-finite
 expect_error nan_guard "non-finite loss or gradient at step [0-9]+" 2 "$WIN" --run-dir "$WORK/g" --steps 50 \
     --hidden 64 --depth 2 --batch 64 --eval-every 0 --lr 1e30 --warmup 0
