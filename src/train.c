@@ -788,7 +788,7 @@ int train_run(const TrainConfig *c) {
             if (c->eval_every > 0 && t->step % c->eval_every == 0 && !last && !preempted) train_evaluate(t, EVAL_PERIODIC);
             if ((c->ckpt_every > 0 && t->step % c->ckpt_every == 0) || last || preempted) train_write_ckpt(t);
         }
-        int log = t->step % c->log_every == 0 || last || preempted || t->steps_run == 1;
+        int log = t->step % c->log_every == 0 || last || preempted || t->step == 1;
         if (t->is_t0) train_log(t, log);
         if (preempted) break;
     }
