@@ -63,6 +63,8 @@ typedef struct {
     double sweep_deg;     /* angle swept around the block's centroid before the first push,
                            * degrees; + = clockwise on the picture (image y points down) */
     int route;            /* ROUTE_* from sweep_deg */
+    double chunk_end[2];  /* the last target of the first executed chunk (all runs of a start see
+                           * the same first observation: a sample of the policy's first chunk) */
 } Run;
 
 /* ---- measurements */
@@ -204,8 +206,11 @@ static void roll(Loaded *l, const uint64_t *seeds, int n, int k, Run *runs, int 
         l->cfg.noise_seed = (uint64_t)i;
         rollout_eval(&l->p, &l->m.norm, &l->cfg, seeds, n, &res, tr);
         for (int j = 0; j < n; j++) {
-            runs[i * n + j].tr = tr[j], runs[i * n + j].ep = res.ep[j];
-            run_measure(&runs[i * n + j], route_steps);
+            Run *r = &runs[i * n + j];
+            r->tr = tr[j], r->ep = res.ep[j];
+            run_measure(r, route_steps);
+            int e = (l->cfg.n_action_steps < r->tr.steps ? l->cfg.n_action_steps : r->tr.steps) - 1;
+            r->chunk_end[0] = r->tr.actions[2 * e], r->chunk_end[1] = r->tr.actions[2 * e + 1];
         }
         rollout_result_free(&res);
     }
@@ -343,6 +348,8 @@ static cJSON *run_json(const Run *r, int noise_seed) {
     cJSON_AddNumberToObject(o, "sweep_before_push_deg", round(r->sweep_deg));
     double xy[2] = {round(r->route_xy[0] * 10) / 10, round(r->route_xy[1] * 10) / 10};
     cJSON_AddItemToObject(o, "route_mean_xy", cJSON_CreateDoubleArray(xy, 2));
+    double ce[2] = {round(r->chunk_end[0] * 10) / 10, round(r->chunk_end[1] * 10) / 10};
+    cJSON_AddItemToObject(o, "first_chunk_end_xy", cJSON_CreateDoubleArray(ce, 2));
     cJSON_AddNumberToObject(o, "first_push_step", r->contact_step);
     if (r->contact_step > 0) {
         cJSON_AddStringToObject(o, "first_push_edge", EDGE_NAMES[r->contact_edge]);
@@ -395,7 +402,8 @@ static long long scan_seeds(Loaded *flow, Loaded *mse, long long first, int n, i
     cJSON_AddNumberToObject(scan, "seeds", n);
     cJSON_AddNumberToObject(scan, "rollouts", k);
     long long chosen = -1;
-    double best = -1;
+    double best = -1, agg_flow[2] = {0}, agg_mse[2] = {0};
+    int agg_n[2] = {0};
     if (!json)
         printf("scan: seed, successes/%d, mean max coverage, routes cw/ccw/direct, their mean max coverage, sweeps (deg)%s\n", k,
                mse ? " | MSE: max coverage, route, sweep" : "");
@@ -428,6 +436,20 @@ static long long scan_seeds(Loaded *flow, Loaded *mse, long long first, int n, i
             printf("%s\n", score >= 0 ? "  *" : "");
         }
         if (score > best) best = score, chosen = (long long)seeds[j];
+        int split = score >= 0; /* coverage where the flow routes split vs elsewhere */
+        agg_n[split]++, agg_flow[split] += cov;
+        if (mse) agg_mse[split] += mruns[j].ep.max_coverage;
+    }
+    for (int g = 0; g < 2; g++) {
+        cJSON *e = cJSON_AddObjectToObject(scan, g ? "seeds_with_both_routes" : "other_seeds");
+        cJSON_AddNumberToObject(e, "seeds", agg_n[g]);
+        if (!agg_n[g]) continue;
+        cJSON_AddNumberToObject(e, "flow_mean_max_coverage", round(agg_flow[g] / agg_n[g] * 1e4) / 1e4);
+        if (mse) cJSON_AddNumberToObject(e, "mse_mean_max_coverage", round(agg_mse[g] / agg_n[g] * 1e4) / 1e4);
+        if (!json)
+            printf("%s: %d seeds, mean max coverage flow %.3f%s", g ? "seeds with both routes" : "other seeds", agg_n[g],
+                   agg_flow[g] / agg_n[g], mse ? ", MSE " : "\n");
+        if (!json && mse) printf("%.3f\n", agg_mse[g] / agg_n[g]);
     }
     cJSON_AddItemToObject(scan, "rows", rows);
     if (chosen >= 0) cJSON_AddNumberToObject(scan, "chosen", (double)chosen);
@@ -530,6 +552,17 @@ int main(int argc, char **argv) {
                 cJSON_AddNumberToObject(o, g == ROUTE_CW ? "route_mean_distance_to_cw_px" : "route_mean_distance_to_ccw_px",
                                         round(hypot(mr.route_xy[0] - cx, mr.route_xy[1] - cy)));
         }
+        /* the first chunk: does the MSE chunk sit at the mean of the flow samples, away from each? */
+        double mx = 0, my = 0, near = 1e30;
+        for (int i = 0; i < k; i++) {
+            mx += fr[i].chunk_end[0] / k, my += fr[i].chunk_end[1] / k;
+            near = fmin(near, hypot(mr.chunk_end[0] - fr[i].chunk_end[0], mr.chunk_end[1] - fr[i].chunk_end[1]));
+        }
+        double spread = 0;
+        for (int i = 0; i < k; i++) spread += hypot(fr[i].chunk_end[0] - mx, fr[i].chunk_end[1] - my) / k;
+        cJSON_AddNumberToObject(o, "first_chunk_end_distance_to_flow_mean_px", round(hypot(mr.chunk_end[0] - mx, mr.chunk_end[1] - my)));
+        cJSON_AddNumberToObject(o, "first_chunk_end_distance_to_nearest_flow_px", round(near));
+        cJSON_AddNumberToObject(o, "flow_first_chunk_end_spread_px", round(spread));
         cJSON_AddItemToObject(root, "mse_rollout", o);
     }
     if (out) {
