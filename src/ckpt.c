@@ -3,6 +3,7 @@
  * checkpoint loads into torch with {name: torch.from_numpy(f['params'][name][()])}. Every
  * hyperparameter is a root attribute; loading rebuilds the policy from them alone. */
 #include "flowchunk/ckpt.h"
+#include "flowchunk/norm_h5.h"
 #include "flowchunk/check.h"
 #include "flowchunk/h5util.h"
 
@@ -24,16 +25,6 @@ static int ckpt_write_tensors(hid_t f, const char *group, const Policy *p, const
         hsize_t dims[2] = {(hsize_t)t->shape[0], (hsize_t)(t->ndim > 1 ? t->shape[1] : 0)};
         if (h5u_write(f, name, H5T_NATIVE_FLOAT, t->ndim, dims, x + t->offset, 0) != FC_OK) return FC_ERR;
     }
-    return FC_OK;
-}
-
-static int ckpt_write_norm(hid_t f, const Norm *n) {
-    hsize_t od = (hsize_t)n->obs_dim, ad = (hsize_t)n->act_dim;
-    if (h5u_write(f, "norm/obs_min", H5T_NATIVE_FLOAT, 1, &od, n->obs_min, 0) != FC_OK ||
-        h5u_write(f, "norm/obs_max", H5T_NATIVE_FLOAT, 1, &od, n->obs_max, 0) != FC_OK ||
-        h5u_write(f, "norm/action_min", H5T_NATIVE_FLOAT, 1, &ad, n->act_min, 0) != FC_OK ||
-        h5u_write(f, "norm/action_max", H5T_NATIVE_FLOAT, 1, &ad, n->act_max, 0) != FC_OK)
-        return FC_ERR;
     return FC_OK;
 }
 
@@ -93,7 +84,7 @@ int ckpt_write(const char *path, const CkptMeta *meta, const Policy *p, const Ck
     hid_t f = h5u_create_atomic(path, tmp, sizeof tmp);
     if (f < 0) return FC_ERR;
     int rc = ckpt_write_attrs(f, meta);
-    if (rc == FC_OK) rc = ckpt_write_norm(f, &meta->norm);
+    if (rc == FC_OK) rc = norm_h5_write(f, &meta->norm);
     if (rc == FC_OK) rc = ckpt_write_tensors(f, "params", p, t->params);
     if (rc == FC_OK && t->ema) rc = ckpt_write_tensors(f, "ema", p, t->ema);
     if (rc == FC_OK && t->optim) {
@@ -137,29 +128,6 @@ static double at_dbl(Attrs *a, const char *name) {
 static void at_str(Attrs *a, const char *name, char *out, size_t n) {
     out[0] = '\0';
     if (h5u_get_attr_str(a->f, name, out, n) != FC_OK) at_fail(a, name);
-}
-
-static int ckpt_read_norm(hid_t f, const char *path, Norm *n) {
-    const char *names[4] = {"norm/obs_min", "norm/obs_max", "norm/action_min", "norm/action_max"};
-    float *dst[4] = {n->obs_min, n->obs_max, n->act_min, n->act_max};
-    int dims[4] = {0};
-    for (int i = 0; i < 4; i++) {
-        int64_t expect = -1;
-        hsize_t d[H5U_MAX_RANK];
-        void *buf = NULL;
-        if (h5u_read_checked(f, path, names[i], H5T_NATIVE_FLOAT, 1, &expect, d, &buf) != FC_OK) return FC_ERR;
-        dims[i] = (int)d[0];
-        if (d[0] < 1 || d[0] > NORM_MAX_DIM) {
-            free(buf);
-            return fc_set_error("%s: /%s has %d entries, expected 1..%d", path, names[i], dims[i], NORM_MAX_DIM);
-        }
-        memcpy(dst[i], buf, d[0] * sizeof(float));
-        free(buf);
-    }
-    if (dims[0] != dims[1] || dims[2] != dims[3]) return fc_set_error("%s: /norm min and max differ in size", path);
-    n->obs_dim = dims[0];
-    n->act_dim = dims[2];
-    return FC_OK;
 }
 
 static int ckpt_open(const char *path, hid_t *f) {
@@ -233,7 +201,7 @@ static int ckpt_read_attrs(hid_t f, const char *path, CkptMeta *m) {
     m->best_step = at_int(&a, "best_step");
     at_str(&a, "windows", m->windows, sizeof m->windows);
     if (a.bad) return fc_set_error("%s: checkpoint attribute '%s' is missing or invalid", path, a.first);
-    if (ckpt_read_norm(f, path, &m->norm) != FC_OK) return FC_ERR;
+    if (norm_h5_read(f, path, &m->norm) != FC_OK) return FC_ERR;
     if (policy_config_check(pc) != FC_OK) {
         char msg[1024];
         snprintf(msg, sizeof msg, "%s", fc_last_error());

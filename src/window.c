@@ -5,6 +5,7 @@
  * clamping), a streaming block writer of the windows file, and its `flowchunk info` describer.
  * Layout and semantics: include/flowchunk/window.h. */
 #include "flowchunk/window.h"
+#include "flowchunk/norm_h5.h"
 #include "flowchunk/check.h"
 #include "flowchunk/h5util.h"
 #include "flowchunk/pusht.h"
@@ -260,13 +261,9 @@ int window_writer_finish(WindowWriter *w, const WindowSpec *spec, const Norm *no
     hid_t f = w->file;
     int pb, pa;
     window_padding(spec, &pb, &pa);
-    hsize_t od = (hsize_t)norm->obs_dim, ad = (hsize_t)norm->act_dim;
     hsize_t ntr = (hsize_t)n_train_ep, nva = (hsize_t)n_val_ep;
     int rc = FC_OK;
-    rc |= h5u_write(f, "/norm/obs_min", H5T_NATIVE_FLOAT, 1, &od, norm->obs_min, 0);
-    rc |= h5u_write(f, "/norm/obs_max", H5T_NATIVE_FLOAT, 1, &od, norm->obs_max, 0);
-    rc |= h5u_write(f, "/norm/action_min", H5T_NATIVE_FLOAT, 1, &ad, norm->act_min, 0);
-    rc |= h5u_write(f, "/norm/action_max", H5T_NATIVE_FLOAT, 1, &ad, norm->act_max, 0);
+    rc |= norm_h5_write(f, norm);
     rc |= h5u_write(f, "/meta/train_episodes", H5T_NATIVE_INT64, 1, &ntr, train, 0);
     rc |= h5u_write(f, "/meta/val_episodes", H5T_NATIVE_INT64, 1, &nva, val, 0);
     rc |= h5u_set_attr_str(f, "format", WINDOWS_FORMAT);
@@ -492,21 +489,10 @@ int window_read_spec(hid_t f, const char *label, WindowSpec *s, Norm *norm) {
     s->seed = (uint64_t)seed;
     s->max_episodes = maxe;
     s->val_episodes = vale;
-    memset(norm, 0, sizeof *norm);
-    norm->obs_dim = (int)od;
-    norm->act_dim = (int)ad;
-    const char *names[4] = {"/norm/obs_min", "/norm/obs_max", "/norm/action_min", "/norm/action_max"};
-    float *dst[4] = {norm->obs_min, norm->obs_max, norm->act_min, norm->act_max};
-    for (int k = 0; k < 4; k++) {
-        int64_t expect[1] = {k < 2 ? od : ad};
-        hsize_t dims[H5U_MAX_RANK];
-        void *buf = NULL;
-        if (h5u_read_checked(f, label, names[k], H5T_NATIVE_FLOAT, 1, expect, dims, &buf) != FC_OK) return FC_ERR;
-        memcpy(dst[k], buf, (size_t)expect[0] * sizeof(float));
-        free(buf);
-        for (int d = 0; d < expect[0]; d++)
-            if (!isfinite(dst[k][d])) return fc_set_error("%s: %s[%d] is not finite", label, names[k], d);
-    }
+    if (norm_h5_read(f, label, norm) != FC_OK) return FC_ERR;
+    if (norm->obs_dim != (int)od || norm->act_dim != (int)ad)
+        return fc_set_error("%s: /norm has %d obs and %d action dimensions, the attributes say %d and %d", label,
+                            norm->obs_dim, norm->act_dim, (int)od, (int)ad);
     return FC_OK;
 }
 
