@@ -20,7 +20,7 @@ TMP=$(mktemp /tmp/policy_modes.XXXXXX)
 trap 'rm -f "$TMP" "$TMP.png"' EXIT
 if [ "$SEED" = scan ]; then
     "$P" --flow "$FLOW" --mse "$MSE" --scan 100000:50 --json -o "$TMP.png" > "$TMP"
-    SEED=$(/usr/bin/env awk -F': *' '/"chosen"/ { gsub(/[ ,]/, "", $2); print $2 }' "$TMP")
+    SEED=$(awk -F': *' '/"chosen"/ { gsub(/[ \t,]/, "", $2); print $2 }' "$TMP")
 else
     "$P" --flow "$FLOW" --mse "$MSE" --seed "$SEED" --json -o "$TMP.png" > "$TMP"
 fi
