@@ -8,13 +8,13 @@
 # and prints where everything is.
 #
 #   jobs/quickstart.sh [ZARR_DIR]
-# Environment: OUT (default runs/quickstart), STEPS (optimiser steps, default 12000), NP (ranks,
+# Environment: OUT (default runs/quickstart), STEPS (optimiser steps, default 24000), NP (ranks,
 # default 4), EVAL_RANKS (default 1), DEMOS (expert episodes when no zarr, default 200).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 OUT=${OUT:-runs/quickstart}
-STEPS=${STEPS:-12000}
+STEPS=${STEPS:-24000}
 DEMOS=${DEMOS:-200}
 ZARR=${1:-${FC_ZARR:-$ROOT/../shared/data/pusht_cchi_v7_replay.zarr}}
 t0=$SECONDS
@@ -41,8 +41,8 @@ fi
 
 say "4/6 train: $STEPS steps on ${NP:-4} ranks (${EVAL_RANKS:-1} evaluator)"
 rm -rf "$OUT/run"
-jobs/laptop_train.sh "$OUT/windows.h5" "$OUT/run" --steps "$STEPS" --eval-every 2000 \
-    --ckpt-every 2000 --log-every 500
+jobs/laptop_train.sh "$OUT/windows.h5" "$OUT/run" --steps "$STEPS" --eval-every 4000 \
+    --ckpt-every 4000 --log-every 1000
 
 say "5/6 evaluate the best checkpoint on the 50 Diffusion Policy test seeds"
 BEST=$OUT/run/best.h5
