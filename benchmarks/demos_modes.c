@@ -20,22 +20,6 @@
 static const uint8_t COLOURS[MAX_SEEDS][3] = {{220, 30, 30}, {30, 90, 230}, {20, 160, 60},
                                               {200, 120, 0}, {150, 40, 180}, {0, 160, 170}};
 
-static void put(uint8_t *rgb, int size, int x, int y, const uint8_t c[3]) {
-    if (x < 0 || y < 0 || x >= size || y >= size) return;
-    memcpy(rgb + ((size_t)y * size + x) * 3, c, 3);
-}
-static void disc(uint8_t *rgb, int size, double cx, double cy, double r, const uint8_t c[3], double r_in) {
-    for (int y = (int)floor(cy - r); y <= (int)ceil(cy + r); y++)
-        for (int x = (int)floor(cx - r); x <= (int)ceil(cx + r); x++) {
-            double d = hypot(x + 0.5 - cx, y + 0.5 - cy);
-            if (d <= r && d >= r_in) put(rgb, size, x, y, c);
-        }
-}
-static void line(uint8_t *rgb, int size, double x0, double y0, double x1, double y1, double w, const uint8_t c[3]) {
-    int n = (int)ceil(hypot(x1 - x0, y1 - y0) * 2) + 1;
-    for (int i = 0; i <= n; i++) disc(rgb, size, x0 + (x1 - x0) * i / n, y0 + (y1 - y0) * i / n, w, c, 0);
-}
-
 static double hausdorff_dir(const float *a, int na, const float *b, int nb) {
     double d = 0;
     for (int i = 0; i < na; i++) {
@@ -119,15 +103,15 @@ int main(int argc, char **argv) {
             for (int j = 0; j < 3; j++) col[j] = (uint8_t)(COLOURS[k][j] / 2 + 110);
             for (int v = 0; v < 8; v++) {
                 const double *u = T_OUTLINE[v], *w = T_OUTLINE[v + 1];
-                line(tile, cell, (bx + c * u[0] - sn * u[1]) * sc, (by + sn * u[0] + c * u[1]) * sc,
+                render_line(tile, cell, (bx + c * u[0] - sn * u[1]) * sc, (by + sn * u[0] + c * u[1]) * sc,
                      (bx + c * w[0] - sn * w[1]) * sc, (by + sn * w[0] + c * w[1]) * sc, 0.6, col);
             }
         }
         for (int t = 1; t < len[k]; t++)
-            line(tile, cell, p[5 * (t - 1)] * sc, p[5 * (t - 1) + 1] * sc, p[5 * t] * sc, p[5 * t + 1] * sc, 1.4 * sc, COLOURS[k]);
-        for (int t = 0; t < len[k]; t += 10) disc(tile, cell, p[5 * t] * sc, p[5 * t + 1] * sc, 3.5 * sc, COLOURS[k], 0);
+            render_line(tile, cell, p[5 * (t - 1)] * sc, p[5 * (t - 1) + 1] * sc, p[5 * t] * sc, p[5 * t + 1] * sc, 1.4 * sc, COLOURS[k]);
+        for (int t = 0; t < len[k]; t += 10) render_disc(tile, cell, p[5 * t] * sc, p[5 * t + 1] * sc, 3.5 * sc, 0, COLOURS[k]);
         int e = len[k] - 1;
-        disc(tile, cell, p[5 * e] * sc, p[5 * e + 1] * sc, 9 * sc, COLOURS[k], 6 * sc);
+        render_disc(tile, cell, p[5 * e] * sc, p[5 * e + 1] * sc, 9 * sc, 6 * sc, COLOURS[k]);
         int ox = (i % 2) * cell, oy = (i / 2) * cell;
         for (int y = 0; y < cell; y++) memcpy(rgb + ((size_t)(oy + y) * size + ox) * 3, tile + (size_t)y * cell * 3, (size_t)cell * 3);
     }

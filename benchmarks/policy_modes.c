@@ -218,21 +218,6 @@ static void roll(Loaded *l, const uint64_t *seeds, int n, int k, Run *runs, int 
 
 /* ---- drawing (world px scaled by sc into a size x size tile) */
 
-static void put(uint8_t *rgb, int size, int x, int y, const uint8_t c[3]) {
-    if (x < 0 || y < 0 || x >= size || y >= size) return;
-    memcpy(rgb + ((size_t)y * size + x) * 3, c, 3);
-}
-static void disc(uint8_t *rgb, int size, double cx, double cy, double r, const uint8_t c[3], double r_in) {
-    for (int y = (int)floor(cy - r); y <= (int)ceil(cy + r); y++)
-        for (int x = (int)floor(cx - r); x <= (int)ceil(cx + r); x++) {
-            double d = hypot(x + 0.5 - cx, y + 0.5 - cy);
-            if (d <= r && d >= r_in) put(rgb, size, x, y, c);
-        }
-}
-static void line(uint8_t *rgb, int size, double x0, double y0, double x1, double y1, double w, const uint8_t c[3]) {
-    int n = (int)ceil(hypot(x1 - x0, y1 - y0) * 2) + 1;
-    for (int i = 0; i <= n; i++) disc(rgb, size, x0 + (x1 - x0) * i / n, y0 + (y1 - y0) * i / n, w, c, 0);
-}
 static void draw_runs(uint8_t *tile, int size, const Run *runs, int k, const uint8_t (*cols)[3], int draw_steps) {
     const double sc = size / 512.0;
     double s0[SD];
@@ -245,7 +230,7 @@ static void draw_runs(uint8_t *tile, int size, const Run *runs, int k, const uin
         for (int j = 0; j < 3; j++) col[j] = (uint8_t)(cols[i][j] / 3 + 160);
         for (int v = 0; v < 8; v++) {
             const double *u = T_OUTLINE[v], *w = T_OUTLINE[v + 1];
-            line(tile, size, (q[2] + c * u[0] - sn * u[1]) * sc, (q[3] + sn * u[0] + c * u[1]) * sc,
+            render_line(tile, size, (q[2] + c * u[0] - sn * u[1]) * sc, (q[3] + sn * u[0] + c * u[1]) * sc,
                  (q[2] + c * w[0] - sn * w[1]) * sc, (q[3] + sn * w[0] + c * w[1]) * sc, 0.9 * sc, col);
         }
     }
@@ -254,22 +239,22 @@ static void draw_runs(uint8_t *tile, int size, const Run *runs, int k, const uin
         uint8_t col[3];
         for (int j = 0; j < 3; j++) col[j] = (uint8_t)(cols[i][j] / 4 + 190);
         for (int t = draw_steps + 1; t <= runs[i].tr.steps; t++)
-            line(tile, size, p[SD * (t - 1)] * sc, p[SD * (t - 1) + 1] * sc, p[SD * t] * sc, p[SD * t + 1] * sc, 0.5 * sc, col);
+            render_line(tile, size, p[SD * (t - 1)] * sc, p[SD * (t - 1) + 1] * sc, p[SD * t] * sc, p[SD * t + 1] * sc, 0.5 * sc, col);
     }
     for (int i = 0; i < k; i++) {
         const double *p = runs[i].tr.states;
         int n = runs[i].tr.steps;
         for (int t = 1; t <= n && t <= draw_steps; t++)
-            line(tile, size, p[SD * (t - 1)] * sc, p[SD * (t - 1) + 1] * sc, p[SD * t] * sc, p[SD * t + 1] * sc, 1.4 * sc, cols[i]);
+            render_line(tile, size, p[SD * (t - 1)] * sc, p[SD * (t - 1) + 1] * sc, p[SD * t] * sc, p[SD * t + 1] * sc, 1.4 * sc, cols[i]);
         if (n > draw_steps) { /* a tick where the bold part ends */
             const double *q = p + SD * draw_steps;
-            disc(tile, size, q[0] * sc, q[1] * sc, 3 * sc, cols[i], 0);
+            render_disc(tile, size, q[0] * sc, q[1] * sc, 3 * sc, 0, cols[i]);
         }
         if (runs[i].contact_step > 0) {
             const double *q = p + SD * (runs[i].contact_step - 1);
-            disc(tile, size, q[0] * sc, q[1] * sc, 5 * sc, cols[i], 0);
+            render_disc(tile, size, q[0] * sc, q[1] * sc, 5 * sc, 0, cols[i]);
         }
-        disc(tile, size, p[SD * n] * sc, p[SD * n + 1] * sc, 9 * sc, cols[i], 6 * sc);
+        render_disc(tile, size, p[SD * n] * sc, p[SD * n + 1] * sc, 9 * sc, 6 * sc, cols[i]);
     }
 }
 

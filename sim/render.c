@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define WORLD 512.0
 #define SS 2 /* supersamples per axis */
@@ -84,6 +85,22 @@ void render_frame(uint8_t *rgb, int size, const double state[5], const double *a
             for (int k = 0; k < 3; k++) o[k] = (uint8_t)((acc[k] + SS * SS / 2) / (SS * SS));
         }
     }
+}
+
+void render_disc(uint8_t *rgb, int size, double cx, double cy, double r, double r_in, const uint8_t colour[3]) {
+    for (int y = (int)floor(cy - r); y <= (int)ceil(cy + r); y++)
+        for (int x = (int)floor(cx - r); x <= (int)ceil(cx + r); x++) {
+            if (x < 0 || y < 0 || x >= size || y >= size) continue;
+            double d = hypot(x + 0.5 - cx, y + 0.5 - cy);
+            if (d <= r && d >= r_in) memcpy(rgb + ((size_t)y * size + x) * 3, colour, 3);
+        }
+}
+
+void render_line(uint8_t *rgb, int size, double x0, double y0, double x1, double y1, double w,
+                 const uint8_t colour[3]) {
+    int n = (int)ceil(hypot(x1 - x0, y1 - y0) * 2) + 1; /* discs every half pixel */
+    for (int i = 0; i <= n; i++)
+        render_disc(rgb, size, x0 + (x1 - x0) * i / n, y0 + (y1 - y0) * i / n, w, 0, colour);
 }
 
 static gdImagePtr image_from_rgb(const uint8_t *rgb, int size) {

@@ -11,6 +11,12 @@
  * action = the agent's target (x, y) drawn as a red cross, or NULL */
 void render_frame(uint8_t *rgb, int size, const double state[5], const double *action);
 
+/* overlay primitives on an RGB buffer (size, size, 3) in pixel coordinates, clipped to it:
+ * a filled disc of radius r (a ring when r_in > 0) and a thick line of half-width w */
+void render_disc(uint8_t *rgb, int size, double cx, double cy, double r, double r_in, const uint8_t colour[3]);
+void render_line(uint8_t *rgb, int size, double x0, double y0, double x1, double y1, double w,
+                 const uint8_t colour[3]);
+
 /* write an RGB buffer (size, size, 3) as PNG; 0 on success, -1 (errno set) on failure */
 int render_png_write(const char *path, const uint8_t *rgb, int size);
 
