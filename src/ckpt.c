@@ -3,6 +3,7 @@
  * checkpoint loads into torch with {name: torch.from_numpy(f['params'][name][()])}. Every
  * hyperparameter is a root attribute; loading rebuilds the policy from them alone. */
 #include "flowchunk/ckpt.h"
+#include "flowchunk/cli.h"
 #include "flowchunk/norm_h5.h"
 #include "flowchunk/check.h"
 #include "flowchunk/h5util.h"
@@ -341,10 +342,7 @@ int ckpt_describe(const char *path, int json) {
         cJSON_AddNumberToObject(o, "best_score", m.best_score);
         cJSON_AddNumberToObject(o, "best_step", (double)m.best_step);
         cJSON_AddStringToObject(o, "windows", m.windows);
-        char *s = cJSON_PrintUnformatted(o);
-        printf("%s\n", s);
-        free(s);
-        cJSON_Delete(o);
+        cli_print_json(o);
         return FC_OK;
     }
     printf("%s: flowchunk checkpoint v%d, step %lld/%lld (epoch %lld)%s\n", path, CKPT_VERSION, (long long)m.step,

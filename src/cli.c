@@ -42,3 +42,12 @@ int cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...) {
     va_end(ap);
     return FC_ERR_USAGE;
 }
+
+void cli_print_json(cJSON *o) {
+    char *s = cJSON_PrintUnformatted(o);
+    FC_CHECK(s, "out of memory printing JSON");
+    printf("%s\n", s);
+    fflush(stdout);
+    cJSON_free(s);
+    cJSON_Delete(o);
+}

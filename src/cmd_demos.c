@@ -212,11 +212,7 @@ static void demos_print_json(const DemosArgs *a, const DemosAll *all, double sec
     cJSON_AddNumberToObject(o, "cpu_seconds", cpu);
     cJSON_AddNumberToObject(o, "demos_per_cpu_minute", cpu > 0 ? 60 * n / cpu : 0);
     cJSON_AddNumberToObject(o, "ranks", P);
-    char *s = cJSON_PrintUnformatted(o);
-    printf("%s\n", s);
-    fflush(stdout);
-    cJSON_free(s);
-    cJSON_Delete(o);
+    cli_print_json(o);
 }
 
 int cmd_demos(int argc, char **argv) {

@@ -303,11 +303,7 @@ static void eval_print_json(const EvalArgs *a, const CkptMeta *m, const EvalConf
         cJSON_AddItemToArray(su, cJSON_CreateBool(r->ep[i].success));
         cJSON_AddItemToArray(st, cJSON_CreateNumber(r->ep[i].steps));
     }
-    char *s = cJSON_PrintUnformatted(o);
-    printf("%s\n", s);
-    fflush(stdout);
-    cJSON_free(s);
-    cJSON_Delete(o);
+    cli_print_json(o);
 }
 
 int cmd_eval(int argc, char **argv) {

@@ -113,10 +113,7 @@ int cmd_import(int argc, char **argv) {
         cJSON_AddNumberToObject(o, "max_length", (double)lmax);
         cJSON_AddItemToObject(o, "arrays", arrays);
         cJSON_AddItemToObject(o, "ignored", ignored);
-        char *s = cJSON_PrintUnformatted(o);
-        printf("%s\n", s);
-        cJSON_free(s);
-        cJSON_Delete(o);
+        cli_print_json(o);
     } else {
         cJSON_Delete(arrays);
         cJSON_Delete(ignored);

@@ -134,13 +134,6 @@ static int load_episodes(const char *path, Episodes *ep) {
     return S_ISDIR(st.st_mode) ? zarr_read_episodes(path, ep) : episodes_read(ep, path);
 }
 
-static void print_json(cJSON *o) {
-    char *s = cJSON_PrintUnformatted(o);
-    printf("%s\n", s);
-    cJSON_free(s);
-    cJSON_Delete(o);
-}
-
 static cJSON *json_array(const double *v, int n) {
     cJSON *a = cJSON_CreateArray();
     for (int i = 0; i < n; i++) cJSON_AddItemToArray(a, cJSON_CreateNumber(v[i]));
@@ -201,7 +194,7 @@ static int sim_reset(int argc, char **argv) {
         if (keypoints) cJSON_AddItemToObject(o, "keypoints", json_array(kp, PUSHT_KEYPOINT_DIM));
         cJSON_AddNumberToObject(o, "coverage", cov);
         cJSON_AddNumberToObject(o, "reward", pusht_reward_of(cov));
-        print_json(o);
+        cli_print_json(o);
         return 0;
     }
     printf("seed %llu (%s reset)\n", (unsigned long long)seed, pusht_reset_kind_name(kind));
@@ -288,7 +281,7 @@ static int sim_replay(int argc, char **argv) {
         cJSON_AddNumberToObject(o, "worst_episode", (double)worst);
         cJSON_AddNumberToObject(o, "from_seed", (double)from_seed);
         cJSON_AddNumberToObject(o, "from_state", (double)(ep.n_episodes - from_seed));
-        print_json(o);
+        cli_print_json(o);
     }
     episodes_free(&ep);
     if (tol >= 0 && !(max_err <= tol)) {
@@ -458,7 +451,7 @@ static int sim_step(int argc, char **argv) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddItemToObject(o, "states", states);
         cJSON_AddItemToObject(o, "coverage", covs);
-        print_json(o);
+        cli_print_json(o);
     } else {
         cJSON_Delete(states);
         cJSON_Delete(covs);

@@ -137,10 +137,7 @@ int cmd_window(int argc, char **argv) {
         cJSON_AddNumberToObject(o, "val_episodes", (double)st.n_val_episodes);
         cJSON_AddNumberToObject(o, "source_episodes", (double)st.n_source_episodes);
         cJSON_AddNumberToObject(o, "seconds", st.seconds);
-        char *txt = cJSON_PrintUnformatted(o);
-        printf("%s\n", txt);
-        free(txt);
-        cJSON_Delete(o);
+        cli_print_json(o);
     }
     return FC_OK;
 }

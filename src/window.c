@@ -5,6 +5,7 @@
  * clamping), a streaming block writer of the windows file, and its `flowchunk info` describer.
  * Layout and semantics: include/flowchunk/window.h. */
 #include "flowchunk/window.h"
+#include "flowchunk/cli.h"
 #include "flowchunk/norm_h5.h"
 #include "flowchunk/check.h"
 #include "flowchunk/h5util.h"
@@ -576,10 +577,7 @@ int window_describe(const char *path, int json) {
         cJSON_AddItemToObject(n, "obs_max", window_json_floats(norm.obs_max, norm.obs_dim));
         cJSON_AddItemToObject(n, "action_min", window_json_floats(norm.act_min, norm.act_dim));
         cJSON_AddItemToObject(n, "action_max", window_json_floats(norm.act_max, norm.act_dim));
-        char *txt = cJSON_PrintUnformatted(o);
-        printf("%s\n", txt);
-        free(txt);
-        cJSON_Delete(o);
+        cli_print_json(o);
     } else {
         printf("%s: %s v%d, %lld bytes, %s rows\n", path, WINDOWS_FORMAT, WINDOWS_VERSION, bytes,
                chunked ? "chunked" : "contiguous");
