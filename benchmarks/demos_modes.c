@@ -20,16 +20,6 @@
 static const uint8_t COLOURS[MAX_SEEDS][3] = {{220, 30, 30}, {30, 90, 230}, {20, 160, 60},
                                               {200, 120, 0}, {150, 40, 180}, {0, 160, 170}};
 
-static double hausdorff_dir(const float *a, int na, const float *b, int nb) {
-    double d = 0;
-    for (int i = 0; i < na; i++) {
-        double m = 1e30;
-        for (int j = 0; j < nb; j++) m = fmin(m, hypot(a[5 * i] - b[5 * j], a[5 * i + 1] - b[5 * j + 1]));
-        d = fmax(d, m);
-    }
-    return d;
-}
-
 int main(int argc, char **argv) {
     if (argc < 2 || !strcmp(argv[1], "--help")) {
         fprintf(argc < 2 ? stderr : stdout, "usage: demos_modes OUT.png [--start SEED] [--seeds K<=6] [--size PX]\n");
@@ -61,12 +51,12 @@ int main(int argc, char **argv) {
     for (int a = 0; a < k_seeds; a++)
         for (int b = a + 1; b < k_seeds; b++)
             printf("paths %d-%d: Hausdorff distance %.0f px\n", a, b,
-                   fmax(hausdorff_dir(st[a], len[a], st[b], len[b]), hausdorff_dir(st[b], len[b], st[a], len[a])));
+                   expert_route_distance(st[a], len[a], st[b], len[b]));
     /* the four most different runs: farthest pair first, then farthest from those chosen */
     double dist[MAX_SEEDS][MAX_SEEDS] = {{0}};
     for (int a = 0; a < k_seeds; a++)
         for (int b = 0; b < k_seeds; b++)
-            if (a != b) dist[a][b] = fmax(hausdorff_dir(st[a], len[a], st[b], len[b]), hausdorff_dir(st[b], len[b], st[a], len[a]));
+            if (a != b) dist[a][b] = expert_route_distance(st[a], len[a], st[b], len[b]);
     int pick[4], n_pick = 0;
     for (int a = 0; a < k_seeds; a++)
         for (int b = a + 1; b < k_seeds; b++)

@@ -533,3 +533,18 @@ ExpertOutcome expert_run_episode(Expert *ex, PushtEnv *env, uint64_t reset_seed,
     out.success = cov > PUSHT_SUCCESS_COVERAGE;
     return out;
 }
+
+static double expert_directed_distance(const float *sa, int na, const float *sb, int nb) {
+    double d = 0;
+    for (int i = 0; i < na; i++) {
+        double m = 1e30;
+        for (int j = 0; j < nb; j++) m = fmin(m, hypot(sa[5 * i] - sb[5 * j], sa[5 * i + 1] - sb[5 * j + 1]));
+        d = fmax(d, m);
+    }
+    return d;
+}
+
+double expert_route_distance(const float *states_a, int na, const float *states_b, int nb) {
+    return fmax(expert_directed_distance(states_a, na, states_b, nb),
+                expert_directed_distance(states_b, nb, states_a, na));
+}

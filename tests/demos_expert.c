@@ -81,21 +81,6 @@ static void test_determinism(Expert *ex, PushtEnv *env) {
     expert_free(other);
 }
 
-/* Hausdorff distance between the agent paths of two runs (px): time plays no part, so the same
- * route driven at another speed stays close, while going around the other side of the block is far */
-static double directed(const float *sa, int na, const float *sb, int nb) {
-    double d = 0;
-    for (int i = 0; i < na; i++) {
-        double m = 1e30;
-        for (int j = 0; j < nb; j++) m = fmin(m, hypot(sa[5 * i] - sb[5 * j], sa[5 * i + 1] - sb[5 * j + 1]));
-        d = fmax(d, m);
-    }
-    return d;
-}
-static double route_distance(const float *sa, int na, const float *sb, int nb) {
-    return fmax(directed(sa, na, sb, nb), directed(sb, nb, sa, na));
-}
-
 static void test_modes(Expert *ex, PushtEnv *env) {
     const uint64_t starts[5] = {200000, 200003, 200010, 300001, 300002};
     const int K = 6;
@@ -110,7 +95,7 @@ static void test_modes(Expert *ex, PushtEnv *env) {
         double best = 0;
         for (int a = 0; a < K; a++)
             for (int b = a + 1; b < K; b++)
-                if (ok[a] && ok[b]) best = fmax(best, route_distance(paths[a], len[a], paths[b], len[b]));
+                if (ok[a] && ok[b]) best = fmax(best, expert_route_distance(paths[a], len[a], paths[b], len[b]));
         printf("modes: start %llu: successful routes up to %.0f px apart (Hausdorff)\n", (unsigned long long)starts[s], best);
         multimodal += best > 80;
     }
