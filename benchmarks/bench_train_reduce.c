@@ -1,7 +1,9 @@
 /* bench_train_reduce.c: the gradient reduction of `flowchunk train` alone, over the trainer
  * ranks of an mpiexec job: one flat in-place MPI_Allreduce of the whole gradient (the default)
  * against per-layer MPI_Iallreduce segments started last layer first, progressed with
- * MPI_Testall and completed with MPI_Waitall (--overlap on), for the MLP layout of a policy
+ * MPI_Testall and completed with MPI_Waitall (--overlap on), and against the two collectives of a
+ * ZeRO-1 sharded optimiser (MPI_Reduce_scatter of the gradient, MPI_Allgatherv of the updated
+ * weights: the same bytes as one allreduce, optimiser work divided by the ranks), for the MLP layout of a policy
  * (default: the trainer's 3 x 512 flow policy on keypoint windows, 595,488 floats).
  *   mpiexec -n 2 bench_train_reduce [--hidden 512] [--depth 3] [--iters 300] [--repeat 3]
  * Prints per-rank-0 mean microseconds per reduction and the algorithm bandwidth (bytes/time). */
@@ -54,25 +56,40 @@ int main(int argc, char **argv) {
     if (me == 0)
         printf("bench_train_reduce: %d ranks, %zu floats (%.2f MB), %d layers, %d iterations x %d repeats\n", P, n,
                4e-6 * (double)n, p.net.n_layers, iters, repeat);
-    double best[2] = {1e30, 1e30};
+    /* ZeRO-1 layout: rank r owns an even contiguous range; the sum lands in the owner's range only,
+     * then the (updated) ranges are gathered back: the bytes of one allreduce, in two collectives */
+    int *counts = fc_malloc((size_t)P * sizeof(int)), *offs = fc_malloc((size_t)P * sizeof(int));
+    for (int r = 0; r < P; r++) {
+        offs[r] = (int)(n * (size_t)r / (size_t)P);
+        counts[r] = (int)(n * (size_t)(r + 1) / (size_t)P) - offs[r];
+    }
+    float *shard = fc_malloc((size_t)counts[me] * sizeof(float) + 1);
+    double best[3] = {1e30, 1e30, 1e30};
     for (int r = 0; r < repeat; r++) {
-        for (int mode = 0; mode < 2; mode++) {
+        for (int mode = 0; mode < 3; mode++) {
             dist_trainer_barrier();
             double t0 = now();
             for (int i = 0; i < iters; i++) {
                 if (mode == 0) dist_allreduce_sum(g, n);
-                else reduce_layers(&p.net, g);
+                else if (mode == 1) reduce_layers(&p.net, g);
+                else {
+                    MPI_Reduce_scatter(g, shard, counts, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
+                    MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, g, counts, offs, MPI_FLOAT, MPI_COMM_WORLD);
+                }
             }
             double us = 1e6 * (now() - t0) / iters;
             if (us < best[mode]) best[mode] = us;
         }
     }
     if (me == 0) {
-        const char *name[2] = {"flat MPI_Allreduce", "per-layer MPI_Iallreduce"};
-        for (int mode = 0; mode < 2; mode++)
+        const char *name[3] = {"flat MPI_Allreduce", "per-layer MPI_Iallreduce", "Reduce_scatter+Allgatherv"};
+        for (int mode = 0; mode < 3; mode++)
             printf("  %-26s %8.1f us per reduction  %6.2f GB/s\n", name[mode], best[mode],
                    4e-3 * (double)n / best[mode]);
     }
+    free(shard);
+    free(counts);
+    free(offs);
     free(g);
     policy_free(&p);
     dist_finalize();

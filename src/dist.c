@@ -195,6 +195,11 @@ void dist_trainer_barrier(void) {
     wait_sleeping(&r, 500);
 }
 
+void dist_trainer_sync(void) {
+    MPI_Comm c = tcomm();
+    if (c != MPI_COMM_NULL) MPI_Barrier(c);
+}
+
 void dist_reduce_reset(DistReduce *r) { r->n = 0; }
 
 void dist_reduce_start(DistReduce *r, float *buf, size_t n) {

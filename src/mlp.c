@@ -156,6 +156,7 @@ void mlp_backward(Mlp *m, float *din, const float *dout, int B) {
         cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, d, di, B, 1.0f, g, d, m->x[l], di,
                     1.0f, m->dW[l], di);
         mlp_bias_grad(m->db[l], g, B, d);
+        if (m->grad_ready) m->grad_ready(m->grad_ready_ctx, l);
         if (l == 0 && !din) break;
         float *dx = (l == 0) ? din : m->dbuf[l & 1];
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, di, d, 1.0f, g, d, m->W[l], di,

@@ -97,10 +97,7 @@ float optim_clip_grads(float *g, size_t n, float max_norm) {
     return norm;
 }
 
-int optim_nonfinite(const float *g, size_t n, float loss) {
-    /* a finite float squares to < 1.2e77 in double, so the sum is finite iff every g is */
-    return !isfinite(loss) || !isfinite(optim_sumsq(g, n));
-}
+int optim_nonfinite(float norm, float loss) { return !isfinite(loss) || !isfinite(norm); }
 
 /* one AdamW element, the operation order of torch's _single_tensor_adamw (no FMA contraction) */
 static inline float optim_adamw_one(float *m, float *v, float p, float g, float decay, float b1, float omb1,

@@ -20,6 +20,7 @@ typedef struct {
     double step_ms;         /* mean wall time per step */
     double max_step_ms;     /* longest step of the interval */
     double allreduce_ms;    /* mean time inside the gradient reduction per step */
+    double wait_ms;         /* mean wait for the slowest trainer before it (0 with --overlap on) */
     double elapsed_s;       /* since training started (this process) */
     uint64_t weights_hash;  /* checksum of the live weights after the step (0 = not logged) */
 } ProgressStep;

@@ -130,15 +130,16 @@ typedef struct {
     float *obs, *act;
     uint64_t *slot;
     /* statistics */
-    double loss_acc, step_ms_acc, reduce_ms_acc, max_step_ms;
+    double loss_acc, step_ms_acc, reduce_ms_acc, wait_ms_acc, max_step_ms;
     int64_t acc_steps;
     double t_log;
     double t_train_start;
-    double reduce_s_total, step_s_total;
+    double reduce_s_total, wait_s_total, step_s_total;
     double compute_cpu_s_total; /* thread CPU time outside the reduction (what a dedicated core needs) */
     int64_t steps_run;
     double last_loss;
     float last_gnorm, last_lr;
+    DistReduce reduce;        /* --overlap on: the per-layer reductions of this step */
 } Trainer;
 
 /* ---- small helpers ------------------------------------------------------------------------- */
@@ -438,22 +439,23 @@ static void train_evaluate(Trainer *t, EvalKind kind) {
 
 /* ---- one training step --------------------------------------------------------------------- */
 
-/* sums the gradient over trainers: one flat allreduce, or per-layer non-blocking reductions
- * started from the last layer (whose gradient backward finishes first) to the first */
+/* --overlap on: mlp_backward's grad_ready hook starts the in-place reduction of layer l's
+ * weight + bias gradient (contiguous) the moment backward has finished it, and lets MPI progress
+ * the ones already started (Open MPI moves non-blocking collectives only inside MPI calls) */
+static void train_layer_grad_ready(void *ctx, int l) {
+    Trainer *t = ctx;
+    Mlp *m = &t->p.net;
+    const MlpTensor *w = &m->tensors[2 * l];
+    dist_reduce_start(&t->reduce, m->grads + w->offset, w->size + m->tensors[2 * l + 1].size);
+    dist_reduce_test(&t->reduce);
+}
+
+/* sums the gradient over trainers: one flat allreduce, or completes the per-layer reductions
+ * backward started (--overlap on) */
 static void train_reduce_grads(Trainer *t) {
     Mlp *m = &t->p.net;
-    if (!t->cfg->overlap) {
-        dist_allreduce_sum(m->grads, m->n_params);
-        return;
-    }
-    DistReduce r;
-    dist_reduce_reset(&r);
-    for (int l = m->n_layers - 1; l >= 0; l--) {
-        const MlpTensor *w = &m->tensors[2 * l]; /* weight then bias: contiguous */
-        dist_reduce_start(&r, m->grads + w->offset, w->size + m->tensors[2 * l + 1].size);
-        dist_reduce_test(&r);
-    }
-    dist_reduce_wait(&r);
+    if (t->cfg->overlap) dist_reduce_wait(&t->reduce);
+    else dist_allreduce_sum(m->grads, m->n_params);
 }
 
 /* weights must agree bit for bit across trainers */
@@ -495,20 +497,28 @@ static int train_step(Trainer *t) {
     if (t->step == t->signal_step && t->is_t0) raise(SIGTERM);
     loader_next(&t->L, t->obs, t->act, t->slot);
     mlp_zero_grad(m);
+    dist_reduce_reset(&t->reduce);
     float loss_sum = policy_loss_grad(&t->p, t->obs, t->act, t->L.batch_rows, c->seed, (uint64_t)t->step, t->slot,
                                       1.0f / (float)c->batch);
     double t1 = progress_now(), c1 = train_cpu_now();
+    /* a barrier first splits the reduction's time into waiting for the slowest trainer (load
+     * imbalance, a slower or shared core) and moving the bytes; it costs microseconds. With
+     * --overlap on the reductions start inside backward, so the wait stays inside them. */
+    if (!c->overlap) dist_trainer_sync();
+    double t1w = progress_now();
     train_reduce_grads(t);
     float extra[2] = {loss_sum, train_signals > 0 ? 1.0f : 0.0f};
     dist_allreduce_sum(extra, 2);
     double t2 = progress_now(), c2 = train_cpu_now();
     float loss = extra[0] / (float)c->batch;
-    if (optim_nonfinite(m->grads, t->n, loss))
-        train_fail_collective(t, "non-finite loss or gradient at step %lld (loss %g, lr %g): lower --lr, set "
-                                 "--grad-clip, or check the windows file",
-                              (long long)t->step, (double)loss, (double)optim_lr(&t->opt, t->opt.step));
     t->last_lr = optim_lr(&t->opt, t->opt.step);
     t->last_gnorm = optim_step(&t->opt, m->params, m->grads);
+    /* every trainer holds the same reduced gradient, so all fail here together; the updated
+     * weights are never used or written */
+    if (optim_nonfinite(t->last_gnorm, loss))
+        train_fail_collective(t, "non-finite loss or gradient at step %lld (loss %g, gradient norm %g, lr %g): lower "
+                                 "--lr, set --grad-clip, or check the windows file",
+                              (long long)t->step, (double)loss, (double)t->last_gnorm, (double)t->last_lr);
     if (t->ema) ema_update(t->ema, m->params, t->n, ema_decay(t->step));
     if (t->step == t->diverge_step && t->roles.trainer_rank == 1) m->params[0] = nextafterf(m->params[0], 1e30f);
     t->step++;
@@ -518,8 +528,10 @@ static int train_step(Trainer *t) {
     t->loss_acc += loss;
     t->last_loss = loss;
     t->step_ms_acc += ms;
-    t->reduce_ms_acc += 1e3 * (t2 - t1);
-    t->reduce_s_total += t2 - t1;
+    t->reduce_ms_acc += 1e3 * (t2 - t1w);
+    t->reduce_s_total += t2 - t1w;
+    t->wait_ms_acc += 1e3 * (t1w - t1);
+    t->wait_s_total += t1w - t1;
     t->step_s_total += t3 - t0;
     if (ms > t->max_step_ms) t->max_step_ms = ms;
     t->acc_steps++;
@@ -541,11 +553,12 @@ static void train_log(Trainer *t, int log) {
     s.step_ms = t->step_ms_acc / (double)k;
     s.max_step_ms = t->max_step_ms;
     s.allreduce_ms = t->reduce_ms_acc / (double)k;
+    s.wait_ms = t->wait_ms_acc / (double)k;
     s.elapsed_s = now - t->t_train_start;
     s.weights_hash = log ? ckpt_hash_floats(t->p.net.params, t->n) : 0;
     progress_step(&t->pr, &s, log);
     if (log) {
-        t->loss_acc = t->step_ms_acc = t->reduce_ms_acc = t->max_step_ms = 0;
+        t->loss_acc = t->step_ms_acc = t->reduce_ms_acc = t->wait_ms_acc = t->max_step_ms = 0;
         t->acc_steps = 0;
         t->t_log = now;
     }
@@ -615,6 +628,8 @@ static void train_write_summary(Trainer *t, int preempted, double wall) {
     double k = t->steps_run > 0 ? (double)t->steps_run : 1;
     cJSON_AddNumberToObject(o, "step_ms", 1e3 * t->step_s_total / k);
     cJSON_AddNumberToObject(o, "allreduce_ms", 1e3 * t->reduce_s_total / k);
+    cJSON_AddNumberToObject(o, "wait_share", t->step_s_total > 0 ? t->wait_s_total / t->step_s_total : 0);
+    cJSON_AddNumberToObject(o, "wait_ms", 1e3 * t->wait_s_total / k);
     cJSON_AddNumberToObject(o, "compute_cpu_ms", 1e3 * t->compute_cpu_s_total / k);
     if (t->last_score_step >= 0) {
         cJSON_AddNumberToObject(o, "last_score", t->last_score);
@@ -650,6 +665,10 @@ static void train_write_summary(Trainer *t, int preempted, double wall) {
 static int train_setup_model(Trainer *t) {
     const TrainConfig *c = t->cfg;
     policy_init(&t->p, &t->pc, c->seed);
+    if (c->overlap) {
+        t->p.net.grad_ready = train_layer_grad_ready;
+        t->p.net.grad_ready_ctx = t;
+    }
     t->n = t->p.net.n_params;
     OptimConfig oc = c->optim;
     oc.total_steps = t->total_steps;

@@ -104,14 +104,14 @@ static void test_clip_and_guard(void) {
     expect("optim_step applies the clipped gradient", p[1], -0.8, 1e-6);
     optim_free(&o);
     float bad[3] = {1, NAN, 2}, inf[3] = {1, INFINITY, 2}, fine[3] = {1e30f, -1e30f, 3e38f};
-    expect("guard: NaN gradient", optim_nonfinite(bad, 3, 1.0f) != 0, 1, 0);
-    expect("guard: Inf gradient", optim_nonfinite(inf, 3, 1.0f) != 0, 1, 0);
-    expect("guard: NaN loss", optim_nonfinite(fine, 3, NAN) != 0, 1, 0);
-    expect("guard: large but finite", optim_nonfinite(fine, 3, 1.0f) != 0, 0, 0);
+    expect("guard: NaN gradient", optim_nonfinite(optim_grad_norm(bad, 3), 1.0f) != 0, 1, 0);
+    expect("guard: Inf gradient", optim_nonfinite(optim_grad_norm(inf, 3), 1.0f) != 0, 1, 0);
+    expect("guard: NaN loss", optim_nonfinite(optim_grad_norm(fine, 3), NAN) != 0, 1, 0);
+    expect("guard: large but finite", optim_nonfinite(optim_grad_norm(fine, 3), 1.0f) != 0, 0, 0);
     float big[37];
     for (int i = 0; i < 37; i++) big[i] = 1;
     big[36] = -INFINITY;  /* in the scalar tail */
-    expect("guard: Inf in the tail", optim_nonfinite(big, 37, 0.0f) != 0, 1, 0);
+    expect("guard: Inf in the tail", optim_nonfinite(optim_grad_norm(big, 37), 0.0f) != 0, 1, 0);
 }
 
 static void test_ema(void) {

@@ -34,8 +34,7 @@ static int run(PolicyKind kind, MlpActivation act, int steps) {
     for (int s = 0; s < steps; s++) {
         mlp_zero_grad(&p.net);
         float l = policy_loss_grad_explicit(&p, obs, a1, a0, tau, B, 1.0f / B) / B;
-        if (optim_nonfinite(p.net.grads, p.net.n_params, l)) { printf("non-finite at step %d\n", s); return 1; }
-        optim_step(&o, p.net.params, p.net.grads);
+        if (optim_nonfinite(optim_step(&o, p.net.params, p.net.grads), l)) { printf("non-finite at step %d\n", s); return 1; }
         if (s == 0) first = l;
         last = l;
     }

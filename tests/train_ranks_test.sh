@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# train_ranks_test.sh FIXTURE MPIEXEC NP: with the same global batch and seed, the first 50 losses
-# of an NP-rank run equal the 1-process run's to 1e-5 relative, and the weights agree bit for bit
-# across ranks after every step (--check-every 1 makes any divergence fatal).
+# train_ranks_test.sh FIXTURE MPIEXEC NP [TRAIN ARGS...]: with the same global batch and seed, the
+# first 50 losses of an NP-rank run (with the extra train arguments, e.g. --overlap on) equal the
+# 1-process run's to 1e-5 relative, and the weights agree bit for bit across ranks after every step
+# (--check-every 1 makes any divergence fatal).
 source "$(dirname "$0")/train_lib.sh"
 NP=${3:?NP}
 make_windows
 train 0 "$WIN" --run-dir "$WORK/r1" --steps 50 "${SMALL[@]}" 2>"$WORK/r1.log" || { cat "$WORK/r1.log"; fail "1-process run failed"; }
-train "$NP" "$WIN" --run-dir "$WORK/rn" --steps 50 "${SMALL[@]}" >"$WORK/rn.log" 2>&1 || { cat "$WORK/rn.log"; fail "$NP-rank run failed"; }
+train "$NP" "$WIN" --run-dir "$WORK/rn" --steps 50 "${SMALL[@]}" "${@:4}" >"$WORK/rn.log" 2>&1 || { cat "$WORK/rn.log"; fail "$NP-rank run failed"; }
 grep -q "ranks *$NP ($NP trainers, 0 evaluators)" "$WORK/rn.log" || { cat "$WORK/rn.log"; fail "the run did not use $NP trainers"; }
 field loss "$WORK/r1/metrics.jsonl" >"$WORK/l1"
 field loss "$WORK/rn/metrics.jsonl" >"$WORK/ln"
@@ -18,4 +19,4 @@ paste "$WORK/l1" "$WORK/ln" | awk -v np="$NP" '
     || fail "losses differ between 1 and $NP ranks"
 # the losses must move (a frozen run would trivially agree)
 awk 'NR == 1 { a = $1 } END { if (!(a - $1 > 0.01)) exit 1 }' "$WORK/l1" || fail "the loss did not decrease"
-say "ok: $NP ranks match 1 rank; weights checked identical across ranks after each of 50 steps"
+say "ok: $NP ranks${4:+ ${*:4}} match 1 rank; weights checked identical across ranks after each of 50 steps"

@@ -58,6 +58,9 @@ int dist_allreduce_max_int(int v);
 int dist_all_equal_u64(uint64_t v);
 /* trainer barrier that sleeps while waiting */
 void dist_trainer_barrier(void);
+/* trainer MPI_Barrier that polls (microseconds when the trainers are in step): the training loop
+ * times it to tell waiting for the slowest trainer apart from moving the gradient */
+void dist_trainer_sync(void);
 
 /* overlapped gradient reduction: up to DIST_MAX_SEGMENTS in-place MPI_Iallreduce(SUM) segments,
  * started as each layer's gradient is ready, progressed with MPI_Testall, completed by wait */

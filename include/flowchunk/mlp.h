@@ -49,6 +49,11 @@ typedef struct {
     float *z[MLP_MAX_LAYERS];         /* z[l]: pre-activation of hidden layer l < n_layers-1 (B, dims[l+1]) */
     float *dbuf[2];                   /* (B, max dim) ping-pong buffers for backward */
     float *act_mem;                   /* the one allocation behind x, z, dbuf */
+    /* optional hook: mlp_backward calls grad_ready(grad_ready_ctx, l) as soon as layer l's weight
+     * and bias gradients are final (l = n_layers-1 down to 0), so a data-parallel trainer can start
+     * reducing them while backward goes on (NULL: no calls) */
+    void (*grad_ready)(void *ctx, int layer);
+    void *grad_ready_ctx;
 } Mlp;
 
 /* allocates and initialises like PyTorch's nn.Linear default (kaiming_uniform a=sqrt(5)):

@@ -57,8 +57,11 @@ float optim_step(Optim *o, float *params, float *grads);
 const char *optim_kind_name(OptimKind k);
 int optim_kind_parse(const char *s, OptimKind *k);
 
-/* NaN/Inf guard: nonzero if `loss` or any of g[0..n-1] is not finite */
-int optim_nonfinite(const float *g, size_t n, float loss);
+/* NaN/Inf guard on the gradient norm optim_step returned (it is accumulated in double, so it is
+ * finite iff every gradient element is, unless the norm itself exceeds the float range): nonzero if
+ * `loss` or `norm` is not finite. Checking after the step saves a pass over the gradient; the
+ * caller must then not use the updated parameters. */
+int optim_nonfinite(float norm, float loss);
 
 /* EMA decay for the update made after `step` earlier updates (EMAModel.optimization_step):
  * 0 for step <= 1, else min(1 - step^-0.75, 0.9999). Implemented in src/ema.c. */
