@@ -2,8 +2,9 @@
  *   setup     roles (dist_split), run directory, loader (collective read of this trainer's
  *             shards), policy/optimiser/EMA, resume from DIR/latest.h5, weights broadcast from
  *             trainer 0. Setup errors are agreed over the world: reported once, every rank exits.
- *   loop      batch -> flow-matching loss and gradient (scaled by 1/B) -> one SUM allreduce (the
- *             mean gradient) -> NaN guard -> AdamW/SGD step -> EMA; periodic weight checksums,
+ *   loop      batch -> flow-matching loss and gradient (scaled by 1/B) -> barrier (timed: the wait
+ *             for the slower trainer) -> one SUM allreduce (the mean gradient) -> AdamW/SGD step
+ *             -> NaN guard on its gradient norm -> EMA; periodic weight checksums,
  *             evaluation hand-offs, checkpoints, progress. A small second allreduce carries the
  *             loss and the preemption flag, so all trainers stop at the same step.
  *   finish    final checkpoint, final evaluation, pool shutdown, learning curve, summary.json.

@@ -51,7 +51,7 @@ typedef struct {
     int virtual_shards;       /* V (B must be a multiple, trainers <= V) */
     int ema;
     uint64_t seed;
-    int overlap;              /* per-layer non-blocking gradient reductions instead of one allreduce */
+    int overlap;              /* per-layer MPI_Iallreduce started inside backward instead of one allreduce */
     /* evaluation */
     int64_t eval_every;       /* 0 = only the final evaluation (none at all when E = 0) */
     int eval_episodes;
