@@ -6,6 +6,7 @@
 #   benchmarks/run_policy.sh NAME [extra `flowchunk train` args...]
 # Environment (defaults = Diffusion Policy's keypoint recipe on the real data):
 #   DATA=zarr|demos  the real 206 human episodes, or DEMOS scripted-expert episodes (default zarr)
+#   DEMOS_ARGS=      extra `flowchunk demos` options (e.g. "--exec-noise 5")
 #   OBS=keypoints|state   OBS_STEPS=2  HORIZON=16  TA=8  PAD=edge
 #   POLICY=flow|mse  STEPS=60000  NP=1 (trainer ranks; +EVAL_RANKS evaluators)  EVAL_RANKS=0
 #   MAX_EPISODES= (empty: all)  VAL_EPISODES=0  SEED=0  WORK=/tmp/flowchunk-policy (big files, not committed)
@@ -16,6 +17,7 @@ shift
 DATA=${DATA:-zarr} OBS=${OBS:-keypoints} OBS_STEPS=${OBS_STEPS:-2} HORIZON=${HORIZON:-16} TA=${TA:-8}
 PAD=${PAD:-edge} POLICY=${POLICY:-flow} STEPS=${STEPS:-60000} NP=${NP:-1} EVAL_RANKS=${EVAL_RANKS:-0}
 MAX_EPISODES=${MAX_EPISODES:-} VAL_EPISODES=${VAL_EPISODES:-0} SEED=${SEED:-0} DEMOS=${DEMOS:-200}
+DEMOS_ARGS=${DEMOS_ARGS:-}
 WORK=${WORK:-/tmp/flowchunk-policy}
 FC=${FLOWCHUNK:-$ROOT/build/flowchunk}
 ZARR=${FC_ZARR:-$ROOT/../shared/data/pusht_cchi_v7_replay.zarr}
@@ -28,14 +30,15 @@ if [[ $DATA == zarr ]]; then
     [[ -d $ZARR ]] || { echo "run_policy: no Push-T zarr at $ZARR" >&2; exit 77; }
     "$FC" import "$ZARR" -o "$W/episodes.h5"
 else
-    mpirun -np 2 "$FC" demos -o "$W/episodes.h5" --episodes "$DEMOS"
+    # shellcheck disable=SC2086 # DEMOS_ARGS is a list of options
+    mpirun -np 2 "$FC" demos -o "$W/episodes.h5" --episodes "$DEMOS" $DEMOS_ARGS
 fi
 "$FC" window "$W/episodes.h5" -o "$W/windows.h5" --obs "$OBS" --obs-steps "$OBS_STEPS" --horizon "$HORIZON" \
     --n-action-steps "$TA" --pad "$PAD" ${MAX_EPISODES:+--max-episodes "$MAX_EPISODES"} --val-episodes "$VAL_EPISODES"
 CMD=(mpirun -np $((NP + EVAL_RANKS)) "$FC" train "$W/windows.h5" --run-dir "$W/run" --policy "$POLICY"
      --steps "$STEPS" --eval-ranks "$EVAL_RANKS" --seed "$SEED" --eval-every 5000 --ckpt-every 5000 --log-every 1000 "$@")
-{ echo "# $(date -u +%FT%TZ) on $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
-  echo "DATA=$DATA OBS=$OBS OBS_STEPS=$OBS_STEPS HORIZON=$HORIZON TA=$TA PAD=$PAD POLICY=$POLICY STEPS=$STEPS NP=$NP EVAL_RANKS=$EVAL_RANKS MAX_EPISODES=$MAX_EPISODES SEED=$SEED benchmarks/run_policy.sh $NAME $*"
+{ echo "# $(date -u +%FT%TZ) on $(nproc --all) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
+  echo "DATA=$DATA${DEMOS_ARGS:+ DEMOS_ARGS=\"$DEMOS_ARGS\"} OBS=$OBS OBS_STEPS=$OBS_STEPS HORIZON=$HORIZON TA=$TA PAD=$PAD POLICY=$POLICY STEPS=$STEPS NP=$NP EVAL_RANKS=$EVAL_RANKS MAX_EPISODES=$MAX_EPISODES SEED=$SEED benchmarks/run_policy.sh $NAME $*"
   echo "${CMD[*]}"; } > "$OUTR/command.txt"
 start=$SECONDS
 "${CMD[@]}" 2> >(tee "$W/train.log" >&2)

@@ -28,15 +28,18 @@
 
 static const char *DEMOS_USAGE =
     "usage: flowchunk demos -o EPISODES.h5 --episodes N [--seed S] [--reset legacy|gym]\n"
-    "                       [--max-steps 300] [--expert-seed K] [--no-keypoints] [--json]\n"
+    "                       [--max-steps 300] [--expert-seed K] [--planner phases|receding]\n"
+    "                       [--exec-noise PX]\n"
+    "                       [--no-keypoints] [--json]\n"
     "\n"
     "Generate Push-T demonstrations with the built-in scripted expert, in the layout of the imported\n"
     "human data (data/state, data/action, data/keypoint, meta/episode_ends, meta/episode_seed) plus\n"
     "each episode's outcome (meta/final_coverage, meta/max_coverage, meta/success).\n"
     "Episode i starts from the seeded reset S + i and ends on success (coverage > 0.95) or after\n"
-    "--max-steps steps. The expert plans pushes with the simulator as its model and picks among\n"
-    "near-best pushes with a generator seeded per episode, so demos are multimodal, yet the file\n"
-    "is identical whatever the number of MPI ranks (episode i runs on rank i %% P).\n"
+    "--max-steps steps. The expert plans pushes with the simulator as its model and picks between\n"
+    "two distinct first pushes (routes) with a generator seeded per episode, so demos are\n"
+    "multimodal, yet the file is identical whatever the number of MPI ranks (episode i runs on\n"
+    "rank i % P).\n"
     "\n"
     "options:\n"
     "  -o, --output FILE     episodes file to write (atomically)\n"
@@ -46,6 +49,13 @@ static const char *DEMOS_USAGE =
     "      --reset KIND      legacy (numpy RandomState, Diffusion Policy; default) | gym (PCG64)\n"
     "      --max-steps N     step limit per episode (default 300)\n"
     "      --expert-seed K   another sample of the expert's choices for the same starts (default 0)\n"
+    "      --planner P       phases: choose a push, approach, push, settle, retreat (default);\n"
+    "                        receding: every step re-scores every push from the observed state, so\n"
+    "                        the action depends on nothing hidden (~10x slower)\n"
+    "      --exec-noise PX   std (px) of a smooth random disturbance added to the executed actions,\n"
+    "                        not to the recorded ones: the demos then show the expert correcting\n"
+    "                        drift, which a policy trained on them needs (DART). States then no\n"
+    "                        longer replay from the stored actions. Default 0 (none)\n"
     "      --no-keypoints    do not store data/keypoint\n"
     "      --json            print one JSON summary object on stdout\n"
     "  -h, --help            this help\n";
@@ -53,17 +63,19 @@ static const char *DEMOS_USAGE =
 typedef struct {
     const char *out;
     long episodes, seed, max_steps, expert_seed;
+    double exec_noise;
+    ExpertPlanner planner;
     PushtResetKind reset;
     int keypoints, json;
 } DemosArgs;
 
 static int demos_parse(int argc, char **argv, DemosArgs *a) {
-    enum { O_EPISODES = 1000, O_SEED, O_RESET, O_MAX_STEPS, O_EXPERT_SEED, O_NO_KP, O_JSON };
+    enum { O_EPISODES = 1000, O_SEED, O_RESET, O_MAX_STEPS, O_EXPERT_SEED, O_EXEC_NOISE, O_PLANNER, O_NO_KP, O_JSON };
     static const struct option opts[] = {
         {"output", required_argument, 0, 'o'}, {"episodes", required_argument, 0, O_EPISODES},
         {"seed", required_argument, 0, O_SEED}, {"reset", required_argument, 0, O_RESET},
         {"max-steps", required_argument, 0, O_MAX_STEPS}, {"expert-seed", required_argument, 0, O_EXPERT_SEED},
-        {"no-keypoints", no_argument, 0, O_NO_KP}, {"json", no_argument, 0, O_JSON},
+        {"exec-noise", required_argument, 0, O_EXEC_NOISE}, {"planner", required_argument, 0, O_PLANNER}, {"no-keypoints", no_argument, 0, O_NO_KP}, {"json", no_argument, 0, O_JSON},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     memset(a, 0, sizeof *a);
     a->episodes = -1;
@@ -71,6 +83,7 @@ static int demos_parse(int argc, char **argv, DemosArgs *a) {
     a->max_steps = 300;
     a->reset = PUSHT_RESET_LEGACY;
     a->keypoints = 1;
+    a->planner = EXPERT_PHASES;
     optind = 1;
     opterr = 0;
     int rc = FC_OK;
@@ -85,6 +98,12 @@ static int demos_parse(int argc, char **argv, DemosArgs *a) {
             break;
         case O_MAX_STEPS: rc = cli_int("demos", "--max-steps", optarg, 1, 100000, &a->max_steps); break;
         case O_EXPERT_SEED: rc = cli_int("demos", "--expert-seed", optarg, 0, 2147483647L, &a->expert_seed); break;
+        case O_EXEC_NOISE: rc = cli_double("demos", "--exec-noise", optarg, 0, 100, &a->exec_noise); break;
+        case O_PLANNER:
+            if (!strcmp(optarg, "receding")) a->planner = EXPERT_RECEDING;
+            else if (!strcmp(optarg, "phases")) a->planner = EXPERT_PHASES;
+            else rc = cli_usage_error("demos", DEMOS_USAGE, "--planner expects phases or receding, got '%s'", optarg);
+            break;
         case O_NO_KP: a->keypoints = 0; break;
         case O_JSON: a->json = 1; break;
         case 'h': fputs(DEMOS_USAGE, stdout); return -1;
@@ -182,8 +201,9 @@ static int demos_write(const DemosArgs *a, DemosAll *all) {
     ep.max_coverage = all->max_cov;
     ep.success = all->success;
     snprintf(ep.source, sizeof ep.source,
-             "flowchunk demos: scripted expert, %s resets from seed %ld, expert seed %ld, max %ld steps",
-             pusht_reset_kind_name(a->reset), a->seed, a->expert_seed, a->max_steps);
+             "flowchunk demos: scripted expert, %s resets from seed %ld, expert seed %ld, max %ld steps, %s planner, exec noise %g px",
+             pusht_reset_kind_name(a->reset), a->seed, a->expert_seed, a->max_steps,
+             a->planner == EXPERT_RECEDING ? "receding" : "phases", a->exec_noise);
     int rc = episodes_validate(&ep, a->out);
     if (rc == FC_OK) rc = episodes_write(&ep, a->out);
     free(ep.episode_seed);
@@ -204,6 +224,8 @@ static void demos_print_json(const DemosArgs *a, const DemosAll *all, double sec
     cJSON_AddNumberToObject(o, "seed", (double)a->seed);
     cJSON_AddStringToObject(o, "reset", pusht_reset_kind_name(a->reset));
     cJSON_AddNumberToObject(o, "expert_seed", (double)a->expert_seed);
+    cJSON_AddStringToObject(o, "planner", a->planner == EXPERT_RECEDING ? "receding" : "phases");
+    cJSON_AddNumberToObject(o, "exec_noise", a->exec_noise);
     cJSON_AddNumberToObject(o, "success_rate", succ / n);
     cJSON_AddNumberToObject(o, "mean_max_reward", maxrew / n);
     cJSON_AddNumberToObject(o, "mean_length", all->n_steps / n);
@@ -223,11 +245,16 @@ int cmd_demos(int argc, char **argv) {
     const int P = dist_world_size(), me = dist_world_rank(), kp = a.keypoints;
     if (dist_agree_status(me == 0 ? demos_check_output(a.out) : FC_OK, "flowchunk demos") != FC_OK) return FC_ERR;
     const int64_t N = a.episodes;
-    fc_log("demos: %lld episodes, %s resets from seed %ld, expert seed %ld, max %ld steps, %d rank%s -> %s",
-           (long long)N, pusht_reset_kind_name(a.reset), a.seed, a.expert_seed, a.max_steps, P, P > 1 ? "s" : "",
-           a.out);
+    fc_log("demos: %lld episodes, %s resets from seed %ld, expert seed %ld, max %ld steps, exec noise %g px, %d rank%s "
+           "-> %s",
+           (long long)N, pusht_reset_kind_name(a.reset), a.seed, a.expert_seed, a.max_steps, a.exec_noise, P,
+           P > 1 ? "s" : "", a.out);
 
-    Expert *ex = expert_create(NULL);
+    ExpertConfig ecfg;
+    expert_config_default(&ecfg);
+    ecfg.exec_noise = a.exec_noise;
+    ecfg.planner = a.planner;
+    Expert *ex = expert_create(&ecfg);
     PushtEnv *env = pusht_create();
     const int T = (int)a.max_steps;
     const size_t ep_max = demos_episode_bytes(T, kp);

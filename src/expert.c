@@ -31,6 +31,7 @@
 #define ERR_FLOOR 1.0 /* px */
 #define SETTLE_BELOW 10.0 /* wait for the agent to stop after a push only this close to the goal (px) */
 #define N_STEER 5        /* push directions tried while pushing */
+#define MODE_SEP 60.0    /* px between the pre-contact points of two different first pushes (routes) */
 
 enum { MODE_CHOOSE, MODE_APPROACH, MODE_PUSH, MODE_SETTLE, MODE_RETREAT };
 
@@ -45,6 +46,8 @@ struct Expert {
     Candidate cand[MAX_CAND];
     int n_cand;
     uint64_t rng;
+    uint64_t noise_rng; /* the execution disturbance's own stream: noise never changes the choices' draws */
+    double noise[2];    /* its current value, px */
     /* per-episode style */
     double v_push, lead;
     double w; /* the step cost in force: cfg.step_cost, lowered when no push pays for it */
@@ -67,6 +70,11 @@ static uint64_t rng_next(uint64_t *s) {
     return z ^ (z >> 31);
 }
 static double rng_uniform(uint64_t *s) { return (double)(rng_next(s) >> 11) * 0x1p-53; }
+/* one standard normal (Box-Muller, the cosine branch) */
+static double rng_normal(uint64_t *s) {
+    double u = 1.0 - rng_uniform(s), v = rng_uniform(s);
+    return sqrt(-2.0 * log(u)) * cos(2.0 * M_PI * v);
+}
 
 static double clampd(double x, double lo, double hi) { return x < lo ? lo : x > hi ? hi : x; }
 static double dist2(const double a[2], const double b[2]) { return hypot(a[0] - b[0], a[1] - b[1]); }
@@ -340,11 +348,22 @@ static int expert_choose(Expert *ex, const double st[PUSHT_STATE_DIM]) {
         if (cost[i] < best) best = cost[i];
     }
     if (best >= 1e29) return 0;
-    /* softmin sampling; temperature 0 takes the first argmin */
-    int pick = -1;
-    double temp = ex->n_choices == 0 ? ex->cfg.first_temperature : ex->cfg.temperature;
-    ex->n_choices++;
-    if (temp > 0) {
+    int pick = -1, first = ex->n_choices++ == 0;
+    double temp = first ? ex->cfg.first_temperature : ex->cfg.temperature;
+    if (first && temp > 0) {
+        /* the first push decides the route: a coin, weighted by softmin, between the best push and
+         * the best one whose pre-contact point lies more than MODE_SEP px from it (another way
+         * round the block). Near-identical variants of one push are never mixed, so each mode is
+         * a deterministic function of the state (learnable) and the modes are far apart. */
+        int a = -1, b = -1;
+        for (int i = 0; i < ex->n_cand; i++)
+            if (a < 0 && cost[i] == best) a = i;
+        for (int i = 0; i < ex->n_cand; i++)
+            if (cost[i] < 1e29 && dist2(qs[i], qs[a]) > MODE_SEP && (b < 0 || cost[i] < cost[b])) b = i;
+        pick = a;
+        if (b >= 0 && rng_uniform(&ex->rng) < 1.0 / (1.0 + exp((cost[b] - cost[a]) / temp))) pick = b;
+    } else if (temp > 0) {
+        /* softmin sampling over every push */
         double z = 0, w[MAX_CAND];
         for (int i = 0; i < ex->n_cand; i++) z += w[i] = cost[i] < 1e29 ? exp(-(cost[i] - best) / temp) : 0;
         double u = rng_uniform(&ex->rng) * z;
@@ -401,10 +420,78 @@ static void expert_emit(Expert *ex, const double want[2], double action[2]) {
 
 static void set_mode(Expert *ex, int mode) { ex->mode = mode, ex->mode_steps = 0; }
 
+/* the receding-horizon planner (EXPERT_RECEDING): every step re-scores, from the observed state alone,
+ * pushing on from where the agent is (when it touches the block: 7 directions around the one
+ * into the block) against every candidate push (approach on the shortest path + push, as in
+ * expert_choose) and acts on the best; nothing is remembered but the route of the first push
+ * until the agent gets there, so an imitator that sees the state sees all the expert knows */
+static void expert_markov_step(Expert *ex, const double st[PUSHT_STATE_DIM], double want[2]) {
+    static const double steer[7] = {0, -0.2618, 0.2618, -0.5236, 0.5236, -0.7854, 0.7854};
+    const double pose[3] = {st[2], st[3], st[4]}, agent[2] = {st[0], st[1]}, v = ex->v_push;
+    double al[2];
+    to_local(pose, agent, al);
+    if (ex->n_choices == 0) { /* the route: a weighted coin between two distinct first pushes */
+        ex->w = ex->cfg.step_cost;
+        if (!expert_choose(ex, st)) ex->n_choices = 1;
+        ex->mode = MODE_APPROACH;
+    }
+    if (ex->mode == MODE_APPROACH && ex->mode_steps < 60 && dist2(agent, ex->q) >= 4.0) {
+        Path path;
+        if (path_plan(pose, agent, ex->q, &path)) {
+            path_lookahead(&path, agent, ex->lead, want);
+            return;
+        }
+    }
+    ex->mode = MODE_PUSH; /* from here on: no memory */
+    ex->w = ex->cfg.step_cost;
+    double best = err_cost(goal_error(pose)) - 1e-3, d_best[2] = {0, 0}, q_best[2] = {0, 0};
+    int kind = 0; /* 0 hold, 1 push on, 2 go to a candidate */
+    Path p_best;
+    if (t_dist(al) < AGENT_R + 4.0) {
+        double away[2], aw[2];
+        t_away(al, away);
+        rot_world(pose, away, aw);
+        for (int i = 0; i < 7; i++) {
+            double c = cos(steer[i]), s = sin(steer[i]), d[2] = {-(c * aw[0] - s * aw[1]), -(s * aw[0] + c * aw[1])};
+            int k;
+            double j = sim_ramp(ex, st, d, &k);
+            if (k >= 0 && j < best) best = j, kind = 1, d_best[0] = d[0], d_best[1] = d[1];
+        }
+    }
+    for (int i = 0; i < ex->n_cand; i++) {
+        const Candidate *c = &ex->cand[i];
+        double cw[2], nw[2], q[2], d[2];
+        to_world(pose, c->c, cw);
+        rot_world(pose, c->n, nw);
+        q[0] = cw[0] + nw[0] * (AGENT_R + GAP), q[1] = cw[1] + nw[1] * (AGENT_R + GAP);
+        d[0] = -nw[0], d[1] = -nw[1];
+        Path path;
+        if (!in_table(q) || !path_plan(pose, agent, q, &path)) continue;
+        const double sq[PUSHT_STATE_DIM] = {q[0], q[1], st[2], st[3], st[4]};
+        int k;
+        double j = sim_ramp(ex, sq, d, &k) + ex->w * (path.length / (0.5 * ex->lead) + 2);
+        if (k >= 0 && j < best) best = j, kind = 2, memcpy(q_best, q, sizeof q), memcpy(d_best, d, sizeof d), p_best = path;
+    }
+    if (kind == 1 || (kind == 2 && dist2(agent, q_best) < 4.0)) {
+        want[0] = agent[0] + d_best[0] * 2 * v, want[1] = agent[1] + d_best[1] * 2 * v;
+    } else if (kind == 2) {
+        path_lookahead(&p_best, agent, ex->lead, want);
+    } else {
+        want[0] = agent[0], want[1] = agent[1];
+    }
+}
+
 void expert_act(Expert *ex, const double st[PUSHT_STATE_DIM], double action[PUSHT_ACTION_DIM]) {
     const double agent[2] = {st[0], st[1]}, pose[3] = {st[2], st[3], st[4]};
     double want[2] = {agent[0], agent[1]}, al[2];
     if (!ex->have_last) memcpy(ex->prev_agent, agent, sizeof ex->prev_agent);
+    if (ex->cfg.planner == EXPERT_RECEDING) {
+        expert_markov_step(ex, st, want);
+        expert_emit(ex, want, action);
+        ex->mode_steps++;
+        memcpy(ex->prev_agent, agent, sizeof ex->prev_agent);
+        return;
+    }
     for (int hop = 0; hop < 6; hop++) {
         if (ex->mode == MODE_CHOOSE) {
             int ok = 0;
@@ -471,10 +558,12 @@ void expert_config_default(ExpertConfig *cfg) {
     cfg->push_speed = 8;
     cfg->approach_lead = 34;
     cfg->max_jump = 30;
-    cfg->temperature = 0.1;
+    cfg->temperature = 0;
     cfg->first_temperature = 0.3;
     cfg->step_cost = 0.01;
-    cfg->style_jitter = 0.2;
+    cfg->style_jitter = 0;
+    cfg->exec_noise = 0;
+    cfg->planner = EXPERT_PHASES;
     cfg->integer_actions = 1;
 }
 
@@ -503,13 +592,26 @@ void expert_reset(Expert *ex, uint64_t seed) {
     ex->have_last = 0;
     ex->n_choices = 0;
     set_mode(ex, MODE_CHOOSE);
+    ex->noise_rng = seed ^ 0xd1b54a32d192ed03ULL;
+    rng_next(&ex->noise_rng);
+    /* start from the stationary distribution of the AR(1) process */
+    for (int i = 0; i < 2; i++) ex->noise[i] = ex->cfg.exec_noise > 0 ? ex->cfg.exec_noise * rng_normal(&ex->noise_rng) : 0;
+}
+
+/* the action the env executes for the command a: a + the AR(1) disturbance (std exec_noise) */
+static void expert_disturb(Expert *ex, const double a[2], double out[2]) {
+    const double sd = ex->cfg.exec_noise, rho = EXPERT_NOISE_RHO;
+    for (int i = 0; i < 2; i++) {
+        if (sd > 0) ex->noise[i] = rho * ex->noise[i] + sqrt(1 - rho * rho) * sd * rng_normal(&ex->noise_rng);
+        out[i] = sd > 0 ? clampd(a[i] + ex->noise[i], ACTION_LO, ACTION_HI) : a[i];
+    }
 }
 
 ExpertOutcome expert_run_episode(Expert *ex, PushtEnv *env, uint64_t reset_seed, PushtResetKind kind,
                                  uint64_t expert_seed, int max_steps, float *state, float *action,
                                  float *keypoint) {
     ExpertOutcome out = {0, 0, 0, 0};
-    double st[PUSHT_STATE_DIM], a[PUSHT_ACTION_DIM], kp[PUSHT_KEYPOINT_DIM];
+    double st[PUSHT_STATE_DIM], a[PUSHT_ACTION_DIM], exec[PUSHT_ACTION_DIM], kp[PUSHT_KEYPOINT_DIM];
     pusht_reset(env, reset_seed, kind);
     expert_reset(ex, expert_seed);
     double cov = pusht_coverage(env);
@@ -523,7 +625,8 @@ ExpertOutcome expert_run_episode(Expert *ex, PushtEnv *env, uint64_t reset_seed,
             pusht_state_to_keypoints(st, kp);
             for (int i = 0; i < 18; i++) keypoint[t * 18 + i] = (float)kp[i];
         }
-        pusht_step(env, a);
+        expert_disturb(ex, a, exec);
+        pusht_step(env, exec);
         cov = pusht_coverage(env);
         if (cov > out.max_coverage) out.max_coverage = cov;
         out.n_steps = t + 1;

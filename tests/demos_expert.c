@@ -1,11 +1,15 @@
 /* demos_expert.c: the scripted expert (src/expert.c) on the real simulator.
  *   solve      - 20 seeded starts: success >= 80% and mean max reward >= 0.95 (the 200-episode
- *                figures are in benchmarks/README.md), every episode within 300 steps
+ *                figures are in benchmarks/README.md), every episode within 300 steps; with the
+ *                default (phases) planner, and `solve_receding` with the receding-horizon one
  *   actions    - human-like: integer targets in the window, at most max_jump (+1 for rounding)
  *                from the previous one, near the agent; the recording replays exactly
  *   determinism - the same (reset seed, expert seed) gives the same episode bit for bit
  *   modes      - one start, several expert seeds: successful solutions by routes far apart
  *                (Hausdorff distance between the agent paths)
+ *   noise      - exec_noise (DART): the env runs disturbed actions, the file keeps the expert's
+ *                integer commands; the states no longer replay from them, the expert still
+ *                solves >= 80%, and the disturbance is reproducible
  *   metric     - expert_pose_error on known poses */
 #include "flowchunk/expert.h"
 #include "flowchunk/pusht.h"
@@ -22,6 +26,8 @@ static int failures = 0;
 
 static float st[T_MAX * 5], ac[T_MAX * 2], kp[T_MAX * 18];
 static float st2[T_MAX * 5], ac2[T_MAX * 2];
+
+static const char *ex_planner_name = "phases";
 
 static void test_solve(Expert *ex, PushtEnv *env) {
     const int n = 20;
@@ -61,7 +67,8 @@ static void test_solve(Expert *ex, PushtEnv *env) {
         pusht_state_to_keypoints(s5, k20);
         for (int j = 0; j < 18; j++) EXPECT(fabs(k20[j] - kp[18 * t + j]) < 1e-3, "episode %d: keypoint %d", i, j);
     }
-    printf("solve: %d/%d successful, mean max reward %.4f, mean length %.1f\n", succ, n, maxrew / n, len / n);
+    printf("solve (%s planner): %d/%d successful, mean max reward %.4f, mean length %.1f\n", ex_planner_name, succ,
+           n, maxrew / n, len / n);
     EXPECT(succ >= 16, "only %d of %d episodes successful (threshold 80%%)", succ, n);
     EXPECT(maxrew / n >= 0.95, "mean max reward %.4f < 0.95", maxrew / n);
     EXPECT(len / n <= 250, "mean episode length %.1f (the human data's is 125)", len / n);
@@ -102,6 +109,33 @@ static void test_modes(Expert *ex, PushtEnv *env) {
     EXPECT(multimodal >= 3, "only %d of 5 starts were solved by routes more than 80 px apart (Hausdorff)", multimodal);
 }
 
+static void test_noise(PushtEnv *env) {
+    ExpertConfig cfg;
+    expert_config_default(&cfg);
+    cfg.exec_noise = 5;
+    Expert *ex = expert_create(&cfg);
+    const int n = 10;
+    int succ = 0, drifted = 0;
+    for (int i = 0; i < n; i++) {
+        ExpertOutcome o = expert_run_episode(ex, env, 300000 + i, PUSHT_RESET_LEGACY, 300000 + i, T_MAX, st, ac, NULL);
+        succ += o.success;
+        for (int t = 0; t < o.n_steps; t++)
+            EXPECT(ac[2 * t] == floor(ac[2 * t]) && ac[2 * t + 1] == floor(ac[2 * t + 1]),
+                   "episode %d step %d: the recorded action is not the expert's integer command", i, t);
+        int64_t cmp = 0;
+        drifted += pusht_replay(env, st, ac, o.n_steps, (int64_t)(300000 + i), &cmp) > 1.0;
+        if (i == 0) {
+            ExpertOutcome again = expert_run_episode(ex, env, 300000, PUSHT_RESET_LEGACY, 300000, T_MAX, st2, ac2, NULL);
+            EXPECT(again.n_steps == o.n_steps && !memcmp(st, st2, sizeof(float) * 5 * o.n_steps),
+                   "the same seeds gave another disturbed episode");
+        }
+    }
+    printf("noise 5 px: %d/%d successful, %d/%d recordings do not replay from the commands\n", succ, n, drifted, n);
+    EXPECT(succ >= 8, "with exec_noise 5 only %d of %d episodes successful", succ, n);
+    EXPECT(drifted == n, "only %d of %d disturbed episodes differ from a replay of their commands", drifted, n);
+    expert_free(ex);
+}
+
 static void test_metric(void) {
     const double g[3] = {256, 256, M_PI / 4};
     double p[3] = {266, 256, M_PI / 4};
@@ -120,8 +154,18 @@ int main(int argc, char **argv) {
     PushtEnv *env = pusht_create();
     test_metric();
     if (!strcmp(only, "all") || !strcmp(only, "solve")) test_solve(ex, env);
+    if (!strcmp(only, "all") || !strcmp(only, "solve_receding")) {
+        ExpertConfig cfg;
+        expert_config_default(&cfg);
+        cfg.planner = EXPERT_RECEDING;
+        Expert *ph = expert_create(&cfg);
+        ex_planner_name = "receding";
+        test_solve(ph, env);
+        expert_free(ph);
+    }
     if (!strcmp(only, "all") || !strcmp(only, "determinism")) test_determinism(ex, env);
     if (!strcmp(only, "all") || !strcmp(only, "modes")) test_modes(ex, env);
+    if (!strcmp(only, "all") || !strcmp(only, "noise")) test_noise(env);
     expert_free(ex);
     pusht_free(env);
     if (failures) fprintf(stderr, "%d check(s) failed\n", failures);

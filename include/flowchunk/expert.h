@@ -1,16 +1,23 @@
 /* expert.h: the built-in scripted Push-T expert behind `flowchunk demos`. A contact-geometric
- * pushing planner that uses the exact simulator as its model:
- *   choose  - score every candidate push (a contact point on the T's boundary, pushed along its
- *             normal or, at a convex corner, along three directions of its normal cone) by
- *             simulating it from the observed state: cost = log pose error after the best push
- *             length + step_cost per step spent (approach around the block + push); sample one
- *             by softmin with a generator seeded per episode, so one start has several solutions;
+ * pushing planner that uses the exact simulator as its model. Its building blocks:
+ *   score    - a candidate push (a contact point on the T's boundary, pushed along its normal or,
+ *             at a convex corner, along three directions of its normal cone) is simulated from
+ *             the observed state: cost = log pose error after the best push length + step_cost
+ *             per step spent (approach around the block + push);
+ *   route    - the episode's first push is a coin, weighted by softmin, between the best push and
+ *             the best one starting > 60 px away, with a generator seeded per episode: one start
+ *             has two distinct solutions (routes), each deterministic;
  *   approach - go to the pre-contact point along the shortest path around the T (visibility
  *             graph on the T inflated by the agent radius), the target led ahead of the agent;
- *   push     - the target leads the agent along the push direction; every step, simulate five
- *             steered directions (0, +-15, +-30 deg) against stopping at five final targets, and
- *             take the best (stop when stopping wins);
- *   settle, retreat - near the goal hold until the agent stops, back away, choose again.
+ *   push     - the target leads the agent along the push direction.
+ * Two planners put them together (ExpertPlanner):
+ *   phases (default) - a state machine: choose (argmin), approach, push (steering among five
+ *             simulated directions, stopping when stopping wins), settle, retreat, choose again.
+ *             ~0.1 s of CPU per episode; what it does next depends on its hidden phase.
+ *   receding - after the first approach, every step re-scores pushing on from where the agent is
+ *             (7 directions) against every candidate push and acts on the best, so the action is
+ *             a function of the observed state; ~10x the CPU. An experiment: policies trained on
+ *             its demos score no better than on the phase planner's (benchmarks/README.md).
  * Actions look like the human data: absolute integer targets in pixels, at most `max_jump` from
  * the previous one, a few agent radii ahead of the agent. Uses only the public pusht.h API. */
 #ifndef FLOWCHUNK_EXPERT_H
@@ -20,14 +27,30 @@
 
 #include <stdint.h>
 
+#define EXPERT_NOISE_RHO 0.9 /* per-step correlation of the execution disturbance */
+
+typedef enum {
+    EXPERT_PHASES,   /* choose a push, approach, push, settle, retreat, choose again: a state machine (default) */
+    EXPERT_RECEDING, /* every step re-scores every push from the observed state */
+} ExpertPlanner;
+
 typedef struct {
     double push_speed;     /* px per step the target advances while pushing (default 8) */
     double approach_lead;  /* px the target leads the agent on the way to a contact (default 34) */
     double max_jump;       /* largest change of the target between two steps, px (default 30) */
-    double temperature;    /* softmin temperature of the push choice, in log pose error (default 0.1); 0 = argmin */
-    double first_temperature; /* the same for the episode's first push, where the route is decided (default 0.3) */
+    double temperature;    /* softmin temperature of later push choices, in log pose error (default 0: argmin,
+                            * so what the expert does next is a function of what it sees) */
+    double first_temperature; /* the episode's first push, where the route is decided: a coin weighted by softmin
+                            * at this temperature between the best push and the best one starting > 60 px
+                            * away (another route); 0 = argmin (default 0.3) */
     double step_cost;      /* what one env step costs, in log pose error (default 0.01: 1% of the error) */
-    double style_jitter;   /* relative per-episode jitter of speeds (default 0.2; 0 = none) */
+    double style_jitter;   /* relative per-episode jitter of speeds (default 0: a hidden per-episode speed is
+                            * noise to an imitator that sees two frames) */
+    double exec_noise;     /* px: std of a smooth random disturbance (AR(1), correlation EXPERT_NOISE_RHO per
+                            * step) added to the executed action but not to the recorded one, so the demos
+                            * show the expert recovering from states a copy of it drifts into (DART,
+                            * Laskey et al. 2017). 0 = none (default 0; `flowchunk demos --exec-noise`) */
+    ExpertPlanner planner; /* see ExpertPlanner (default EXPERT_PHASES) */
     int integer_actions;   /* round targets to whole pixels like the human mouse data (default 1) */
 } ExpertConfig;
 
@@ -53,7 +76,9 @@ void expert_act(Expert *ex, const double state[PUSHT_STATE_DIM], double action[P
 /* run one episode on `env` from the seeded reset `reset_seed` with expert seed `expert_seed`,
  * stopping at success or after max_steps. Records state (max_steps,5), action (max_steps,2) and,
  * when keypoint != NULL, the 9 block keypoints (max_steps,9,2) of each state before its action
- * (the replay-buffer convention: state[t+1] = step(state[t], action[t])). Returns the outcome. */
+ * (the replay-buffer convention: state[t+1] = step(state[t], action[t]); with exec_noise > 0 the
+ * env runs action[t] + disturbance[t] instead, while action[t] stays the expert's command).
+ * Returns the outcome. */
 ExpertOutcome expert_run_episode(Expert *ex, PushtEnv *env, uint64_t reset_seed, PushtResetKind kind,
                                  uint64_t expert_seed, int max_steps, float *state, float *action,
                                  float *keypoint);
