@@ -28,8 +28,7 @@
 
 static const char *DEMOS_USAGE =
     "usage: flowchunk demos -o EPISODES.h5 --episodes N [--seed S] [--reset legacy|gym]\n"
-    "                       [--max-steps 300] [--expert-seed K] [--planner phases|receding]\n"
-    "                       [--exec-noise PX]\n"
+    "                       [--max-steps 300] [--expert-seed K] [--exec-noise PX]\n"
     "                       [--no-keypoints] [--json]\n"
     "\n"
     "Generate Push-T demonstrations with the built-in scripted expert, in the layout of the imported\n"
@@ -49,9 +48,6 @@ static const char *DEMOS_USAGE =
     "      --reset KIND      legacy (numpy RandomState, Diffusion Policy; default) | gym (PCG64)\n"
     "      --max-steps N     step limit per episode (default 300)\n"
     "      --expert-seed K   another sample of the expert's choices for the same starts (default 0)\n"
-    "      --planner P       phases: choose a push, approach, push, settle, retreat (default);\n"
-    "                        receding: every step re-scores every push from the observed state, so\n"
-    "                        the action depends on nothing hidden (~10x slower)\n"
     "      --exec-noise PX   std (px) of a smooth random disturbance added to the executed actions,\n"
     "                        not to the recorded ones: the demos then show the expert correcting\n"
     "                        drift, which a policy trained on them needs (DART). States then no\n"
@@ -64,18 +60,17 @@ typedef struct {
     const char *out;
     long episodes, seed, max_steps, expert_seed;
     double exec_noise;
-    ExpertPlanner planner;
     PushtResetKind reset;
     int keypoints, json;
 } DemosArgs;
 
 static int demos_parse(int argc, char **argv, DemosArgs *a) {
-    enum { O_EPISODES = 1000, O_SEED, O_RESET, O_MAX_STEPS, O_EXPERT_SEED, O_EXEC_NOISE, O_PLANNER, O_NO_KP, O_JSON };
+    enum { O_EPISODES = 1000, O_SEED, O_RESET, O_MAX_STEPS, O_EXPERT_SEED, O_EXEC_NOISE, O_NO_KP, O_JSON };
     static const struct option opts[] = {
         {"output", required_argument, 0, 'o'}, {"episodes", required_argument, 0, O_EPISODES},
         {"seed", required_argument, 0, O_SEED}, {"reset", required_argument, 0, O_RESET},
         {"max-steps", required_argument, 0, O_MAX_STEPS}, {"expert-seed", required_argument, 0, O_EXPERT_SEED},
-        {"exec-noise", required_argument, 0, O_EXEC_NOISE}, {"planner", required_argument, 0, O_PLANNER}, {"no-keypoints", no_argument, 0, O_NO_KP}, {"json", no_argument, 0, O_JSON},
+        {"exec-noise", required_argument, 0, O_EXEC_NOISE}, {"no-keypoints", no_argument, 0, O_NO_KP}, {"json", no_argument, 0, O_JSON},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     memset(a, 0, sizeof *a);
     a->episodes = -1;
@@ -83,7 +78,6 @@ static int demos_parse(int argc, char **argv, DemosArgs *a) {
     a->max_steps = 300;
     a->reset = PUSHT_RESET_LEGACY;
     a->keypoints = 1;
-    a->planner = EXPERT_PHASES;
     optind = 1;
     opterr = 0;
     int rc = FC_OK;
@@ -99,11 +93,6 @@ static int demos_parse(int argc, char **argv, DemosArgs *a) {
         case O_MAX_STEPS: rc = cli_int("demos", "--max-steps", optarg, 1, 100000, &a->max_steps); break;
         case O_EXPERT_SEED: rc = cli_int("demos", "--expert-seed", optarg, 0, 2147483647L, &a->expert_seed); break;
         case O_EXEC_NOISE: rc = cli_double("demos", "--exec-noise", optarg, 0, 100, &a->exec_noise); break;
-        case O_PLANNER:
-            if (!strcmp(optarg, "receding")) a->planner = EXPERT_RECEDING;
-            else if (!strcmp(optarg, "phases")) a->planner = EXPERT_PHASES;
-            else rc = cli_usage_error("demos", DEMOS_USAGE, "--planner expects phases or receding, got '%s'", optarg);
-            break;
         case O_NO_KP: a->keypoints = 0; break;
         case O_JSON: a->json = 1; break;
         case 'h': fputs(DEMOS_USAGE, stdout); return -1;
@@ -201,9 +190,8 @@ static int demos_write(const DemosArgs *a, DemosAll *all) {
     ep.max_coverage = all->max_cov;
     ep.success = all->success;
     snprintf(ep.source, sizeof ep.source,
-             "flowchunk demos: scripted expert, %s resets from seed %ld, expert seed %ld, max %ld steps, %s planner, exec noise %g px",
-             pusht_reset_kind_name(a->reset), a->seed, a->expert_seed, a->max_steps,
-             a->planner == EXPERT_RECEDING ? "receding" : "phases", a->exec_noise);
+             "flowchunk demos: scripted expert, %s resets from seed %ld, expert seed %ld, max %ld steps, exec noise %g px",
+             pusht_reset_kind_name(a->reset), a->seed, a->expert_seed, a->max_steps, a->exec_noise);
     int rc = episodes_validate(&ep, a->out);
     if (rc == FC_OK) rc = episodes_write(&ep, a->out);
     free(ep.episode_seed);
@@ -224,7 +212,6 @@ static void demos_print_json(const DemosArgs *a, const DemosAll *all, double sec
     cJSON_AddNumberToObject(o, "seed", (double)a->seed);
     cJSON_AddStringToObject(o, "reset", pusht_reset_kind_name(a->reset));
     cJSON_AddNumberToObject(o, "expert_seed", (double)a->expert_seed);
-    cJSON_AddStringToObject(o, "planner", a->planner == EXPERT_RECEDING ? "receding" : "phases");
     cJSON_AddNumberToObject(o, "exec_noise", a->exec_noise);
     cJSON_AddNumberToObject(o, "success_rate", succ / n);
     cJSON_AddNumberToObject(o, "mean_max_reward", maxrew / n);
@@ -253,7 +240,6 @@ int cmd_demos(int argc, char **argv) {
     ExpertConfig ecfg;
     expert_config_default(&ecfg);
     ecfg.exec_noise = a.exec_noise;
-    ecfg.planner = a.planner;
     Expert *ex = expert_create(&ecfg);
     PushtEnv *env = pusht_create();
     const int T = (int)a.max_steps;

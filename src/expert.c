@@ -420,78 +420,10 @@ static void expert_emit(Expert *ex, const double want[2], double action[2]) {
 
 static void set_mode(Expert *ex, int mode) { ex->mode = mode, ex->mode_steps = 0; }
 
-/* the receding-horizon planner (EXPERT_RECEDING): every step re-scores, from the observed state alone,
- * pushing on from where the agent is (when it touches the block: 7 directions around the one
- * into the block) against every candidate push (approach on the shortest path + push, as in
- * expert_choose) and acts on the best; nothing is remembered but the route of the first push
- * until the agent gets there, so an imitator that sees the state sees all the expert knows */
-static void expert_markov_step(Expert *ex, const double st[PUSHT_STATE_DIM], double want[2]) {
-    static const double steer[7] = {0, -0.2618, 0.2618, -0.5236, 0.5236, -0.7854, 0.7854};
-    const double pose[3] = {st[2], st[3], st[4]}, agent[2] = {st[0], st[1]}, v = ex->v_push;
-    double al[2];
-    to_local(pose, agent, al);
-    if (ex->n_choices == 0) { /* the route: a weighted coin between two distinct first pushes */
-        ex->w = ex->cfg.step_cost;
-        if (!expert_choose(ex, st)) ex->n_choices = 1;
-        ex->mode = MODE_APPROACH;
-    }
-    if (ex->mode == MODE_APPROACH && ex->mode_steps < 60 && dist2(agent, ex->q) >= 4.0) {
-        Path path;
-        if (path_plan(pose, agent, ex->q, &path)) {
-            path_lookahead(&path, agent, ex->lead, want);
-            return;
-        }
-    }
-    ex->mode = MODE_PUSH; /* from here on: no memory */
-    ex->w = ex->cfg.step_cost;
-    double best = err_cost(goal_error(pose)) - 1e-3, d_best[2] = {0, 0}, q_best[2] = {0, 0};
-    int kind = 0; /* 0 hold, 1 push on, 2 go to a candidate */
-    Path p_best;
-    if (t_dist(al) < AGENT_R + 4.0) {
-        double away[2], aw[2];
-        t_away(al, away);
-        rot_world(pose, away, aw);
-        for (int i = 0; i < 7; i++) {
-            double c = cos(steer[i]), s = sin(steer[i]), d[2] = {-(c * aw[0] - s * aw[1]), -(s * aw[0] + c * aw[1])};
-            int k;
-            double j = sim_ramp(ex, st, d, &k);
-            if (k >= 0 && j < best) best = j, kind = 1, d_best[0] = d[0], d_best[1] = d[1];
-        }
-    }
-    for (int i = 0; i < ex->n_cand; i++) {
-        const Candidate *c = &ex->cand[i];
-        double cw[2], nw[2], q[2], d[2];
-        to_world(pose, c->c, cw);
-        rot_world(pose, c->n, nw);
-        q[0] = cw[0] + nw[0] * (AGENT_R + GAP), q[1] = cw[1] + nw[1] * (AGENT_R + GAP);
-        d[0] = -nw[0], d[1] = -nw[1];
-        Path path;
-        if (!in_table(q) || !path_plan(pose, agent, q, &path)) continue;
-        const double sq[PUSHT_STATE_DIM] = {q[0], q[1], st[2], st[3], st[4]};
-        int k;
-        double j = sim_ramp(ex, sq, d, &k) + ex->w * (path.length / (0.5 * ex->lead) + 2);
-        if (k >= 0 && j < best) best = j, kind = 2, memcpy(q_best, q, sizeof q), memcpy(d_best, d, sizeof d), p_best = path;
-    }
-    if (kind == 1 || (kind == 2 && dist2(agent, q_best) < 4.0)) {
-        want[0] = agent[0] + d_best[0] * 2 * v, want[1] = agent[1] + d_best[1] * 2 * v;
-    } else if (kind == 2) {
-        path_lookahead(&p_best, agent, ex->lead, want);
-    } else {
-        want[0] = agent[0], want[1] = agent[1];
-    }
-}
-
 void expert_act(Expert *ex, const double st[PUSHT_STATE_DIM], double action[PUSHT_ACTION_DIM]) {
     const double agent[2] = {st[0], st[1]}, pose[3] = {st[2], st[3], st[4]};
     double want[2] = {agent[0], agent[1]}, al[2];
     if (!ex->have_last) memcpy(ex->prev_agent, agent, sizeof ex->prev_agent);
-    if (ex->cfg.planner == EXPERT_RECEDING) {
-        expert_markov_step(ex, st, want);
-        expert_emit(ex, want, action);
-        ex->mode_steps++;
-        memcpy(ex->prev_agent, agent, sizeof ex->prev_agent);
-        return;
-    }
     for (int hop = 0; hop < 6; hop++) {
         if (ex->mode == MODE_CHOOSE) {
             int ok = 0;
@@ -563,7 +495,6 @@ void expert_config_default(ExpertConfig *cfg) {
     cfg->step_cost = 0.01;
     cfg->style_jitter = 0;
     cfg->exec_noise = 0;
-    cfg->planner = EXPERT_PHASES;
     cfg->integer_actions = 1;
 }
 

@@ -30,7 +30,6 @@ bad "--episodes" -o "$T/x.h5" --episodes 0
 bad "--seed" -o "$T/x.h5" --episodes 2 --seed -4
 bad "--reset" -o "$T/x.h5" --episodes 2 --reset sideways
 bad "--max-steps" -o "$T/x.h5" --episodes 2 --max-steps abc
-bad "--planner expects phases or receding" -o "$T/x.h5" --episodes 2 --planner greedy
 bad "--exec-noise" -o "$T/x.h5" --episodes 2 --exec-noise -1
 bad "unknown" -o "$T/x.h5" --episodes 2 --bogus
 bad "below 2^32" -o "$T/x.h5" --episodes 5 --seed 4294967294

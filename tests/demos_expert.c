@@ -1,7 +1,6 @@
 /* demos_expert.c: the scripted expert (src/expert.c) on the real simulator.
  *   solve      - 20 seeded starts: success >= 80% and mean max reward >= 0.95 (the 200-episode
- *                figures are in benchmarks/README.md), every episode within 300 steps; with the
- *                default (phases) planner, and `solve_receding` with the receding-horizon one
+ *                figures are in benchmarks/README.md), every episode within 300 steps
  *   actions    - human-like: integer targets in the window, at most max_jump (+1 for rounding)
  *                from the previous one, near the agent; the recording replays exactly
  *   determinism - the same (reset seed, expert seed) gives the same episode bit for bit
@@ -26,8 +25,6 @@ static int failures = 0;
 
 static float st[T_MAX * 5], ac[T_MAX * 2], kp[T_MAX * 18];
 static float st2[T_MAX * 5], ac2[T_MAX * 2];
-
-static const char *ex_planner_name = "phases";
 
 static void test_solve(Expert *ex, PushtEnv *env) {
     const int n = 20;
@@ -67,8 +64,7 @@ static void test_solve(Expert *ex, PushtEnv *env) {
         pusht_state_to_keypoints(s5, k20);
         for (int j = 0; j < 18; j++) EXPECT(fabs(k20[j] - kp[18 * t + j]) < 1e-3, "episode %d: keypoint %d", i, j);
     }
-    printf("solve (%s planner): %d/%d successful, mean max reward %.4f, mean length %.1f\n", ex_planner_name, succ,
-           n, maxrew / n, len / n);
+    printf("solve: %d/%d successful, mean max reward %.4f, mean length %.1f\n", succ, n, maxrew / n, len / n);
     EXPECT(succ >= 16, "only %d of %d episodes successful (threshold 80%%)", succ, n);
     EXPECT(maxrew / n >= 0.95, "mean max reward %.4f < 0.95", maxrew / n);
     EXPECT(len / n <= 250, "mean episode length %.1f (the human data's is 125)", len / n);
@@ -154,15 +150,6 @@ int main(int argc, char **argv) {
     PushtEnv *env = pusht_create();
     test_metric();
     if (!strcmp(only, "all") || !strcmp(only, "solve")) test_solve(ex, env);
-    if (!strcmp(only, "all") || !strcmp(only, "solve_receding")) {
-        ExpertConfig cfg;
-        expert_config_default(&cfg);
-        cfg.planner = EXPERT_RECEDING;
-        Expert *ph = expert_create(&cfg);
-        ex_planner_name = "receding";
-        test_solve(ph, env);
-        expert_free(ph);
-    }
     if (!strcmp(only, "all") || !strcmp(only, "determinism")) test_determinism(ex, env);
     if (!strcmp(only, "all") || !strcmp(only, "modes")) test_modes(ex, env);
     if (!strcmp(only, "all") || !strcmp(only, "noise")) test_noise(env);

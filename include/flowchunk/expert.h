@@ -1,5 +1,5 @@
 /* expert.h: the built-in scripted Push-T expert behind `flowchunk demos`. A contact-geometric
- * pushing planner that uses the exact simulator as its model. Its building blocks:
+ * pushing planner that uses the exact simulator as its model:
  *   score    - a candidate push (a contact point on the T's boundary, pushed along its normal or,
  *             at a convex corner, along three directions of its normal cone) is simulated from
  *             the observed state: cost = log pose error after the best push length + step_cost
@@ -9,15 +9,13 @@
  *             has two distinct solutions (routes), each deterministic;
  *   approach - go to the pre-contact point along the shortest path around the T (visibility
  *             graph on the T inflated by the agent radius), the target led ahead of the agent;
- *   push     - the target leads the agent along the push direction.
- * Two planners put them together (ExpertPlanner):
- *   phases (default) - a state machine: choose (argmin), approach, push (steering among five
- *             simulated directions, stopping when stopping wins), settle, retreat, choose again.
- *             ~0.1 s of CPU per episode; what it does next depends on its hidden phase.
- *   receding - after the first approach, every step re-scores pushing on from where the agent is
- *             (7 directions) against every candidate push and acts on the best, so the action is
- *             a function of the observed state; ~10x the CPU. An experiment: policies trained on
- *             its demos score no better than on the phase planner's (benchmarks/README.md).
+ *   push     - the target leads the agent along the push direction; every step, simulate five
+ *             steered directions (0, +-15, +-30 deg) against stopping at five final targets, and
+ *             take the best (stop when stopping wins);
+ *   settle, retreat - near the goal hold until the agent stops, back away, choose again (argmin).
+ * ~0.1 s of CPU per episode. (A receding-horizon variant that re-scored every push at every step,
+ * so nothing it did depended on hidden state, was tried and removed: 10x the CPU, 96% success, and
+ * policies trained on its demos scored no better; benchmarks/README.md, "Expert demos".)
  * Actions look like the human data: absolute integer targets in pixels, at most `max_jump` from
  * the previous one, a few agent radii ahead of the agent. Uses only the public pusht.h API. */
 #ifndef FLOWCHUNK_EXPERT_H
@@ -29,10 +27,6 @@
 
 #define EXPERT_NOISE_RHO 0.9 /* per-step correlation of the execution disturbance */
 
-typedef enum {
-    EXPERT_PHASES,   /* choose a push, approach, push, settle, retreat, choose again: a state machine (default) */
-    EXPERT_RECEDING, /* every step re-scores every push from the observed state */
-} ExpertPlanner;
 
 typedef struct {
     double push_speed;     /* px per step the target advances while pushing (default 8) */
@@ -50,7 +44,6 @@ typedef struct {
                             * step) added to the executed action but not to the recorded one, so the demos
                             * show the expert recovering from states a copy of it drifts into (DART,
                             * Laskey et al. 2017). 0 = none (default 0; `flowchunk demos --exec-noise`) */
-    ExpertPlanner planner; /* see ExpertPlanner (default EXPERT_PHASES) */
     int integer_actions;   /* round targets to whole pixels like the human mouse data (default 1) */
 } ExpertConfig;
 
