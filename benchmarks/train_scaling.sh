@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # train_scaling.sh BUILD_DIR [WINDOWS.h5]: data-parallel scaling of `flowchunk train` on this node.
-# Runs the default 3 x 512 flow policy for --steps STEPS (default 300) and reads each run's
+# Runs the default 3 x 512 flow policy for --steps STEPS (default 300), PER_RANK samples per
+# trainer and step (default 256, the default global batch of one trainer), and reads each run's
 # summary.json: samples/s (global batch / mean step time on trainer 0), the reduction time and the
 # compute CPU time per rank.
 #
@@ -8,11 +9,11 @@
 # minutes after another can differ by 20% for reasons that have nothing to do with MPI. The core
 # configurations therefore run in ROUNDS (default 5) of back-to-back runs, and every speed-up is the
 # ratio of two runs of the same round; the table reports the median round. Per round:
-#   one     1 trainer, B=256
-#   pair    two independent 1-trainer runs side by side, B=256 each (no MPI between them): what
-#           this machine gives two busy processes at all, the ceiling of any 2-rank speed-up
-#   weak    2 trainers, B=512 (256 per rank)      strong  2 trainers, B=256
-#   overlap 2 trainers, B=512, --overlap on (per-layer reductions started inside backward)
+#   one     1 trainer, B=PER_RANK
+#   pair    two independent 1-trainer runs side by side, B=PER_RANK each (no MPI between them):
+#           what this machine gives two busy processes at all, the ceiling of any 2-rank speed-up
+#   weak    2 trainers, B=2*PER_RANK              strong  2 trainers, B=PER_RANK
+#   overlap 2 trainers, B=2*PER_RANK, --overlap on (per-layer reductions started inside backward)
 # Then once: 4 ranks oversubscribed (losses vs 1 rank: correctness only) and 2 trainers + 1
 # evaluator (rollouts/s of the pool while training). Ranks are not bound to cores (--bind-to none).
 # Without WINDOWS.h5 the real Push-T data ($FC_ZARR, default ../shared/data/pusht_cchi_v7_replay.zarr)
@@ -22,6 +23,7 @@ BUILD=${1:?usage: train_scaling.sh BUILD_DIR [WINDOWS.h5]}
 FC=$BUILD/flowchunk
 STEPS=${STEPS:-300}
 ROUNDS=${ROUNDS:-5}
+PB=${PER_RANK:-256}
 source "$(dirname "$0")/../jobs/env.sh"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/fc_train_scaling.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -48,16 +50,16 @@ fields() { echo "$(json samples_per_s "$1/summary.json") $(json step_ms "$1/summ
                 "$(json compute_cpu_ms "$1/summary.json")"; }
 
 CORES=$(nproc --all)
-echo "flowchunk train scaling: $CORES cores, $STEPS steps, $ROUNDS rounds, $(date -u +%F)"
+echo "flowchunk train scaling: $CORES cores, $STEPS steps, $ROUNDS rounds, $PB samples per trainer, $(date -u +%F)"
 : >"$WORK/rounds"
 for (( r = 0; r < ROUNDS; r++ )); do
-    train "$WORK/one" 1 --batch 256
-    train "$WORK/pa" 1 --batch 256 & pa=$!
-    train "$WORK/pb" 1 --batch 256
+    train "$WORK/one" 1 --batch "$PB"
+    train "$WORK/pa" 1 --batch "$PB" & pa=$!
+    train "$WORK/pb" 1 --batch "$PB"
     wait "$pa"
-    train "$WORK/weak" 2 --batch 512
-    train "$WORK/strong" 2 --batch 256
-    train "$WORK/overlap" 2 --batch 512 --overlap on
+    train "$WORK/weak" 2 --batch $((2 * PB))
+    train "$WORK/strong" 2 --batch "$PB"
+    train "$WORK/overlap" 2 --batch $((2 * PB)) --overlap on
     pair=$(awk -v a="$(json samples_per_s "$WORK/pa/summary.json")" -v b="$(json samples_per_s "$WORK/pb/summary.json")" \
            'BEGIN { print a + b }')
     # one line per round: one (5 fields) pair (1) weak (5) strong (5) overlap (5)
@@ -72,11 +74,11 @@ printf '| configuration | trainers | global batch | samples/s | vs 1 trainer | s
 printf '|---|---|---|---|---|---|---|---|---|\n'
 row() { awk -v n="$1" -v t="$2" -v b="$3" -v s="$4" -v base="$o_s" -v ms="$5" -v red="$6" -v w="$7" -v cpu="$8" \
         'BEGIN { printf "| %s | %d | %d | %.0f | %.2fx | %.1f | %.2f (%.1f%%) | %.2f (%.1f%%) | %.1f |\n", n, t, b, s, s / base, ms, red, 100 * red / ms, w, 100 * w / ms, cpu }'; }
-row "1 trainer" 1 256 "$o_s" "$o_ms" "$o_red" "$o_wait" "$o_cpu"
-row "weak: fixed per-rank batch 256" 2 512 "$w_s" "$w_ms" "$w_red" "$w_wait" "$w_cpu"
-row "strong: fixed global batch" 2 256 "$s_s" "$s_ms" "$s_red" "$s_wait" "$s_cpu"
-row "weak, --overlap on (wait inside the reduction)" 2 512 "$v_s" "$v_ms" "$v_red" "$v_wait" "$v_cpu"
-awk -v p="$pair" -v o="$o_s" 'BEGIN { printf "| two independent 1-trainer runs side by side (ceiling) | 2 x 1 | 2 x 256 | %.0f | %.2fx | | | | |\n", p, p / o }'
+row "1 trainer" 1 "$PB" "$o_s" "$o_ms" "$o_red" "$o_wait" "$o_cpu"
+row "weak: fixed per-rank batch $PB" 2 $((2 * PB)) "$w_s" "$w_ms" "$w_red" "$w_wait" "$w_cpu"
+row "strong: fixed global batch" 2 "$PB" "$s_s" "$s_ms" "$s_red" "$s_wait" "$s_cpu"
+row "weak, --overlap on (wait inside the reduction)" 2 $((2 * PB)) "$v_s" "$v_ms" "$v_red" "$v_wait" "$v_cpu"
+awk -v p="$pair" -v o="$o_s" -v b="$PB" 'BEGIN { printf "| two independent 1-trainer runs side by side (ceiling) | 2 x 1 | 2 x %d | %.0f | %.2fx | | | | |\n", b, p, p / o }'
 # the spread over rounds of each ratio (min / median / max)
 awk '{ w[NR] = $7 / $1; c[NR] = $6 / $1; e[NR] = $7 / $6; s[NR] = $12 / $1; v[NR] = $17 / $7
        ar[NR] = $9 / $8; wt[NR] = $10 / $8 }
@@ -89,14 +91,14 @@ awk '{ w[NR] = $7 / $1; c[NR] = $6 / $1; e[NR] = $7 / $6; s[NR] = $12 / $1; v[NR
            stat("overlap on / off (weak)", v); stat("weak: allreduce share of the step", ar)
            stat("weak: wait share of the step", wt) }' "$WORK/rounds"
 
-train "$WORK/four" 4 --batch 256
+train "$WORK/four" 4 --batch "$PB"
 # correctness of the oversubscribed run: its losses against the last 1-trainer run's at the same steps
 join <(sed -n 's/^{"step":\([0-9]*\),.*"loss":\([^,]*\),.*/\1 \2/p' "$WORK/one/metrics.jsonl" | sort) \
      <(sed -n 's/^{"step":\([0-9]*\),.*"loss":\([^,]*\),.*/\1 \2/p' "$WORK/four/metrics.jsonl" | sort) |
     awk '{ d = $2 - $3; if (d < 0) d = -d; r = d / $2; if (r > m) m = r; n++ }
          END { printf "4 ranks on 2 cores vs 1: max relative difference of the losses at %d logged steps %.1e\n", n, m }'
 # the evaluator pool next to 2 trainers: 50 episodes x 300 steps every 100 steps
-train "$WORK/pool" 3 --eval-ranks 1 --batch 256 --eval-every 100
+train "$WORK/pool" 3 --eval-ranks 1 --batch "$PB" --eval-every 100
 grep '^{"eval_step"' "$WORK/pool/metrics.jsonl" | sed -n 's/.*"rollouts_per_s":\([0-9.e+]*\).*"eval_seconds":\([0-9.e+]*\).*/\1 \2/p' |
     awk '{ r += $1; s += $2; n++ } END { printf "evaluator pool (1 rank, 50 episodes x <=300 steps): %.1f rollouts/s, %.1f s per evaluation, %d evaluations\n", r / n, s / n, n }'
 printf '2 trainers + 1 evaluator: %.0f samples/s (2 trainers alone, last round: %.0f)\n' \
