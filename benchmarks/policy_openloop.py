@@ -22,7 +22,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "ref"))
-from torch_load_ckpt import attr, build, time_features, unscale  # noqa: E402
+from torch_load_ckpt import attr, build, sample_chunk, unscale  # noqa: E402
 
 
 def main():
@@ -44,15 +44,8 @@ def main():
     o = torch.from_numpy(obs[idx])
     samples = []
     for seed in range(3):
-        with torch.no_grad():
-            if kind == "mse":
-                x = model.net(o)
-            else:
-                x = torch.randn(len(idx), H * 2, generator=torch.Generator().manual_seed(seed))
-                K = a.flow_steps
-                for k in range(K):
-                    tau = torch.full((len(idx),), k / K)
-                    x = x + (1.0 / K) * model.net(torch.cat([o, x, time_features(tau, te, nf)], 1))
+        a0 = torch.randn(len(idx), H * 2, generator=torch.Generator().manual_seed(seed))
+        x = sample_chunk(model, kind, o, a0, a.flow_steps, te, nf)
         samples.append(unscale(x.numpy().reshape(len(idx), H, 2), amin, amax))
     target = unscale(act[idx].reshape(len(idx), H, 2), amin, amax)
     ex = slice(1, 1 + a.ta)

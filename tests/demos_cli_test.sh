@@ -9,10 +9,7 @@
 set -u
 MPIEXEC=$1
 FC=${FC_FLOWCHUNK:?}
-T=$(mktemp -d "${TMPDIR:-/tmp}/demos_cli.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+source "$(dirname "$0")/check_lib.sh"
 
 # ---- help and errors
 "$FC" demos --help > "$T/help" 2>&1 || fail "--help exited $?"
@@ -68,5 +65,4 @@ cmp -s "$T/a.h5" "$T/e.h5" && fail "--expert-seed 3 gave the same file"
 grep -q '400000\.\.400004' "$T/einfo" || fail "--expert-seed must keep the reset seeds: $(cat "$T/einfo")"
 grep -q 'data/keypoint' "$T/einfo" && fail "--no-keypoints still stored data/keypoint"
 
-[ $fails = 0 ] && echo "demos_cli: all checks passed"
-exit $((fails > 0))
+finish

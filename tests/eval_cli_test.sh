@@ -15,10 +15,7 @@ MAKE=$1
 JCHECK=$2
 MPIEXEC=$3
 FC=${FC_FLOWCHUNK:?}
-T=$(mktemp -d "${TMPDIR:-/tmp}/eval_cli.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+source "$(dirname "$0")/check_lib.sh"
 # run NAME ARGS...: flowchunk eval ARGS, stdout -> $T/NAME.json, stderr -> $T/NAME.err; must succeed
 run() {
     local name=$1; shift
@@ -113,5 +110,4 @@ USAGE_OK=1 expect_fail no_ckpt "missing CHECKPOINT.h5"
 n=$(grep -c '^flowchunk eval: error: ' "$T/stderr.txt")
 [ "$n" -eq 1 ] || fail "mpiexec -n 2 on a missing checkpoint: $n error lines (want one): $(cat "$T/stderr.txt")"
 
-[ $fails -eq 0 ] && echo "eval_cli: ok" >&2
-exit $((fails > 0))
+finish

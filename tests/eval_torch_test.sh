@@ -14,15 +14,13 @@ if ! [ -x "$PYTHON" ] || ! "$PYTHON" -c 'import torch, h5py, numpy' 2> /dev/null
     echo "skipped: $PYTHON cannot import torch and h5py (reference-only Python stack)" >&2
     exit 77
 fi
-T=$(mktemp -d "${TMPDIR:-/tmp}/eval_torch.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-fails=0
+source "$(dirname "$0")/check_lib.sh"
 pairs=()
 # case_ NAME IO_ARGS MAKE_ARGS...: a checkpoint and the C side's actions for it
 case_() {
     local name=$1 io_args=$2; shift 2
-    "$MAKE" "$T/$name.h5" "$@" || { echo "FAIL: $name: eval_make_ckpt $*" >&2; fails=$((fails + 1)); return; }
-    "$IO" "$T/$name.h5" "$T/$name.io.h5" $io_args || { echo "FAIL: $name: eval_torch_io" >&2; fails=$((fails + 1)); return; }
+    "$MAKE" "$T/$name.h5" "$@" || { fail "$name: eval_make_ckpt $*"; return; }
+    "$IO" "$T/$name.h5" "$T/$name.io.h5" $io_args || { fail "$name: eval_torch_io"; return; }
     echo "$name: eval_make_ckpt $*; eval_torch_io $io_args"
     pairs+=("$T/$name.h5" "$T/$name.io.h5")
 }
@@ -34,6 +32,5 @@ case_ hw1_state_relu_raw "--batch 8 --flow-steps 7" --obs state --obs-steps 1 --
     --hidden 256 --depth 3 --act relu --time raw --seed 12
 case_ mse_state_gelu "--batch 8" --obs state --obs-steps 2 --horizon 8 --n-action-steps 4 \
     --hidden 64 --depth 2 --act gelu --kind mse --seed 13
-"$PYTHON" "$PY" "${pairs[@]}" || { echo "FAIL: torch disagrees with flowchunk" >&2; fails=$((fails + 1)); }
-[ $fails -eq 0 ] && echo "eval_torch_load: ok" >&2
-exit $((fails > 0))
+"$PYTHON" "$PY" "${pairs[@]}" || fail "torch disagrees with flowchunk"
+finish

@@ -12,10 +12,7 @@ if [ -z "${FC_ZARR:-}" ] || [ ! -d "$FC_ZARR" ]; then
     echo "skipped: the real Push-T zarr is absent (FC_ZARR=${FC_ZARR:-})" >&2
     exit 77
 fi
-T=$(mktemp -d "${TMPDIR:-/tmp}/import_cli.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+source "$(dirname "$0")/check_lib.sh"
 
 # ---- the real data: summary, JSON, and arrays equal to what zarr-python reads
 "$FC" import "$FC_ZARR" -o "$T/ep.h5" --json > "$T/out.json" 2> "$T/err.txt"
@@ -102,5 +99,4 @@ expect_fail output_dir_missing "directory '$T/no/such' does not exist" "$FC_ZARR
 "$FC" import "$FC_ZARR" > /dev/null 2> "$T/stderr.txt" && fail "import without -o succeeded"
 head -1 "$T/stderr.txt" | grep -q "^flowchunk import: error: missing -o" || fail "usage error: $(cat "$T/stderr.txt")"
 
-[ $fails -eq 0 ] && echo "import_cli_test: ok" >&2
-[ $fails -eq 0 ]
+finish

@@ -6,10 +6,7 @@
 set -u
 WRITER=$1
 FC=${FC_FLOWCHUNK:?}
-T=$(mktemp -d "${TMPDIR:-/tmp}/import_info.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+source "$(dirname "$0")/check_lib.sh"
 # expect OUTPUT_FILE PATTERN: a line of OUTPUT_FILE matches PATTERN (fixed string)
 expect() { grep -qF -- "$2" "$1" || fail "'$2' not in: $(cat "$1")"; }
 
@@ -93,5 +90,4 @@ expect_fail bad_shape "bad.h5: /data/state has shape (12,4), expected (N,5)" "$T
 head -c 2000 "$T/o.h5" > "$T/trunc.h5"
 expect_fail truncated "trunc.h5" "$T/trunc.h5"
 
-[ $fails -eq 0 ] && echo "import_info_test: ok" >&2
-[ $fails -eq 0 ]
+finish

@@ -87,6 +87,22 @@ def unscale(y, lo, hi):
     return np.where(r < 1e-4, lo, (y + 1.0) * 0.5 * r + lo).astype(np.float32)
 
 
+def sample_chunk(model, kind, obs, a0, K, time_embed, n_freq):
+    """the scaled chunks for scaled observations obs (B, To*fd): MSE one net(obs); flow K Euler
+    steps from the noise a0 (B, H*2), A += (1/K) net([obs, A, time(k/K)])"""
+    with torch.no_grad():
+        if kind == "mse":
+            return model.net(obs)
+        B = obs.shape[0]
+        chunk = a0
+        dt = np.float32(1.0) / np.float32(K)
+        for k in range(K):
+            tau = torch.full((B,), np.float32(k) / np.float32(K), dtype=torch.float32)
+            v = model.net(torch.cat([obs, chunk, time_features(tau, time_embed, n_freq)], dim=1))
+            chunk = chunk + float(dt) * v
+        return chunk
+
+
 def check(checkpoint, io_path, tol):
     """one checkpoint against the C side's IO file; True when they agree"""
     with h5py.File(checkpoint, "r") as f, h5py.File(io_path, "r") as io:
@@ -105,16 +121,7 @@ def check(checkpoint, io_path, tol):
     fd = omin.shape[0]
 
     obs = torch.from_numpy(scale(obs_raw.reshape(B, To, fd), omin, omax).reshape(B, To * fd))
-    with torch.no_grad():
-        if kind == "mse":
-            chunk = model.net(obs)
-        else:
-            chunk = torch.from_numpy(a0.copy())
-            dt = np.float32(1.0) / np.float32(K)
-            for k in range(K):
-                tau = torch.full((B,), np.float32(k) / np.float32(K), dtype=torch.float32)
-                v = model.net(torch.cat([obs, chunk, time_features(tau, time_embed, n_freq)], dim=1))
-                chunk = chunk + float(dt) * v
+    chunk = sample_chunk(model, kind, obs, torch.from_numpy(a0.copy()), K, time_embed, n_freq)
     t_actions = unscale(chunk.numpy().reshape(B, H, 2), amin, amax)
 
     err = float(np.max(np.abs(t_actions - c_actions)))
