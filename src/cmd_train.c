@@ -53,7 +53,7 @@ static void train_help(const TrainConfig *d) {
            "  --ema on|off           evaluate an EMA of the weights (Diffusion Policy's; default %s)\n"
            "  --overlap on|off       start each layer's gradient reduction inside backward (per-layer\n"
            "                         MPI_Iallreduce) instead of one allreduce after it (default off:\n"
-           "                         slower on shared-memory nodes, benchmarks/README.md)\n"
+           "                         slower on shared-memory nodes, benchmarks/README.md)\n",
            (long long)d->steps, d->batch, d->virtual_shards, d->optim.beta1, d->optim.beta2, d->optim.eps, d->optim.lr,
            d->optim.weight_decay, (long long)d->optim.warmup_steps, d->ema ? "on" : "off");
     printf("evaluation (Diffusion Policy's protocol by default):\n"
