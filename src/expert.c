@@ -1,12 +1,14 @@
-/* expert.c: the scripted Push-T expert (see expert.h for the method): a state-feedback pushing
- * controller. Geometry lives in the block's local frame: origin at the middle of the crossbar's
- * outer edge, stem along +y, the crossbar [-60,60]x[0,30] and the stem [-15,15]x[30,120]
- * (../shared/PUSHT.md). Pushing here is quasi-static and frictionless (damping 0 wipes the
- * block's velocity every substep; friction 0), so a push moves the block along its contact
- * normal and turns it by the lever arm about the cog, whatever the agent's speed: the controller
- * picks, every step and from the observed state alone, the contact whose twist best reduces the
- * pose error and the depth that reduces it most. Reference for the mechanics: M. T. Mason,
- * "Mechanics of Robotic Manipulation" (2001), ch. 10; Lynch & Mason, "Stable pushing" (1996). */
+/* expert.c: the scripted Push-T expert (see expert.h for the algorithm). Geometry lives in the
+ * block's local frame: origin at the middle of the crossbar's outer edge, stem along +y, the
+ * crossbar [-60,60]x[0,30] and the stem [-15,15]x[30,120] (../shared/PUSHT.md). The planner's
+ * model is the simulator itself: pusht_restore of the observed state, then pusht_step.
+ * Pushing is quasi-static (damping 0 wipes the block's velocity every substep) and frictionless,
+ * so a push's outcome depends on the agent's path, not its speed: a rollout from a restored state
+ * (agent at rest) predicts a straight push well. The planner minimises log(pose error + 1 px)
+ * plus a step cost, the pose error being the RMS displacement over the T's area (rigid-body
+ * identity: |d centroid|^2 + (d angle)^2 k^2, k the polar radius of gyration), which is linear in
+ * the angle error and so has no flat spot at a half turn. Reference for the method family: M. T. Mason,
+ * "Mechanics of Robotic Manipulation" (2001), ch. 10, and Lynch & Mason, "Stable pushing" (1996). */
 #include "flowchunk/expert.h"
 #include "flowchunk/check.h"
 
@@ -22,17 +24,40 @@
 #define GAP 8.0        /* px between the agent and the block at the pre-contact point */
 #define R_NODE (AGENT_R + 7.0)   /* path corners sit this far (per axis) outside the T */
 #define R_CLEAR (AGENT_R + 3.5)  /* path segments keep at least this distance to the T */
-#define MODE_SEP 60.0    /* px between the contact points of two different first pushes (routes) */
+#define MAX_CAND 96
+#define MAX_PUSH_EVAL 16 /* ramp steps simulated per candidate */
+#define SETTLE_HOLD 6    /* steps a held target is simulated for a "stop here" outcome */
+#define N_STOP 5         /* stop offsets 0, v/2, ..., 2v along the push */
+#define ERR_FLOOR 1.0 /* px */
+#define SETTLE_BELOW 10.0 /* wait for the agent to stop after a push only this close to the goal (px) */
+#define N_STEER 5        /* push directions tried while pushing */
+#define MODE_SEP 60.0    /* px between the pre-contact points of two different first pushes (routes) */
+
+enum { MODE_CHOOSE, MODE_APPROACH, MODE_PUSH, MODE_SETTLE, MODE_RETREAT };
+
+typedef struct {
+    double c[2]; /* contact point, local */
+    double n[2]; /* unit outward direction, local: the agent comes from c + n*r and pushes along -n */
+} Candidate;
 
 struct Expert {
     ExpertConfig cfg;
+    PushtEnv *plan; /* the planner's model, restored from observations */
+    Candidate cand[MAX_CAND];
+    int n_cand;
     uint64_t rng;
     uint64_t noise_rng; /* the execution disturbance's own stream: noise never changes the choices' draws */
     double noise[2];    /* its current value, px */
-    double v_push, lead; /* per-episode style */
-    int have_last, n_choices;
-    int commit;         /* the route's first contact feature until the agent reaches it, else -1 */
-    double last[2];     /* previous action */
+    /* per-episode style */
+    double v_push, lead;
+    double w; /* the step cost in force: cfg.step_cost, lowered when no push pays for it */
+    /* controller state */
+    int mode, mode_steps, have_last, n_choices;
+    double last[2];       /* previous action */
+    double prev_agent[2]; /* previous observed agent position */
+    double q[2];          /* pre-contact point (world) of the chosen push */
+    double d[2];          /* push direction (world, unit) */
+    double target[2];     /* current target of the push / settle */
 };
 
 /* ---------------------------------------------------------------- small maths */
@@ -89,6 +114,11 @@ double expert_pose_error(const double pose[3], const double goal[3]) {
     return sqrt(dx * dx + dy * dy + da * da * k2);
 }
 
+static double goal_error(const double pose[3]) { return expert_pose_error(pose, PUSHT_GOAL_POSE); }
+
+/* what the planner minimises: log pose error, so a step is worth a fixed fraction of the error
+ * far from the goal and near it alike (ERR_FLOOR ~ the error at the success threshold) */
+static double err_cost(double e) { return log(e + ERR_FLOOR); }
 
 static double point_box_dist(const double p[2], const double b[4]) {
     double dx = fmax(fmax(b[0] - p[0], 0), p[0] - b[2]);
@@ -117,6 +147,57 @@ static double t_seg_dist(const double a[2], const double b[2]) {
     double m = 1e30;
     for (int i = 0; i < 8; i++) m = fmin(m, seg_seg_dist(a, b, T_POLY[i], T_POLY[(i + 1) % 8]));
     return fmin(m, fmin(t_dist(a), t_dist(b)));
+}
+
+/* unit direction from the T's nearest boundary point to the local point p */
+static void t_away(const double p[2], double out[2]) {
+    double best = 1e30;
+    out[0] = 0, out[1] = -1;
+    for (int i = 0; i < 8; i++) {
+        const double *a = T_POLY[i], *b = T_POLY[(i + 1) % 8];
+        double ux = b[0] - a[0], uy = b[1] - a[1], l2 = ux * ux + uy * uy;
+        double t = clampd(((p[0] - a[0]) * ux + (p[1] - a[1]) * uy) / l2, 0, 1);
+        double dx = p[0] - a[0] - t * ux, dy = p[1] - a[1] - t * uy, l = hypot(dx, dy);
+        if (l < best && l > 1e-9) best = l, out[0] = dx / l, out[1] = dy / l;
+    }
+}
+
+static void cand_add(Expert *ex, double cx, double cy, double nx, double ny) {
+    FC_ASSERT(ex->n_cand < MAX_CAND, "the candidate table is too small for the T's boundary sampling");
+    double l = hypot(nx, ny);
+    Candidate *c = &ex->cand[ex->n_cand++];
+    c->c[0] = cx, c->c[1] = cy, c->n[0] = nx / l, c->n[1] = ny / l;
+}
+/* points every ~`spacing` px along an edge, pushed along the edge's normal */
+static void cand_edge(Expert *ex, double x0, double y0, double x1, double y1, double nx, double ny, double spacing) {
+    int n = (int)ceil(hypot(x1 - x0, y1 - y0) / spacing);
+    for (int i = 0; i < n; i++) {
+        double t = (i + 0.5) / n;
+        cand_add(ex, x0 + t * (x1 - x0), y0 + t * (y1 - y0), nx, ny);
+    }
+}
+/* the candidate pushes: edge points (skipping spots the round agent cannot reach next to the
+ * inner corners) and the six convex corners pushed along their bisector and +-22.5 degrees */
+static void cand_build(Expert *ex) {
+    ex->n_cand = 0;
+    cand_edge(ex, -60, 0, 60, 0, 0, -1, 10);     /* crossbar top */
+    for (int side = -1; side <= 1; side += 2) {
+        double s = side;
+        cand_edge(ex, 60 * s, 0, 60 * s, 30, s, 0, 10);      /* crossbar end */
+        cand_edge(ex, 31 * s, 30, 60 * s, 30, 0, 1, 10);     /* crossbar underside */
+        cand_edge(ex, 15 * s, 46, 15 * s, 120, s, 0, 10.5);  /* stem side */
+    }
+    cand_edge(ex, -15, 120, 15, 120, 0, 1, 10);  /* stem bottom */
+    static const double corners[6][4] = {{-60, 0, -1, -1}, {60, 0, 1, -1}, {60, 30, 1, 1},
+                                         {-60, 30, -1, 1}, {15, 120, 1, 1}, {-15, 120, -1, 1}};
+    const double t = tan(M_PI / 8);
+    for (int i = 0; i < 6; i++) {
+        const double *k = corners[i];
+        cand_add(ex, k[0], k[1], k[2], k[3]);
+        /* rotate the bisector by +-22.5 degrees: (nx - t ny, ny + t nx) and (nx + t ny, ny - t nx) */
+        cand_add(ex, k[0], k[1], k[2] - t * k[3], k[3] + t * k[2]);
+        cand_add(ex, k[0], k[1], k[2] + t * k[3], k[3] - t * k[2]);
+    }
 }
 
 /* ---------------------------------------------------------------- path around the block */
@@ -195,6 +276,7 @@ static void path_lookahead(const Path *path, const double from[2], double lead, 
     memcpy(out, path->p[path->n - 1], 2 * sizeof(double));
 }
 
+/* ---------------------------------------------------------------- simulated outcomes */
 
 static void action_round(const Expert *ex, const double in[2], double out[2]) {
     for (int i = 0; i < 2; i++) {
@@ -203,7 +285,128 @@ static void action_round(const Expert *ex, const double in[2], double out[2]) {
     }
 }
 
-/* the target, at most max_jump from the previous one (a hand moves a mouse smoothly), rounded */
+static void plan_pose(Expert *ex, double pose[3]) {
+    double s[PUSHT_STATE_DIM];
+    pusht_observe_state(ex->plan, s);
+    pose[0] = s[2], pose[1] = s[3], pose[2] = s[4];
+}
+
+/* pose error after holding the final target `f` for SETTLE_HOLD steps from state `st` */
+static double sim_stop(Expert *ex, const double st[PUSHT_STATE_DIM], const double f[2]) {
+    double a[2], pose[3];
+    action_round(ex, f, a);
+    pusht_restore(ex->plan, st);
+    for (int k = 0; k < SETTLE_HOLD; k++) pusht_step(ex->plan, a);
+    plan_pose(ex, pose);
+    return err_cost(goal_error(pose));
+}
+
+/* pose error after ramping the target from the agent along d (leading it by 2v like a steady
+ * push) for up to MAX_PUSH_EVAL steps: the best cost err_cost(E) + step_cost * steps and its step */
+static double sim_ramp(Expert *ex, const double st[PUSHT_STATE_DIM], const double d[2], int *k_best) {
+    const double v = ex->v_push;
+    double pose[3], best = 1e30, a[2];
+    pusht_restore(ex->plan, st);
+    *k_best = -1;
+    for (int k = 0; k < MAX_PUSH_EVAL; k++) {
+        double t[2] = {st[0] + d[0] * v * (k + 2), st[1] + d[1] * v * (k + 2)};
+        if (t[0] < ACTION_LO || t[0] > ACTION_HI || t[1] < ACTION_LO || t[1] > ACTION_HI) break;
+        action_round(ex, t, a);
+        pusht_step(ex->plan, a);
+        plan_pose(ex, pose);
+        double j = err_cost(goal_error(pose)) + ex->w * (k + 1);
+        if (j < best) best = j, *k_best = k;
+        if (k >= 4 && k - *k_best >= 3) break;
+    }
+    return best;
+}
+
+/* ---------------------------------------------------------------- the modes */
+
+/* score every candidate push from the observed state and sample one (softmin); 0 if none helps */
+static int expert_choose(Expert *ex, const double st[PUSHT_STATE_DIM]) {
+    const double pose[3] = {st[2], st[3], st[4]}, agent[2] = {st[0], st[1]};
+    const double e0 = err_cost(goal_error(pose));
+    double cost[MAX_CAND], qs[MAX_CAND][2], best = 1e30;
+    for (int i = 0; i < ex->n_cand; i++) {
+        const Candidate *c = &ex->cand[i];
+        double cw[2], nw[2], q[2], d[2];
+        cost[i] = 1e30;
+        to_world(pose, c->c, cw);
+        rot_world(pose, c->n, nw);
+        q[0] = cw[0] + nw[0] * (AGENT_R + GAP), q[1] = cw[1] + nw[1] * (AGENT_R + GAP);
+        d[0] = -nw[0], d[1] = -nw[1];
+        memcpy(qs[i], q, sizeof q);
+        if (!in_table(q)) continue;
+        Path path;
+        if (!path_plan(pose, agent, q, &path)) continue;
+        int k_best;
+        const double sq[PUSHT_STATE_DIM] = {q[0], q[1], st[2], st[3], st[4]};
+        double j = sim_ramp(ex, sq, d, &k_best);
+        if (k_best < 0 || j > e0 - 1e-3) continue;
+        cost[i] = j + ex->w * (path.length / (0.5 * ex->lead) + 2);
+        if (cost[i] < best) best = cost[i];
+    }
+    if (best >= 1e29) return 0;
+    int pick = -1, first = ex->n_choices++ == 0;
+    double temp = first ? ex->cfg.first_temperature : ex->cfg.temperature;
+    if (first && temp > 0) {
+        /* the first push decides the route: a coin, weighted by softmin, between the best push and
+         * the best one whose pre-contact point lies more than MODE_SEP px from it (another way
+         * round the block). Near-identical variants of one push are never mixed, so each mode is
+         * a deterministic function of the state (learnable) and the modes are far apart. */
+        int a = -1, b = -1;
+        for (int i = 0; i < ex->n_cand; i++)
+            if (a < 0 && cost[i] == best) a = i;
+        for (int i = 0; i < ex->n_cand; i++)
+            if (cost[i] < 1e29 && dist2(qs[i], qs[a]) > MODE_SEP && (b < 0 || cost[i] < cost[b])) b = i;
+        pick = a;
+        if (b >= 0 && rng_uniform(&ex->rng) < 1.0 / (1.0 + exp((cost[b] - cost[a]) / temp))) pick = b;
+    } else if (temp > 0) {
+        /* softmin sampling over every push */
+        double z = 0, w[MAX_CAND];
+        for (int i = 0; i < ex->n_cand; i++) z += w[i] = cost[i] < 1e29 ? exp(-(cost[i] - best) / temp) : 0;
+        double u = rng_uniform(&ex->rng) * z;
+        for (int i = 0; i < ex->n_cand && pick < 0; i++)
+            if (w[i] > 0 && (u -= w[i]) <= 0) pick = i;
+    }
+    if (pick < 0)
+        for (int i = 0; i < ex->n_cand && pick < 0; i++)
+            if (cost[i] == best) pick = i;
+    double nw[2];
+    rot_world(pose, ex->cand[pick].n, nw);
+    memcpy(ex->q, qs[pick], sizeof ex->q);
+    ex->d[0] = -nw[0], ex->d[1] = -nw[1];
+    return 1;
+}
+
+/* while pushing: steer the push direction (a few angles around the current one, each judged by a
+ * simulated ramp) or stop at the best of a few final targets along the current direction */
+static int expert_push_step(Expert *ex, const double st[PUSHT_STATE_DIM], double target[2]) {
+    static const double steer[N_STEER] = {0, -0.2618, 0.2618, -0.5236, 0.5236}; /* 0, +-15, +-30 deg */
+    const double agent[2] = {st[0], st[1]}, v = ex->v_push;
+    double best_stop = 1e30, best_u = 0;
+    for (int i = 0; i < N_STOP; i++) {
+        double u = 0.5 * v * i, f[2] = {agent[0] + ex->d[0] * u, agent[1] + ex->d[1] * u};
+        double j = sim_stop(ex, st, f) + ex->w * u / v;
+        if (j < best_stop) best_stop = j, best_u = u;
+    }
+    double best_go = 1e30, best_d[2] = {ex->d[0], ex->d[1]};
+    for (int i = 0; i < N_STEER; i++) {
+        double c = cos(steer[i]), s = sin(steer[i]), d[2] = {c * ex->d[0] - s * ex->d[1], s * ex->d[0] + c * ex->d[1]};
+        int k;
+        double j = sim_ramp(ex, st, d, &k);
+        if (k >= 0 && j < best_go - 1e-9) best_go = j, best_d[0] = d[0], best_d[1] = d[1];
+    }
+    if (best_stop <= best_go) {
+        target[0] = agent[0] + ex->d[0] * best_u, target[1] = agent[1] + ex->d[1] * best_u;
+        return 0; /* stop */
+    }
+    memcpy(ex->d, best_d, sizeof ex->d);
+    target[0] = agent[0] + ex->d[0] * 2 * v, target[1] = agent[1] + ex->d[1] * 2 * v;
+    return 1;
+}
+
 static void expert_emit(Expert *ex, const double want[2], double action[2]) {
     double t[2] = {want[0], want[1]};
     if (ex->have_last) {
@@ -215,192 +418,70 @@ static void expert_emit(Expert *ex, const double want[2], double action[2]) {
     ex->have_last = 1;
 }
 
-/* ---------------------------------------------------------------- contacts and their pushes */
+static void set_mode(Expert *ex, int mode) { ex->mode = mode, ex->mode_steps = 0; }
 
-/* The block's quasi-static response (PUSHT.md: damping 0, friction 0, mass 1, moment 3000 about
- * the cog (0,45)): a push of depth s at boundary point b along the inward normal n moves the cog
- * by s n and turns the block by s l / K2, l = (b - cog) x n the lever arm, to first order. In the
- * scaled pose space (x, y, K angle) the error E = (dp, K dtheta) then shrinks fastest along
- * tau = (n, l / K), and the best push depth is tau . E = n . dp + l dtheta (px). */
-#define K2 3000.0     /* moment / mass, px^2 */
-#define COG_Y 45.0    /* the cog in the body frame: (0, 45) */
-#define N_EDGE 8
-#define N_CORNER 6
-#define CORNER_SAMPLES 5  /* push directions tried inside a corner's normal cone */
-#define MIN_COS 0.15      /* a push whose twist is this poorly aligned with the error is not worth it */
-#define MIN_DEPTH 0.75    /* px: pushes shorter than this do nothing useful */
-
-/* the reachable part of each straight edge (the agent's disc cannot touch the underside within
- * 15 px of the stem, nor the stem within 15 px of the crossbar), 3 px short of convex corners so an
- * edge push stays an edge push; outward normal */
-static const double EDGES[N_EDGE][6] = {
-    {-57, 0, 57, 0, 0, -1},     /* crossbar top */
-    {60, 3, 60, 27, 1, 0},      /* crossbar right end */
-    {-60, 3, -60, 27, -1, 0},   /* crossbar left end */
-    {30, 30, 57, 30, 0, 1},     /* crossbar underside, right */
-    {-57, 30, -30, 30, 0, 1},   /* crossbar underside, left */
-    {15, 45, 15, 117, 1, 0},    /* stem right side */
-    {-15, 45, -15, 117, -1, 0}, /* stem left side */
-    {-12, 120, 12, 120, 0, 1},  /* stem bottom */
-};
-/* convex corners and the two edge normals bounding their normal cone */
-static const double CORNERS[N_CORNER][6] = {
-    {-60, 0, 0, -1, -1, 0}, {60, 0, 0, -1, 1, 0}, {60, 30, 1, 0, 0, 1},
-    {-60, 30, -1, 0, 0, 1}, {15, 120, 1, 0, 0, 1}, {-15, 120, -1, 0, 0, 1},
-};
-
-typedef struct {
-    int feature;     /* 0..N_EDGE-1 an edge, then the corners; -1 none */
-    double b[2];     /* contact point, world */
-    double o[2];     /* outward normal, world (the push goes along -o) */
-    double depth;    /* the best push depth tau . E, px */
-    double cosine;   /* alignment of the push's twist with the error */
-    double travel;   /* path length from the agent to the pre-contact point, 0 when already there */
-    double cost;     /* estimated steps to the goal through this push */
-    int at;          /* the agent is behind the contact, ready to push */
-} Push;
-
-typedef struct {
-    double cog[2], dp[2], dth, e; /* the cog, the cog's error, the angle error, |E| */
-} PoseErr;
-
-static void pose_err(const double pose[3], PoseErr *pe) {
-    const double cl[2] = {0, COG_Y};
-    double cg[2];
-    to_world(pose, cl, pe->cog);
-    to_world(PUSHT_GOAL_POSE, cl, cg);
-    pe->dp[0] = cg[0] - pe->cog[0], pe->dp[1] = cg[1] - pe->cog[1];
-    pe->dth = remainder(PUSHT_GOAL_POSE[2] - pose[2], 2 * M_PI);
-    pe->e = sqrt(pe->dp[0] * pe->dp[0] + pe->dp[1] * pe->dp[1] + K2 * pe->dth * pe->dth);
-}
-
-/* lever arm (b - cog) x n of a push along n at world point b */
-static double lever(const PoseErr *pe, const double b[2], const double n[2]) {
-    return (b[0] - pe->cog[0]) * n[1] - (b[1] - pe->cog[1]) * n[0];
-}
-
-/* depth and alignment of the push at world point b with outward normal o */
-static void push_gain(const PoseErr *pe, const double b[2], const double o[2], double *depth, double *cosine) {
-    const double n[2] = {-o[0], -o[1]};
-    double l = lever(pe, b, n);
-    *depth = n[0] * pe->dp[0] + n[1] * pe->dp[1] + l * pe->dth;
-    *cosine = *depth / (sqrt(1 + l * l / K2) * fmax(pe->e, 1e-9));
-}
-
-/* where on edge i the push is best aligned: the cosine of a push at lever l is
- * (g + l dth) / sqrt(1 + l^2/K2), g = n . dp, largest at l = K2 dth / g when g > 0, else at an end */
-static void edge_best(const PoseErr *pe, const double pose[3], int i, double b[2], double o[2]) {
-    const double *E = EDGES[i];
-    double a0[2], a1[2], ol[2] = {E[4], E[5]}, n[2];
-    to_world(pose, E, a0);
-    to_world(pose, E + 2, a1);
-    rot_world(pose, ol, o);
-    n[0] = -o[0], n[1] = -o[1];
-    double l0 = lever(pe, a0, n), l1 = lever(pe, a1, n), g = n[0] * pe->dp[0] + n[1] * pe->dp[1];
-    double ts[3] = {0, 1, -1}, best = -1e30;
-    if (g > 1e-9 && fabs(l1 - l0) > 1e-9) ts[2] = clampd((K2 * pe->dth / g - l0) / (l1 - l0), 0, 1);
-    for (int k = 0; k < 3; k++) {
-        if (ts[k] < 0) continue;
-        double p[2] = {a0[0] + ts[k] * (a1[0] - a0[0]), a0[1] + ts[k] * (a1[1] - a0[1])}, d, c;
-        push_gain(pe, p, o, &d, &c);
-        if (c > best) best = c, b[0] = p[0], b[1] = p[1];
-    }
-}
-
-/* the agent's position relative to the contact: behind it (within reach along the normal, close
- * across it) means the push can start right away */
-static int agent_at(const double agent[2], const double b[2], const double o[2]) {
-    double w[2] = {agent[0] - b[0] - o[0] * AGENT_R, agent[1] - b[1] - o[1] * AGENT_R};
-    double along = w[0] * o[0] + w[1] * o[1], across = fabs(w[0] * o[1] - w[1] * o[0]);
-    return along > -4 && along < GAP + 6 && across < 6;
-}
-
-/* fill p for the contact (b, o) of feature f; 0 if it cannot help or cannot be reached */
-static int push_eval(Expert *ex, const PoseErr *pe, const double pose[3], const double agent[2], int f,
-                     const double b[2], const double o[2], Push *p) {
-    p->feature = f;
-    memcpy(p->b, b, sizeof p->b);
-    memcpy(p->o, o, sizeof p->o);
-    push_gain(pe, b, o, &p->depth, &p->cosine);
-    if (p->depth < MIN_DEPTH || p->cosine < MIN_COS) return 0;
-    double q[2] = {b[0] + o[0] * (AGENT_R + GAP), b[1] + o[1] * (AGENT_R + GAP)};
-    p->at = agent_at(agent, b, o);
-    if (p->at) {
-        p->travel = 0;
-    } else {
-        Path path;
-        if (!in_table(q) || !path_plan(pose, agent, q, &path)) return 0;
-        p->travel = path.length;
-    }
-    /* steps: the way there, then the whole error at this push's efficiency */
-    p->cost = p->travel / (0.5 * ex->lead) + pe->e / (ex->v_push * p->cosine);
-    return 1;
-}
-
-/* the best push of feature f (an edge's best point, or the best of a corner's directions) */
-static int feature_best(Expert *ex, const PoseErr *pe, const double pose[3], const double agent[2], int f, Push *out) {
-    if (f < N_EDGE) {
-        double b[2], o[2];
-        edge_best(pe, pose, f, b, o);
-        return push_eval(ex, pe, pose, agent, f, b, o, out);
-    }
-    const double *C = CORNERS[f - N_EDGE];
-    double b[2];
-    int ok = 0;
-    to_world(pose, C, b);
-    for (int k = 1; k <= CORNER_SAMPLES; k++) {
-        double t = (double)k / (CORNER_SAMPLES + 1), ol[2] = {(1 - t) * C[2] + t * C[4], (1 - t) * C[3] + t * C[5]}, o[2];
-        double l = hypot(ol[0], ol[1]);
-        ol[0] /= l, ol[1] /= l;
-        rot_world(pose, ol, o);
-        Push p;
-        if (push_eval(ex, pe, pose, agent, f, b, o, &p) && (!ok || p.cost < out->cost)) *out = p, ok = 1;
-    }
-    return ok;
-}
-
-/* ---------------------------------------------------------------- the controller */
-
-/* the next target for the observed state: push where the block's twist best serves the error,
- * weighing the way around the block against the push's efficiency; at the episode's first choice
- * a seeded coin may pick the best push starting elsewhere (the other route), kept until the agent
- * first reaches a contact */
 void expert_act(Expert *ex, const double st[PUSHT_STATE_DIM], double action[PUSHT_ACTION_DIM]) {
     const double agent[2] = {st[0], st[1]}, pose[3] = {st[2], st[3], st[4]};
-    double want[2] = {agent[0], agent[1]};
-    PoseErr pe;
-    pose_err(pose, &pe);
-    Push all[N_EDGE + N_CORNER], *best = NULL;
-    int ok[N_EDGE + N_CORNER];
-    for (int f = 0; f < N_EDGE + N_CORNER; f++) {
-        ok[f] = feature_best(ex, &pe, pose, agent, f, &all[f]);
-        if (ok[f] && (!best || all[f].cost < best->cost)) best = &all[f];
-    }
-    if (best && ex->n_choices++ == 0 && ex->cfg.first_temperature > 0) {
-        /* the route: a coin between the best push and the best one whose pre-contact point lies
-         * more than MODE_SEP px away, weighted by softmin of their costs (steps) */
-        Push *alt = NULL;
-        for (int f = 0; f < N_EDGE + N_CORNER; f++)
-            if (ok[f] && dist2(all[f].b, best->b) > MODE_SEP && (!alt || all[f].cost < alt->cost)) alt = &all[f];
-        if (alt && rng_uniform(&ex->rng) < 1.0 / (1.0 + exp((alt->cost - best->cost) / ex->cfg.first_temperature)))
-            ex->commit = alt->feature;
-    }
-    if (ex->commit >= 0) {
-        if (ok[ex->commit] && !all[ex->commit].at) best = &all[ex->commit];
-        else ex->commit = -1; /* reached (or useless): from here on the state alone decides */
-    }
-    if (best && best->at) {
-        /* push: the disc's centre goes to the touching point plus the best depth (capped), so the
-         * agent stops where the first-order model puts the block closest to the goal */
-        double u = fmin(best->depth, 2 * ex->v_push);
-        want[0] = best->b[0] + best->o[0] * AGENT_R - best->o[0] * u;
-        want[1] = best->b[1] + best->o[1] * AGENT_R - best->o[1] * u;
-    } else if (best) {
-        Path path;
-        double q[2] = {best->b[0] + best->o[0] * (AGENT_R + GAP), best->b[1] + best->o[1] * (AGENT_R + GAP)};
-        if (path_plan(pose, agent, q, &path)) path_lookahead(&path, agent, ex->lead, want);
+    double want[2] = {agent[0], agent[1]}, al[2];
+    if (!ex->have_last) memcpy(ex->prev_agent, agent, sizeof ex->prev_agent);
+    for (int hop = 0; hop < 6; hop++) {
+        if (ex->mode == MODE_CHOOSE) {
+            int ok = 0;
+            for (int tries = 0; tries < 3 && !ok; tries++) { /* step cost, then a quarter, then 0 */
+                ex->w = ex->cfg.step_cost * (tries == 0 ? 1 : tries == 1 ? 0.25 : 0);
+                ok = expert_choose(ex, st);
+            }
+            if (!ok) { /* nothing helps from here: drift toward the centre */
+                want[0] = agent[0] + 0.1 * (PUSHT_GOAL_POSE[0] - agent[0]);
+                want[1] = agent[1] + 0.1 * (PUSHT_GOAL_POSE[1] - agent[1]);
+                break;
+            }
+            set_mode(ex, MODE_APPROACH);
+        }
+        if (ex->mode == MODE_APPROACH) {
+            Path path;
+            if (dist2(agent, ex->q) < 4.0 || (ex->mode_steps > 0 && dist2(agent, ex->q) < 7.0 &&
+                                              dist2(agent, ex->prev_agent) < 2.0)) {
+                memcpy(ex->target, ex->q, sizeof ex->target);
+                set_mode(ex, MODE_PUSH);
+                continue;
+            }
+            if (ex->mode_steps > 60 || !path_plan(pose, agent, ex->q, &path)) { set_mode(ex, MODE_CHOOSE); continue; }
+            path_lookahead(&path, agent, ex->lead, want);
+            break;
+        }
+        if (ex->mode == MODE_PUSH) {
+            if (ex->mode_steps > 40 || !expert_push_step(ex, st, want)) {
+                if (ex->mode_steps > 40) memcpy(want, agent, sizeof want);
+                memcpy(ex->target, want, sizeof ex->target);
+                set_mode(ex, MODE_SETTLE);
+            } else {
+                memcpy(ex->target, want, sizeof ex->target);
+            }
+            break;
+        }
+        if (ex->mode == MODE_SETTLE) {
+            if (ex->mode_steps >= 5 || goal_error(pose) > SETTLE_BELOW ||
+                (dist2(agent, ex->target) < 2.0 && dist2(agent, ex->prev_agent) < 1.0)) {
+                set_mode(ex, MODE_RETREAT);
+                continue;
+            }
+            memcpy(want, ex->target, sizeof want);
+            break;
+        }
+        if (ex->mode == MODE_RETREAT) {
+            to_local(pose, agent, al);
+            if (t_dist(al) >= R_CLEAR + 1.0 || ex->mode_steps >= 6) { set_mode(ex, MODE_CHOOSE); continue; }
+            double away[2], aw[2];
+            t_away(al, away);
+            rot_world(pose, away, aw);
+            want[0] = agent[0] + aw[0] * 14, want[1] = agent[1] + aw[1] * 14;
+            break;
+        }
     }
     expert_emit(ex, want, action);
+    ex->mode_steps++;
+    memcpy(ex->prev_agent, agent, sizeof ex->prev_agent);
 }
 
 /* ---------------------------------------------------------------- lifecycle */
@@ -410,7 +491,7 @@ void expert_config_default(ExpertConfig *cfg) {
     cfg->approach_lead = 34;
     cfg->max_jump = 30;
     cfg->temperature = 0;
-    cfg->first_temperature = 3;
+    cfg->first_temperature = 0.3;
     cfg->step_cost = 0.01;
     cfg->style_jitter = 0;
     cfg->exec_noise = 0;
@@ -421,12 +502,15 @@ Expert *expert_create(const ExpertConfig *cfg) {
     Expert *ex = fc_calloc(1, sizeof *ex);
     if (cfg) ex->cfg = *cfg;
     else expert_config_default(&ex->cfg);
+    ex->plan = pusht_create();
+    cand_build(ex);
     expert_reset(ex, 0);
     return ex;
 }
 
 void expert_free(Expert *ex) {
     if (!ex) return;
+    pusht_free(ex->plan);
     free(ex);
 }
 
@@ -438,7 +522,7 @@ void expert_reset(Expert *ex, uint64_t seed) {
     ex->lead = ex->cfg.approach_lead * (1 + j * (2 * rng_uniform(&ex->rng) - 1));
     ex->have_last = 0;
     ex->n_choices = 0;
-    ex->commit = -1;
+    set_mode(ex, MODE_CHOOSE);
     ex->noise_rng = seed ^ 0xd1b54a32d192ed03ULL;
     rng_next(&ex->noise_rng);
     /* start from the stationary distribution of the AR(1) process */
@@ -467,12 +551,12 @@ ExpertOutcome expert_run_episode(Expert *ex, PushtEnv *env, uint64_t reset_seed,
         pusht_observe_state(env, st);
         expert_act(ex, st, a);
         for (int i = 0; i < PUSHT_STATE_DIM; i++) state[t * PUSHT_STATE_DIM + i] = (float)st[i];
-        expert_disturb(ex, a, exec);
         for (int i = 0; i < PUSHT_ACTION_DIM; i++) action[t * PUSHT_ACTION_DIM + i] = (float)a[i];
         if (keypoint) {
             pusht_state_to_keypoints(st, kp);
             for (int i = 0; i < 18; i++) keypoint[t * 18 + i] = (float)kp[i];
         }
+        expert_disturb(ex, a, exec);
         pusht_step(env, exec);
         cov = pusht_coverage(env);
         if (cov > out.max_coverage) out.max_coverage = cov;
