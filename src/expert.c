@@ -532,9 +532,13 @@ void expert_reset(Expert *ex, uint64_t seed) {
 /* the action the env executes for the command a: a + the AR(1) disturbance (std exec_noise) */
 static void expert_disturb(Expert *ex, const double a[2], double out[2]) {
     const double sd = ex->cfg.exec_noise, rho = EXPERT_NOISE_RHO;
+    if (sd <= 0) {
+        memcpy(out, a, 2 * sizeof(double));
+        return;
+    }
     for (int i = 0; i < 2; i++) {
-        if (sd > 0) ex->noise[i] = rho * ex->noise[i] + sqrt(1 - rho * rho) * sd * rng_normal(&ex->noise_rng);
-        out[i] = sd > 0 ? clampd(a[i] + ex->noise[i], ACTION_LO, ACTION_HI) : a[i];
+        ex->noise[i] = rho * ex->noise[i] + sqrt(1 - rho * rho) * sd * rng_normal(&ex->noise_rng);
+        out[i] = clampd(a[i] + ex->noise[i], ACTION_LO, ACTION_HI);
     }
 }
 

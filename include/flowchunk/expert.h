@@ -27,7 +27,6 @@
 
 #define EXPERT_NOISE_RHO 0.9 /* per-step correlation of the execution disturbance */
 
-
 typedef struct {
     double push_speed;     /* px per step the target advances while pushing (default 8) */
     double approach_lead;  /* px the target leads the agent on the way to a contact (default 34) */
