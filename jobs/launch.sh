@@ -64,14 +64,17 @@ fc_check_world() {  # fc_check_world NP  (after fc_mpi_cmd)
         elif [[ -n ${PMIX_RANK:-} ]];            then echo "pmix:$PMIX_NAMESPACE $PMIX_RANK ${SLURM_STEP_NUM_TASKS:-?}"
         elif [[ -n ${PMI_RANK:-} ]];             then echo "pmi:${SLURM_JOB_ID:-}.${SLURM_STEP_ID:-} $PMI_RANK ${PMI_SIZE:-?}"
         else echo "none - 1"; fi' 2>&1) || fc_die "world-size probe failed: ${FC_MPI[*]}: $out"
-    local worlds ranks sizes
-    worlds=$(awk '{print $1}' <<<"$out" | sort -u | wc -l)
-    ranks=$(awk '$2 ~ /^[0-9]+$/ {print $2}' <<<"$out" | sort -un | tr '\n' ' ')
-    sizes=$(awk '{print $3}' <<<"$out" | sort -u | tr '\n' ' ')
+    # only the probe's own lines: srun also reports on stderr (e.g. "step creation temporarily
+    # disabled, retrying" while an earlier step still holds the cores)
+    local probe worlds ranks sizes
+    probe=$(grep -E '^(ompi|pmix|pmi):|^none ' <<<"$out" || true)
+    worlds=$(awk '{print $1}' <<<"$probe" | sort -u | wc -l)
+    ranks=$(awk '$2 ~ /^[0-9]+$/ {print $2}' <<<"$probe" | sort -un | tr '\n' ' ')
+    sizes=$(awk '{print $3}' <<<"$probe" | sort -u | tr '\n' ' ')
     if [[ $worlds != 1 || $ranks != "$(seq -s ' ' 0 $(( np - 1 ))) " || $sizes != "$np " ]]; then
-        fc_die "MPI world size mismatch: ${FC_MPI[*]} gave $(wc -l <<<"$out") process(es) with ranks [${ranks% }] in worlds of size [${sizes% }], expected one world of $np (= SLURM_NTASKS); probe output: $(tr '\n' ';' <<<"$out")"
+        fc_die "MPI world size mismatch: ${FC_MPI[*]} gave $(wc -l <<<"$probe") process(es) with ranks [${ranks% }] in worlds of size [${sizes% }], expected one world of $np (= SLURM_NTASKS); probe output: $(tr '\n' ';' <<<"$out")"
     fi
-    fc_log "MPI world check: ${FC_MPI[*]} -> one world of $np ranks ($(awk '{print $1}' <<<"$out" | head -n1 | cut -d: -f1))"
+    fc_log "MPI world check: ${FC_MPI[*]} -> one world of $np ranks ($(awk '{print $1}' <<<"$probe" | head -n1 | cut -d: -f1))"
 }
 
 FC_GOT_TERM=0
