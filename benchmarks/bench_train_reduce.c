@@ -3,7 +3,9 @@
  * against per-layer MPI_Iallreduce segments started last layer first, progressed with
  * MPI_Testall and completed with MPI_Waitall (--overlap on), and against the two collectives of a
  * ZeRO-1 sharded optimiser (MPI_Reduce_scatter of the gradient, MPI_Allgatherv of the updated
- * weights: the same bytes as one allreduce, optimiser work divided by the ranks), for the MLP layout of a policy
+ * weights: the same bytes as one allreduce, optimiser work divided by the ranks), and against the
+ * node-local sum in one MPI shared-memory window (dist_shm_allreduce, what the trainer uses when
+ * all its ranks share a node), for the MLP layout of a policy
  * (default: the trainer's 3 x 512 flow policy on keypoint windows, 595,488 floats).
  *   mpiexec -n 2 bench_train_reduce [--hidden 512] [--depth 3] [--iters 300] [--repeat 3]
  * Prints per-rank-0 mean microseconds per reduction and the algorithm bandwidth (bytes/time). */
@@ -64,14 +66,18 @@ int main(int argc, char **argv) {
         counts[r] = (int)(n * (size_t)(r + 1) / (size_t)P) - offs[r];
     }
     float *shard = fc_malloc((size_t)counts[me] * sizeof(float) + 1);
-    double best[3] = {1e30, 1e30, 1e30};
+    DistShm *shm = dist_shm_create(n); /* NULL unless every rank is on this node */
+    if (shm) memcpy(dist_shm_buffer(shm), g, n * sizeof(float));
+    const int n_modes = shm ? 4 : 3;
+    double best[4] = {1e30, 1e30, 1e30, 1e30};
     for (int r = 0; r < repeat; r++) {
-        for (int mode = 0; mode < 3; mode++) {
+        for (int mode = 0; mode < n_modes; mode++) {
             dist_trainer_barrier();
             double t0 = now();
             for (int i = 0; i < iters; i++) {
                 if (mode == 0) dist_allreduce_sum(g, n);
                 else if (mode == 1) reduce_layers(&p.net, g);
+                else if (mode == 3) dist_shm_allreduce(shm);
                 else {
                     MPI_Reduce_scatter(g, shard, counts, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
                     MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, g, counts, offs, MPI_FLOAT, MPI_COMM_WORLD);
@@ -82,11 +88,13 @@ int main(int argc, char **argv) {
         }
     }
     if (me == 0) {
-        const char *name[3] = {"flat MPI_Allreduce", "per-layer MPI_Iallreduce", "Reduce_scatter+Allgatherv"};
-        for (int mode = 0; mode < 3; mode++)
+        const char *name[4] = {"flat MPI_Allreduce", "per-layer MPI_Iallreduce", "Reduce_scatter+Allgatherv",
+                               "shared-memory window"};
+        for (int mode = 0; mode < n_modes; mode++)
             printf("  %-26s %8.1f us per reduction  %6.2f GB/s\n", name[mode], best[mode],
                    4e-3 * (double)n / best[mode]);
     }
+    dist_shm_free(shm);
     free(shard);
     free(counts);
     free(offs);

@@ -377,3 +377,89 @@ size_t dist_gather_bytes(MPI_Comm comm, const void *send, size_t n, void *recv, 
     free(displs);
     return total;
 }
+
+/* ---- node-local gradient reduction in one shared-memory window ---------------------------- */
+
+struct DistShm {
+    MPI_Comm node;     /* the trainers, all on this node */
+    MPI_Win win;
+    int P, me;
+    size_t n;
+    float **seg;       /* seg[r]: trainer r's n floats, mapped into this process */
+};
+
+DistShm *dist_shm_create(size_t n) {
+    MPI_Comm c = tcomm();
+    if (c == MPI_COMM_NULL || n == 0 || getenv("FC_NO_SHM_REDUCE")) return NULL;
+    int P, me, local;
+    MPI_Comm_size(c, &P);
+    MPI_Comm_rank(c, &me);
+    if (P < 2) return NULL;
+    MPI_Comm node;
+    MPI_Comm_split_type(c, MPI_COMM_TYPE_SHARED, me, MPI_INFO_NULL, &node);
+    MPI_Comm_size(node, &local);
+    /* the same answer everywhere: if any node holds fewer than all trainers, every node does */
+    if (local != P) {
+        MPI_Comm_free(&node);
+        return NULL;
+    }
+    DistShm *s = fc_calloc(1, sizeof *s);
+    s->node = node, s->P = P, s->me = me, s->n = n;
+    s->seg = fc_calloc((size_t)P, sizeof *s->seg);
+    MPI_Info info;
+    MPI_Info_create(&info);
+    MPI_Info_set(info, "alloc_shared_noncontig", "true"); /* each segment on its owner's pages */
+    float *mine = NULL;
+    size_t bytes = (n * sizeof(float) + 4095) & ~(size_t)4095;
+    MPI_Win_allocate_shared((MPI_Aint)bytes, (int)sizeof(float), info, node, &mine, &s->win);
+    MPI_Info_free(&info);
+    for (int r = 0; r < P; r++) {
+        MPI_Aint size;
+        int disp;
+        MPI_Win_shared_query(s->win, r, &size, &disp, &s->seg[r]);
+    }
+    memset(mine, 0, n * sizeof(float));
+    /* one passive epoch for the window's life: MPI_Win_sync + a barrier order the plain loads and
+     * stores (the unified memory model's recipe for shared windows) */
+    MPI_Win_lock_all(MPI_MODE_NOCHECK, s->win);
+    return s;
+}
+
+float *dist_shm_buffer(DistShm *s) { return s->seg[s->me]; }
+
+static void dist_shm_fence(DistShm *s) {
+    MPI_Win_sync(s->win);
+    MPI_Barrier(s->node);
+    MPI_Win_sync(s->win);
+}
+
+/* trainer r sums slice r of every segment in rank order and stores the sum into that slice of
+ * every segment: each element is added in one fixed order by one rank, so all copies agree bit
+ * for bit; each rank reads and writes n floats, with no intermediate copies */
+void dist_shm_allreduce(DistShm *s) {
+    enum { BLK = 1024 };
+    float acc[BLK];
+    size_t lo = s->n * (size_t)s->me / (size_t)s->P, hi = s->n * (size_t)(s->me + 1) / (size_t)s->P;
+    dist_shm_fence(s);
+    for (size_t b = lo; b < hi; b += BLK) {
+        size_t k = hi - b < BLK ? hi - b : BLK;
+        memcpy(acc, s->seg[0] + b, k * sizeof(float));
+        for (int r = 1; r < s->P; r++) {
+            const float *g = s->seg[r] + b;
+            for (size_t i = 0; i < k; i++) acc[i] += g[i];
+        }
+        for (int r = 0; r < s->P; r++) memcpy(s->seg[r] + b, acc, k * sizeof(float));
+    }
+    dist_shm_fence(s);
+}
+
+void dist_shm_free(DistShm *s) {
+    if (!s) return;
+    if (mpi_started()) {
+        MPI_Win_unlock_all(s->win);
+        MPI_Win_free(&s->win);
+        MPI_Comm_free(&s->node);
+    }
+    free(s->seg);
+    free(s);
+}

@@ -83,9 +83,17 @@ void mlp_init(Mlp *m, const MlpConfig *cfg, uint64_t seed) {
     }
 }
 
+void mlp_use_grads(Mlp *m, float *buf) {
+    if (!m->grads_borrowed) free(m->grads);
+    memset(buf, 0, m->n_params * sizeof(float));
+    m->grads = buf;
+    m->grads_borrowed = 1;
+    mlp_point_tensors(m);
+}
+
 void mlp_free(Mlp *m) {
     free(m->params);
-    free(m->grads);
+    if (!m->grads_borrowed) free(m->grads);
     free(m->act_mem);
     memset(m, 0, sizeof *m);
 }

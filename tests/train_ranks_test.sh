@@ -2,13 +2,20 @@
 # train_ranks_test.sh FIXTURE MPIEXEC NP [TRAIN ARGS...]: with the same global batch and seed, the
 # first 50 losses of an NP-rank run (with the extra train arguments, e.g. --overlap on) equal the
 # 1-process run's to 1e-5 relative, and the weights agree bit for bit across ranks after every step
-# (--check-every 1 makes any divergence fatal).
+# (--check-every 1 makes any divergence fatal). The reduction under test is the one the config
+# table names: the shared-memory window by default (all ranks on this node), one flat
+# MPI_Allreduce with FC_NO_SHM_REDUCE=1 (the path of trainers on several nodes), per-layer
+# MPI_Iallreduce with --overlap on.
 source "$(dirname "$0")/train_lib.sh"
 NP=${3:?NP}
 make_windows
 train 0 "$WIN" --run-dir "$WORK/r1" --steps 50 "${SMALL[@]}" 2>"$WORK/r1.log" || { cat "$WORK/r1.log"; fail "1-process run failed"; }
 train "$NP" "$WIN" --run-dir "$WORK/rn" --steps 50 "${SMALL[@]}" "${@:4}" >"$WORK/rn.log" 2>&1 || { cat "$WORK/rn.log"; fail "$NP-rank run failed"; }
 grep -q "ranks *$NP ($NP trainers, 0 evaluators)" "$WORK/rn.log" || { cat "$WORK/rn.log"; fail "the run did not use $NP trainers"; }
+if [[ " ${*:4} " == *" --overlap on "* ]]; then want="per-layer MPI_Iallreduce"
+elif [[ -n ${FC_NO_SHM_REDUCE:-} ]]; then want="one flat MPI_Allreduce"
+else want="sum in a shared-memory window"; fi
+grep -q "gradient reduction *$want" "$WORK/rn.log" || { cat "$WORK/rn.log"; fail "the run did not reduce by: $want"; }
 field loss "$WORK/r1/metrics.jsonl" >"$WORK/l1"
 field loss "$WORK/rn/metrics.jsonl" >"$WORK/ln"
 [[ $(wc -l <"$WORK/l1") == 50 && $(wc -l <"$WORK/ln") == 50 ]] || fail "expected 50 logged losses in each run"
@@ -19,4 +26,4 @@ paste "$WORK/l1" "$WORK/ln" | awk -v np="$NP" '
     || fail "losses differ between 1 and $NP ranks"
 # the losses must move (a frozen run would trivially agree)
 awk 'NR == 1 { a = $1 } END { if (!(a - $1 > 0.01)) exit 1 }' "$WORK/l1" || fail "the loss did not decrease"
-say "ok: $NP ranks${4:+ ${*:4}} match 1 rank; weights checked identical across ranks after each of 50 steps"
+say "ok: $NP ranks${4:+ ${*:4}} ($want) match 1 rank; weights checked identical across ranks after each of 50 steps"

@@ -77,6 +77,21 @@ int dist_reduce_test(DistReduce *r);
 /* waits for every started segment, then resets */
 void dist_reduce_wait(DistReduce *r);
 
+/* node-local gradient sum through shared memory: when every trainer runs on one node (and there
+ * are >= 2), one MPI shared-memory window holds each trainer's gradient; the sum is computed in
+ * place with plain loads and stores, each trainer summing one slice for all (no MPI copies).
+ * Collective over trainers; NULL when it does not apply (one trainer, several nodes, or the
+ * environment variable FC_NO_SHM_REDUCE set): use dist_allreduce_sum then. */
+typedef struct DistShm DistShm;
+DistShm *dist_shm_create(size_t n);
+/* this trainer's n floats inside the window (write the gradient here) */
+float *dist_shm_buffer(DistShm *s);
+/* in place: every trainer's buffer = the sum over trainers, added in rank order (bit-identical
+ * on every trainer). Collective over trainers. */
+void dist_shm_allreduce(DistShm *s);
+/* collective over trainers; NULL is fine */
+void dist_shm_free(DistShm *s);
+
 /* ---- world-wide helpers -------------------------------------------------------------------- */
 
 /* setup-phase error agreement, collective over world: returns the largest status any rank

@@ -36,6 +36,7 @@ typedef struct {
     size_t n_params;
     float *params;                    /* ONE allocation, n_params floats */
     float *grads;                     /* same layout, accumulated by mlp_backward */
+    int grads_borrowed;               /* grads is the caller's memory (mlp_use_grads), not freed here */
     float *W[MLP_MAX_LAYERS];         /* (dims[l+1], dims[l]) row-major, points into params */
     float *b[MLP_MAX_LAYERS];         /* (dims[l+1]) */
     float *dW[MLP_MAX_LAYERS];        /* gradients, point into grads */
@@ -61,6 +62,10 @@ typedef struct {
  * layer, weight (row-major) then bias. Gradients start at zero. */
 void mlp_init(Mlp *m, const MlpConfig *cfg, uint64_t seed);
 void mlp_free(Mlp *m);
+/* moves the gradient into buf (n_params floats, zeroed here; owned by the caller, who keeps it
+ * alive until mlp_free): the trainer's gradient then lives in the shared-memory window of the
+ * node-local reduction (dist_shm_create) and is summed where backward wrote it */
+void mlp_use_grads(Mlp *m, float *buf);
 /* makes the activation buffers hold at least B rows (mlp_forward calls it) */
 void mlp_reserve(Mlp *m, int B);
 /* out (B, out_dim) = net(in (B, in_dim)); copies `in` and keeps what backward needs */
