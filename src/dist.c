@@ -386,6 +386,7 @@ struct DistShm {
     int P, me;
     size_t n;
     float **seg;       /* seg[r]: trainer r's n floats, mapped into this process */
+    double **scalar;   /* scalar[r]: one double after trainer r's floats (dist_shm_sum_double) */
 };
 
 DistShm *dist_shm_create(size_t n) {
@@ -406,17 +407,19 @@ DistShm *dist_shm_create(size_t n) {
     DistShm *s = fc_calloc(1, sizeof *s);
     s->node = node, s->P = P, s->me = me, s->n = n;
     s->seg = fc_calloc((size_t)P, sizeof *s->seg);
+    s->scalar = fc_calloc((size_t)P, sizeof *s->scalar);
     MPI_Info info;
     MPI_Info_create(&info);
     MPI_Info_set(info, "alloc_shared_noncontig", "true"); /* each segment on its owner's pages */
     float *mine = NULL;
-    size_t bytes = (n * sizeof(float) + 4095) & ~(size_t)4095;
+    size_t fbytes = (n * sizeof(float) + 63) & ~(size_t)63, bytes = (fbytes + 64 + 4095) & ~(size_t)4095;
     MPI_Win_allocate_shared((MPI_Aint)bytes, (int)sizeof(float), info, node, &mine, &s->win);
     MPI_Info_free(&info);
     for (int r = 0; r < P; r++) {
         MPI_Aint size;
         int disp;
         MPI_Win_shared_query(s->win, r, &size, &disp, &s->seg[r]);
+        s->scalar[r] = (double *)((char *)s->seg[r] + fbytes);
     }
     memset(mine, 0, n * sizeof(float));
     /* one passive epoch for the window's life: MPI_Win_sync + a barrier order the plain loads and
@@ -427,20 +430,22 @@ DistShm *dist_shm_create(size_t n) {
 
 float *dist_shm_buffer(DistShm *s) { return s->seg[s->me]; }
 
+void dist_shm_slice(const DistShm *s, size_t *lo, size_t *hi) {
+    *lo = s->n * (size_t)s->me / (size_t)s->P;
+    *hi = s->n * (size_t)(s->me + 1) / (size_t)s->P;
+}
+
 static void dist_shm_fence(DistShm *s) {
     MPI_Win_sync(s->win);
     MPI_Barrier(s->node);
     MPI_Win_sync(s->win);
 }
 
-/* trainer r sums slice r of every segment in rank order and stores the sum into that slice of
- * every segment: each element is added in one fixed order by one rank, so all copies agree bit
- * for bit; each rank reads and writes n floats, with no intermediate copies */
-void dist_shm_allreduce(DistShm *s) {
+/* out[lo,hi) = sum over trainers of their segments' [lo,hi), added in rank order: every element
+ * is summed by one rank in one fixed order, so it is the same number wherever it is stored */
+static void dist_shm_sum_into(DistShm *s, size_t lo, size_t hi, int all) {
     enum { BLK = 1024 };
     float acc[BLK];
-    size_t lo = s->n * (size_t)s->me / (size_t)s->P, hi = s->n * (size_t)(s->me + 1) / (size_t)s->P;
-    dist_shm_fence(s);
     for (size_t b = lo; b < hi; b += BLK) {
         size_t k = hi - b < BLK ? hi - b : BLK;
         memcpy(acc, s->seg[0] + b, k * sizeof(float));
@@ -448,9 +453,47 @@ void dist_shm_allreduce(DistShm *s) {
             const float *g = s->seg[r] + b;
             for (size_t i = 0; i < k; i++) acc[i] += g[i];
         }
-        for (int r = 0; r < s->P; r++) memcpy(s->seg[r] + b, acc, k * sizeof(float));
+        for (int r = all ? 0 : s->me; r < (all ? s->P : s->me + 1); r++) memcpy(s->seg[r] + b, acc, k * sizeof(float));
     }
+}
+
+/* trainer r sums slice r for all and stores it into every segment: each rank reads and writes n
+ * floats, with no intermediate copies */
+void dist_shm_allreduce(DistShm *s) {
+    size_t lo, hi;
+    dist_shm_slice(s, &lo, &hi);
     dist_shm_fence(s);
+    dist_shm_sum_into(s, lo, hi, 1);
+    dist_shm_fence(s);
+}
+
+void dist_shm_reduce_slice(DistShm *s) {
+    size_t lo, hi;
+    dist_shm_slice(s, &lo, &hi);
+    dist_shm_fence(s);
+    dist_shm_sum_into(s, lo, hi, 0); /* the others only read this rank's slice of segments */
+}
+
+double dist_shm_sum_double(DistShm *s, double v) {
+    *s->scalar[s->me] = v;
+    dist_shm_fence(s);
+    double sum = 0;
+    for (int r = 0; r < s->P; r++) sum += *s->scalar[r];
+    return sum;
+}
+
+void dist_shm_allgather(DistShm *s, float *x) {
+    size_t lo, hi;
+    dist_shm_slice(s, &lo, &hi);
+    /* publish this rank's slice in its own segment (the summed gradient there is spent) */
+    memcpy(s->seg[s->me] + lo, x + lo, (hi - lo) * sizeof(float));
+    dist_shm_fence(s);
+    for (int r = 0; r < s->P; r++) {
+        if (r == s->me) continue;
+        size_t a = s->n * (size_t)r / (size_t)s->P, b = s->n * (size_t)(r + 1) / (size_t)s->P;
+        memcpy(x + a, s->seg[r] + a, (b - a) * sizeof(float));
+    }
+    dist_shm_fence(s); /* nobody writes a segment again before everyone has read it */
 }
 
 void dist_shm_free(DistShm *s) {
@@ -461,5 +504,6 @@ void dist_shm_free(DistShm *s) {
         MPI_Comm_free(&s->node);
     }
     free(s->seg);
+    free(s->scalar);
     free(s);
 }

@@ -186,24 +186,36 @@ static void optim_sgd_kernel(float *p, float *buf, const float *g, size_t n, flo
     }
 }
 
+double optim_grad_sumsq(const float *g, size_t n) { return optim_sumsq(g, n); }
+
 float optim_step(Optim *o, float *params, float *grads) {
+    float norm = optim_grad_norm(grads, o->n);
+    optim_step_range(o, params, grads, 0, o->n, norm);
+    return norm;
+}
+
+void optim_step_range(Optim *o, float *params, float *grads, size_t lo, size_t hi, float norm) {
     const OptimConfig *c = &o->cfg;
-    float norm = c->grad_clip > 0.0f ? optim_clip_grads(grads, o->n, c->grad_clip)
-                                     : optim_grad_norm(grads, o->n);
+    size_t n = hi - lo;
+    float *p = params + lo, *g = grads + lo;
+    if (c->grad_clip > 0.0f) {
+        /* torch 1.13: clip_coef = max_norm / (total_norm + 1e-6), clamped to 1 */
+        float coef = c->grad_clip / (norm + 1e-6f);
+        if (coef < 1.0f)
+            for (size_t i = 0; i < n; i++) g[i] *= coef;
+    }
     double lr = c->lr * optim_lambda(c, o->step);
     int64_t t = o->step + 1;  /* torch increments state['step'] before the update */
     if (c->kind == OPTIM_ADAMW) {
         double bc1 = 1.0 - pow(c->beta1, (double)t);
         double bc2 = 1.0 - pow(c->beta2, (double)t);
-        optim_adamw_kernel(params, o->m, o->v, grads, o->n, (float)(1.0 - lr * c->weight_decay),
+        optim_adamw_kernel(p, o->m + lo, o->v + lo, g, n, (float)(1.0 - lr * c->weight_decay),
                            c->beta1, (float)(1.0 - c->beta1), c->beta2, (float)(1.0 - c->beta2),
                            (float)(lr / bc1), (float)sqrt(bc2), c->eps);
     } else {
-        optim_sgd_kernel(params, o->m, grads, o->n, (float)lr, c->weight_decay, c->momentum,
-                         o->step == 0);
+        optim_sgd_kernel(p, o->m + lo, g, n, (float)lr, c->weight_decay, c->momentum, o->step == 0);
     }
     o->step++;
-    return norm;
 }
 
 static const char *const optim_kind_names[] = {"adamw", "sgd"};

@@ -142,6 +142,7 @@ typedef struct {
     float last_gnorm, last_lr;
     DistReduce reduce;        /* --overlap on: the per-layer reductions of this step */
     DistShm *shm;             /* the node-local shared-memory reduction, NULL when not used */
+    double reduce_gather_s;   /* this step's weight gather through the window */
 } Trainer;
 
 /* ---- small helpers ------------------------------------------------------------------------- */
@@ -461,6 +462,14 @@ static void train_reduce_grads(Trainer *t) {
     else dist_allreduce_sum(m->grads, m->n_params);
 }
 
+/* sharded step: every trainer completes its EMA and optimiser state from the others' slices
+ * before anything reads them whole (weight check, evaluation, checkpoint); collective */
+static void train_gather_state(Trainer *t) {
+    if (t->ema) dist_shm_allgather(t->shm, t->ema);
+    dist_shm_allgather(t->shm, t->opt.m);
+    if (t->opt.v) dist_shm_allgather(t->shm, t->opt.v);
+}
+
 /* weights must agree bit for bit across trainers */
 static void train_check_weights(Trainer *t) {
     uint64_t h = ckpt_hash_floats(t->p.net.params, t->n);
@@ -509,20 +518,39 @@ static int train_step(Trainer *t) {
      * --overlap on the reductions start inside backward, so the wait stays inside them. */
     if (!c->overlap) dist_trainer_sync();
     double t1w = progress_now();
-    train_reduce_grads(t);
+    size_t lo = 0, hi = t->n; /* the slice of the optimiser state this trainer updates */
+    if (t->shm) {
+        dist_shm_reduce_slice(t->shm);
+        dist_shm_slice(t->shm, &lo, &hi);
+    } else {
+        train_reduce_grads(t);
+    }
     float extra[2] = {loss_sum, train_signals > 0 ? 1.0f : 0.0f};
     dist_allreduce_sum(extra, 2);
     double t2 = progress_now(), c2 = train_cpu_now();
     float loss = extra[0] / (float)c->batch;
     t->last_lr = optim_lr(&t->opt, t->opt.step);
-    t->last_gnorm = optim_step(&t->opt, m->params, m->grads);
+    if (t->shm) {
+        /* sharded step: AdamW and the EMA on this trainer's slice, then the updated weights
+         * travel through the window; the EMA and optimiser slices are gathered only when read
+         * (train_gather_state) */
+        double ss = optim_grad_sumsq(m->grads + lo, hi - lo);
+        t->last_gnorm = (float)sqrt(dist_shm_sum_double(t->shm, ss));
+        optim_step_range(&t->opt, m->params, m->grads, lo, hi, t->last_gnorm);
+    } else {
+        t->last_gnorm = optim_step(&t->opt, m->params, m->grads);
+    }
     /* every trainer holds the same reduced gradient, so all fail here together; the updated
      * weights are never used or written */
     if (optim_nonfinite(t->last_gnorm, loss))
         train_fail_collective(t, "non-finite loss or gradient at step %lld (loss %g, gradient norm %g, lr %g): lower "
                                  "--lr, set --grad-clip, or check the windows file",
                               (long long)t->step, (double)loss, (double)t->last_gnorm, (double)t->last_lr);
-    if (t->ema) ema_update(t->ema, m->params, t->n, ema_decay(t->step));
+    if (t->ema) ema_update(t->ema + lo, m->params + lo, hi - lo, ema_decay(t->step));
+    double t2g = progress_now(), c2g = train_cpu_now();
+    if (t->shm) dist_shm_allgather(t->shm, m->params);
+    t->reduce_gather_s = progress_now() - t2g;
+    c2 += train_cpu_now() - c2g; /* the gather is reduction time, not compute */
     if (t->step == t->diverge_step && t->roles.trainer_rank == 1) m->params[0] = nextafterf(m->params[0], 1e30f);
     t->step++;
     double t3 = progress_now();
@@ -531,8 +559,8 @@ static int train_step(Trainer *t) {
     t->loss_acc += loss;
     t->last_loss = loss;
     t->step_ms_acc += ms;
-    t->reduce_ms_acc += 1e3 * (t2 - t1w);
-    t->reduce_s_total += t2 - t1w;
+    t->reduce_ms_acc += 1e3 * (t2 - t1w + t->reduce_gather_s);
+    t->reduce_s_total += t2 - t1w + t->reduce_gather_s;
     t->wait_ms_acc += 1e3 * (t1w - t1);
     t->wait_s_total += t1w - t1;
     t->step_s_total += t3 - t0;
@@ -599,7 +627,7 @@ static void train_print_config(Trainer *t) {
     progress_row(pr, "ema", "%s", t->ema ? "on (Diffusion Policy's warmup, max 0.9999)" : "off");
     progress_row(pr, "gradient reduction", "%s",
                  c->overlap ? "per-layer MPI_Iallreduce"
-                 : t->shm   ? "sum in a shared-memory window (all trainers on one node)"
+                 : t->shm   ? "sum in a shared-memory window, optimiser sharded (all trainers on one node)"
                  : t->roles.n_trainers > 1 ? "one flat MPI_Allreduce" : "none (one trainer)");
     if (t->eval_on)
         progress_row(pr, "evaluation", "%s every %lld steps: %d episodes from seed %llu (%s), %d steps max, Ta %d, %d "
@@ -813,6 +841,10 @@ int train_run(const TrainConfig *c) {
     while (t->step < t->total_steps) {
         preempted = train_step(t);
         int last = t->step == t->total_steps;
+        if (t->shm && ((c->check_every > 0 && t->step % c->check_every == 0) ||
+                       (c->eval_every > 0 && t->step % c->eval_every == 0) ||
+                       (c->ckpt_every > 0 && t->step % c->ckpt_every == 0) || last || preempted))
+            train_gather_state(t);
         if (c->check_every > 0 && (t->step % c->check_every == 0 || last || preempted)) train_check_weights(t);
         if (t->is_t0) {
             if (c->eval_ranks > 0) train_poll_pool(t);

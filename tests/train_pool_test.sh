@@ -7,9 +7,10 @@
 source "$(dirname "$0")/train_lib.sh"
 make_windows
 R=$WORK/run
-# evaluations of ~1 s (32 episodes x 300 env steps) against steps of a few ms
+# evaluations of ~0.5 s (96 episodes x 300 env steps) against steps of a few ms: slow enough that
+# the pool falls behind --eval-every 20 even when other jobs slow the trainers down
 train 3 "$WIN" --run-dir "$R" --eval-ranks 1 --steps 600 --hidden 64 --depth 2 --batch 64 --log-every 10 \
-    --eval-every 20 --eval-episodes 32 --eval-max-steps 300 --ckpt-every 200 --seed 3 >"$WORK/log" 2>&1 \
+    --eval-every 20 --eval-episodes 96 --eval-max-steps 300 --ckpt-every 200 --seed 3 >"$WORK/log" 2>&1 \
     || { cat "$WORK/log"; fail "the run failed"; }
 grep -q "ranks *3 (2 trainers, 1 evaluators)" "$WORK/log" || fail "wrong roles"
 M=$R/metrics.jsonl

@@ -89,6 +89,16 @@ float *dist_shm_buffer(DistShm *s);
 /* in place: every trainer's buffer = the sum over trainers, added in rank order (bit-identical
  * on every trainer). Collective over trainers. */
 void dist_shm_allreduce(DistShm *s);
+/* the sharded step (ZeRO-1 inside one node): trainer r owns the slice [lo, hi) of the n floats */
+void dist_shm_slice(const DistShm *s, size_t *lo, size_t *hi);
+/* collective: this trainer's own slice of its buffer = the sum over trainers (rank order); the
+ * rest of its buffer is left as it was */
+void dist_shm_reduce_slice(DistShm *s);
+/* collective: the sum of one double per trainer, in rank order (the same bits everywhere) */
+double dist_shm_sum_double(DistShm *s, double v);
+/* collective: x (n floats in private memory) gets every other trainer's slice of its x, through
+ * the window (overwrites the window's contents) */
+void dist_shm_allgather(DistShm *s, float *x);
 /* collective over trainers; NULL is fine */
 void dist_shm_free(DistShm *s);
 

@@ -53,6 +53,13 @@ float optim_clip_grads(float *g, size_t n, float max_norm);
 /* one update of params from grads at lr = optim_lr(o, o->step), then o->step++. Clips grads
  * first when cfg.grad_clip > 0 (grads are modified). Returns the (pre-clip) gradient norm. */
 float optim_step(Optim *o, float *params, float *grads);
+/* the same update restricted to elements [lo, hi) of params, grads and the optimiser state, for
+ * `norm`, the norm of the whole gradient computed elsewhere (clipping scales the slice by the
+ * coefficient it gives). Advances o->step like optim_step. Each trainer of one node updates its
+ * slice this way (the sharded step, src/train.c); optim_step is the range [0, n). */
+void optim_step_range(Optim *o, float *params, float *grads, size_t lo, size_t hi, float norm);
+/* sum of squares of g in double, the same accumulation as optim_grad_norm (a slice's share) */
+double optim_grad_sumsq(const float *g, size_t n);
 /* "adamw" | "sgd"; parse returns 0, or -1 if unknown */
 const char *optim_kind_name(OptimKind k);
 int optim_kind_parse(const char *s, OptimKind *k);
