@@ -17,7 +17,8 @@ static void train_help(const TrainConfig *d) {
     printf("usage: flowchunk train WINDOWS.h5 --run-dir DIR [options]\n"
            "       mpirun -np P flowchunk train WINDOWS.h5 --run-dir DIR --eval-ranks E [options]\n\n"
            "Trains a flow-matching (or MSE) action-chunking policy on a windows file. World ranks 0..P-E-1\n"
-           "train data-parallel (one gradient allreduce per step, identical weights everywhere); the last E\n"
+           "train data-parallel (identical weights everywhere; trainers on one node sum gradients in a shared-\n"
+           "memory window and shard the optimiser step, across nodes one allreduce per step); the last E\n"
            "ranks evaluate checkpoints with Push-T rollouts while training goes on. The global batch is\n"
            "fixed: it is --batch/--virtual-shards windows from every virtual shard, and a trainer computes the\n"
            "rows of the shards it owns, so losses do not depend on P.\n\n");
@@ -52,8 +53,8 @@ static void train_help(const TrainConfig *d) {
            "  --grad-clip X          clip the global gradient norm (default 0 = off)\n"
            "  --ema on|off           evaluate an EMA of the weights (Diffusion Policy's; default %s)\n"
            "  --overlap on|off       start each layer's gradient reduction inside backward (per-layer\n"
-           "                         MPI_Iallreduce) instead of one allreduce after it (default off:\n"
-           "                         slower on shared-memory nodes, benchmarks/README.md)\n",
+           "                         MPI_Iallreduce) instead of the reduction after it, with the full\n"
+           "                         optimiser step on every rank (default off: slower, benchmarks/README.md)\n",
            (long long)d->steps, d->batch, d->virtual_shards, d->optim.beta1, d->optim.beta2, d->optim.eps, d->optim.lr,
            d->optim.weight_decay, (long long)d->optim.warmup_steps, d->ema ? "on" : "off");
     printf("evaluation (Diffusion Policy's protocol by default):\n"
