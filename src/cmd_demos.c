@@ -28,8 +28,8 @@
 
 static const char *DEMOS_USAGE =
     "usage: flowchunk demos -o EPISODES.h5 --episodes N [--seed S] [--reset legacy|gym]\n"
-    "                       [--max-steps 300] [--expert-seed K] [--exec-noise PX]\n"
-    "                       [--no-keypoints] [--json]\n"
+    "                       [--max-steps 300] [--expert-seed K] [--stroke-steps 8]\n"
+    "                       [--exec-noise PX] [--no-keypoints] [--json]\n"
     "\n"
     "Generate Push-T demonstrations with the built-in scripted expert, in the layout of the imported\n"
     "human data (data/state, data/action, data/keypoint, meta/episode_ends, meta/episode_seed) plus\n"
@@ -48,10 +48,13 @@ static const char *DEMOS_USAGE =
     "      --reset KIND      legacy (numpy RandomState, Diffusion Policy; default) | gym (PCG64)\n"
     "      --max-steps N     step limit per episode (default 300)\n"
     "      --expert-seed K   another sample of the expert's choices for the same starts (default 0)\n"
+    "      --stroke-steps N  a push runs open loop for up to N steps before the expert steers or\n"
+    "                        stops again (default 8, the policy's Ta: its chunks are then\n"
+    "                        predictable from the state they start at; 1 = decide every step)\n"
     "      --exec-noise PX   std (px) of a smooth random disturbance added to the executed actions,\n"
     "                        not to the recorded ones: the demos then show the expert correcting\n"
-    "                        drift, which a policy trained on them needs (DART). States then no\n"
-    "                        longer replay from the stored actions. Default 0 (none)\n"
+    "                        drift (DART). States then no longer replay from the stored actions.\n"
+    "                        Default 0 (none; 6 px did not raise a policy's score)\n"
     "      --no-keypoints    do not store data/keypoint\n"
     "      --json            print one JSON summary object on stdout\n"
     "  -h, --help            this help\n";
@@ -60,17 +63,19 @@ typedef struct {
     const char *out;
     long episodes, seed, max_steps, expert_seed;
     double exec_noise;
+    long stroke_steps;
     PushtResetKind reset;
     int keypoints, json;
 } DemosArgs;
 
 static int demos_parse(int argc, char **argv, DemosArgs *a) {
-    enum { O_EPISODES = 1000, O_SEED, O_RESET, O_MAX_STEPS, O_EXPERT_SEED, O_EXEC_NOISE, O_NO_KP, O_JSON };
+    enum { O_EPISODES = 1000, O_SEED, O_RESET, O_MAX_STEPS, O_EXPERT_SEED, O_EXEC_NOISE, O_STROKE, O_NO_KP, O_JSON };
     static const struct option opts[] = {
         {"output", required_argument, 0, 'o'}, {"episodes", required_argument, 0, O_EPISODES},
         {"seed", required_argument, 0, O_SEED}, {"reset", required_argument, 0, O_RESET},
         {"max-steps", required_argument, 0, O_MAX_STEPS}, {"expert-seed", required_argument, 0, O_EXPERT_SEED},
-        {"exec-noise", required_argument, 0, O_EXEC_NOISE}, {"no-keypoints", no_argument, 0, O_NO_KP}, {"json", no_argument, 0, O_JSON},
+        {"exec-noise", required_argument, 0, O_EXEC_NOISE}, {"stroke-steps", required_argument, 0, O_STROKE},
+        {"no-keypoints", no_argument, 0, O_NO_KP}, {"json", no_argument, 0, O_JSON},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     memset(a, 0, sizeof *a);
     a->episodes = -1;
@@ -78,6 +83,9 @@ static int demos_parse(int argc, char **argv, DemosArgs *a) {
     a->max_steps = 300;
     a->reset = PUSHT_RESET_LEGACY;
     a->keypoints = 1;
+    ExpertConfig dflt;
+    expert_config_default(&dflt);
+    a->stroke_steps = dflt.stroke_steps;
     optind = 1;
     opterr = 0;
     int rc = FC_OK;
@@ -93,6 +101,7 @@ static int demos_parse(int argc, char **argv, DemosArgs *a) {
         case O_MAX_STEPS: rc = cli_int("demos", "--max-steps", optarg, 1, 100000, &a->max_steps); break;
         case O_EXPERT_SEED: rc = cli_int("demos", "--expert-seed", optarg, 0, 2147483647L, &a->expert_seed); break;
         case O_EXEC_NOISE: rc = cli_double("demos", "--exec-noise", optarg, 0, 100, &a->exec_noise); break;
+        case O_STROKE: rc = cli_int("demos", "--stroke-steps", optarg, 1, 1000, &a->stroke_steps); break;
         case O_NO_KP: a->keypoints = 0; break;
         case O_JSON: a->json = 1; break;
         case 'h': fputs(DEMOS_USAGE, stdout); return -1;
@@ -190,8 +199,9 @@ static int demos_write(const DemosArgs *a, DemosAll *all) {
     ep.max_coverage = all->max_cov;
     ep.success = all->success;
     snprintf(ep.source, sizeof ep.source,
-             "flowchunk demos: scripted expert, %s resets from seed %ld, expert seed %ld, max %ld steps, exec noise %g px",
-             pusht_reset_kind_name(a->reset), a->seed, a->expert_seed, a->max_steps, a->exec_noise);
+             "flowchunk demos: scripted expert, %s resets from seed %ld, expert seed %ld, max %ld steps, strokes of %ld "
+             "steps, exec noise %g px",
+             pusht_reset_kind_name(a->reset), a->seed, a->expert_seed, a->max_steps, a->stroke_steps, a->exec_noise);
     int rc = episodes_validate(&ep, a->out);
     if (rc == FC_OK) rc = episodes_write(&ep, a->out);
     free(ep.episode_seed);
@@ -212,6 +222,7 @@ static void demos_print_json(const DemosArgs *a, const DemosAll *all, double sec
     cJSON_AddNumberToObject(o, "seed", (double)a->seed);
     cJSON_AddStringToObject(o, "reset", pusht_reset_kind_name(a->reset));
     cJSON_AddNumberToObject(o, "expert_seed", (double)a->expert_seed);
+    cJSON_AddNumberToObject(o, "stroke_steps", (double)a->stroke_steps);
     cJSON_AddNumberToObject(o, "exec_noise", a->exec_noise);
     cJSON_AddNumberToObject(o, "success_rate", succ / n);
     cJSON_AddNumberToObject(o, "mean_max_reward", maxrew / n);
@@ -232,14 +243,16 @@ int cmd_demos(int argc, char **argv) {
     const int P = dist_world_size(), me = dist_world_rank(), kp = a.keypoints;
     if (dist_agree_status(me == 0 ? demos_check_output(a.out) : FC_OK, "flowchunk demos") != FC_OK) return FC_ERR;
     const int64_t N = a.episodes;
-    fc_log("demos: %lld episodes, %s resets from seed %ld, expert seed %ld, max %ld steps, exec noise %g px, %d rank%s "
+    fc_log("demos: %lld episodes, %s resets from seed %ld, expert seed %ld, max %ld steps, strokes of %ld steps, exec "
+           "noise %g px, %d rank%s "
            "-> %s",
-           (long long)N, pusht_reset_kind_name(a.reset), a.seed, a.expert_seed, a.max_steps, a.exec_noise, P,
+           (long long)N, pusht_reset_kind_name(a.reset), a.seed, a.expert_seed, a.max_steps, a.stroke_steps, a.exec_noise, P,
            P > 1 ? "s" : "", a.out);
 
     ExpertConfig ecfg;
     expert_config_default(&ecfg);
     ecfg.exec_noise = a.exec_noise;
+    ecfg.stroke_steps = (int)a.stroke_steps;
     Expert *ex = expert_create(&ecfg);
     PushtEnv *env = pusht_create();
     const int T = (int)a.max_steps;

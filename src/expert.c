@@ -58,6 +58,8 @@ struct Expert {
     double q[2];          /* pre-contact point (world) of the chosen push */
     double d[2];          /* push direction (world, unit) */
     double target[2];     /* current target of the push / settle */
+    int stroke_left, stroke_i; /* steps left in the committed push stroke, steps done */
+    double stroke_o[2];        /* agent position where the stroke was planned */
 };
 
 /* ---------------------------------------------------------------- small maths */
@@ -385,6 +387,13 @@ static int expert_choose(Expert *ex, const double st[PUSHT_STATE_DIM]) {
 static int expert_push_step(Expert *ex, const double st[PUSHT_STATE_DIM], double target[2]) {
     static const double steer[N_STEER] = {0, -0.2618, 0.2618, -0.5236, 0.5236}; /* 0, +-15, +-30 deg */
     const double agent[2] = {st[0], st[1]}, v = ex->v_push;
+    if (ex->stroke_left > 0) { /* inside a committed stroke: the planned ramp, open loop */
+        ex->stroke_left--, ex->stroke_i++;
+        target[0] = ex->stroke_o[0] + ex->d[0] * v * (ex->stroke_i + 2);
+        target[1] = ex->stroke_o[1] + ex->d[1] * v * (ex->stroke_i + 2);
+        return 1;
+    }
+    int k_go = 0; /* the chosen ramp's best length (steps - 1) */
     double best_stop = 1e30, best_u = 0;
     for (int i = 0; i < N_STOP; i++) {
         double u = 0.5 * v * i, f[2] = {agent[0] + ex->d[0] * u, agent[1] + ex->d[1] * u};
@@ -392,18 +401,56 @@ static int expert_push_step(Expert *ex, const double st[PUSHT_STATE_DIM], double
         if (j < best_stop) best_stop = j, best_u = u;
     }
     double best_go = 1e30, best_d[2] = {ex->d[0], ex->d[1]};
+#ifdef EXPERT_SMOOTH_STEER
+    /* EXPERIMENT (build with -DEXPERT_SMOOTH_STEER; benchmarks/README.md "Imitating the expert"):
+     * angles in order -30..30 deg; the best one refined by a parabola through its neighbours and
+     * then only half of it taken: the direction turns smoothly with the state instead of jumping
+     * between five discrete choices (a policy cannot predict which of two near-equal ones wins) */
+    static const double ang[N_STEER] = {-0.5236, -0.2618, 0, 0.2618, 0.5236};
+    double js[N_STEER];
+    int b = -1, ks[N_STEER];
+    for (int i = 0; i < N_STEER; i++) {
+        double c = cos(ang[i]), s = sin(ang[i]), d[2] = {c * ex->d[0] - s * ex->d[1], s * ex->d[0] + c * ex->d[1]};
+        js[i] = sim_ramp(ex, st, d, &ks[i]);
+        if (ks[i] < 0) js[i] = 1e30;
+    }
+    for (int o = 0; o < N_STEER; o++) { /* 0, then +-15, +-30: ties go to the straighter push */
+        int i = 2 + (o + 1) / 2 * (o % 2 ? -1 : 1);
+        if (js[i] < 1e29 && (b < 0 || js[i] < js[b] - 1e-9)) b = i;
+    }
+    if (b >= 0) {
+        best_go = js[b];
+        k_go = ks[b];
+        double th = ang[b];
+        if (b > 0 && b < N_STEER - 1 && js[b - 1] < 1e29 && js[b + 1] < 1e29) {
+            double den = js[b - 1] - 2 * js[b] + js[b + 1];
+            if (den > 1e-12) th += 0.2618 * fmax(-0.5, fmin(0.5, 0.5 * (js[b - 1] - js[b + 1]) / den));
+        }
+        th *= 0.5;
+        double c = cos(th), s = sin(th);
+        best_d[0] = c * ex->d[0] - s * ex->d[1], best_d[1] = s * ex->d[0] + c * ex->d[1];
+    }
+    (void)steer;
+#else
     for (int i = 0; i < N_STEER; i++) {
         double c = cos(steer[i]), s = sin(steer[i]), d[2] = {c * ex->d[0] - s * ex->d[1], s * ex->d[0] + c * ex->d[1]};
         int k;
         double j = sim_ramp(ex, st, d, &k);
-        if (k >= 0 && j < best_go - 1e-9) best_go = j, best_d[0] = d[0], best_d[1] = d[1];
+        if (k >= 0 && j < best_go - 1e-9) best_go = j, best_d[0] = d[0], best_d[1] = d[1], k_go = k;
     }
+#endif
     if (best_stop <= best_go) {
         target[0] = agent[0] + ex->d[0] * best_u, target[1] = agent[1] + ex->d[1] * best_u;
         return 0; /* stop */
     }
     memcpy(ex->d, best_d, sizeof ex->d);
     target[0] = agent[0] + ex->d[0] * 2 * v, target[1] = agent[1] + ex->d[1] * 2 * v;
+    /* commit to the ramp for up to stroke_steps steps, as far as the simulation says it pays:
+     * the targets of a stroke are a function of the state it started from, as the chunk a policy
+     * executes open loop is; re-steering at every step made the demos' later actions depend on
+     * details a policy cannot predict (benchmarks/README.md, "Imitating the expert") */
+    ex->stroke_o[0] = agent[0], ex->stroke_o[1] = agent[1], ex->stroke_i = 0;
+    ex->stroke_left = k_go < ex->cfg.stroke_steps - 1 ? k_go : ex->cfg.stroke_steps - 1;
     return 1;
 }
 
@@ -418,7 +465,10 @@ static void expert_emit(Expert *ex, const double want[2], double action[2]) {
     ex->have_last = 1;
 }
 
-static void set_mode(Expert *ex, int mode) { ex->mode = mode, ex->mode_steps = 0; }
+static void set_mode(Expert *ex, int mode) {
+    ex->mode = mode, ex->mode_steps = 0;
+    ex->stroke_left = 0;
+}
 
 void expert_act(Expert *ex, const double st[PUSHT_STATE_DIM], double action[PUSHT_ACTION_DIM]) {
     const double agent[2] = {st[0], st[1]}, pose[3] = {st[2], st[3], st[4]};
@@ -495,6 +545,7 @@ void expert_config_default(ExpertConfig *cfg) {
     cfg->step_cost = 0.01;
     cfg->style_jitter = 0;
     cfg->exec_noise = 0;
+    cfg->stroke_steps = 8;
     cfg->integer_actions = 1;
 }
 

@@ -5,6 +5,7 @@
 #    outcome) that `flowchunk info` reads and summarises; --json prints one summary object
 #  - byte-identical files at 1, 2 and 3 MPI ranks (cmp); the same run twice too
 #  - --expert-seed samples other solutions of the same starts (another file, same seeds)
+#  - --stroke-steps 1 (decide every step) gives other demos than the default strokes of 8
 # Usage: demos_cli_test.sh MPIEXEC   (env: FC_FLOWCHUNK)
 set -u
 MPIEXEC=$1
@@ -28,6 +29,7 @@ bad "--seed" -o "$T/x.h5" --episodes 2 --seed -4
 bad "--reset" -o "$T/x.h5" --episodes 2 --reset sideways
 bad "--max-steps" -o "$T/x.h5" --episodes 2 --max-steps abc
 bad "--exec-noise" -o "$T/x.h5" --episodes 2 --exec-noise -1
+bad "--stroke-steps" -o "$T/x.h5" --episodes 2 --stroke-steps 0
 bad "unknown" -o "$T/x.h5" --episodes 2 --bogus
 bad "below 2^32" -o "$T/x.h5" --episodes 5 --seed 4294967294
 bad "cannot create" -o "$T/no/such/dir/x.h5" --episodes 2
@@ -64,5 +66,12 @@ cmp -s "$T/a.h5" "$T/e.h5" && fail "--expert-seed 3 gave the same file"
 "$FC" info "$T/e.h5" > "$T/einfo" 2>&1 || fail "info of the --expert-seed file exited $?"
 grep -q '400000\.\.400004' "$T/einfo" || fail "--expert-seed must keep the reset seeds: $(cat "$T/einfo")"
 grep -q 'data/keypoint' "$T/einfo" && fail "--no-keypoints still stored data/keypoint"
+
+# ---- --stroke-steps: 1 re-decides every step (another file), still solves; the default is 8
+grep -q 'strokes of 8 steps' "$T/info" || fail "info: the source does not record the default strokes of 8: $(cat "$T/info")"
+"$FC" demos -o "$T/s.h5" "${ARGS[@]}" --stroke-steps 1 2> "$T/s.err" || fail "--stroke-steps 1 exited $?"
+cmp -s "$T/a.h5" "$T/s.h5" && fail "--stroke-steps 1 gave the same file as strokes of 8"
+"$FC" info "$T/s.h5" > "$T/sinfo" 2>&1 || fail "info of the --stroke-steps file exited $?"
+grep -Eq 'success [45]/5' "$T/sinfo" || fail "--stroke-steps 1: fewer than 4 of 5 solved: $(cat "$T/sinfo")"
 
 finish

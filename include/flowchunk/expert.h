@@ -9,9 +9,10 @@
  *             has two distinct solutions (routes), each deterministic;
  *   approach - go to the pre-contact point along the shortest path around the T (visibility
  *             graph on the T inflated by the agent radius), the target led ahead of the agent;
- *   push     - the target leads the agent along the push direction; every step, simulate five
- *             steered directions (0, +-15, +-30 deg) against stopping at five final targets, and
- *             take the best (stop when stopping wins);
+ *   push     - strokes: simulate five steered directions (0, +-15, +-30 deg) against stopping at
+ *             five final targets; stop when stopping wins, else ramp the target along the best
+ *             direction open loop for its simulated best length, at most stroke_steps (8) steps,
+ *             then decide again;
  *   settle, retreat - near the goal hold until the agent stops, back away, choose again (argmin).
  * ~0.1 s of CPU per episode. (A receding-horizon variant that re-scored every push at every step,
  * so nothing it did depended on hidden state, was tried and removed: 10x the CPU, 96% success, and
@@ -43,6 +44,9 @@ typedef struct {
                             * step) added to the executed action but not to the recorded one, so the demos
                             * show the expert recovering from states a copy of it drifts into (DART,
                             * Laskey et al. 2017). 0 = none (default 0; `flowchunk demos --exec-noise`) */
+    int stroke_steps;      /* a push runs open loop for up to this many steps (its simulated best length) before
+                            * the expert steers or stops again (default 8, the Ta of Diffusion Policy's policy;
+                            * 1 = decide at every step; `flowchunk demos --stroke-steps`) */
     int integer_actions;   /* round targets to whole pixels like the human mouse data (default 1) */
 } ExpertConfig;
 
