@@ -385,7 +385,6 @@ static int expert_choose(Expert *ex, const double st[PUSHT_STATE_DIM]) {
 /* while pushing: steer the push direction (a few angles around the current one, each judged by a
  * simulated ramp) or stop at the best of a few final targets along the current direction */
 static int expert_push_step(Expert *ex, const double st[PUSHT_STATE_DIM], double target[2]) {
-    static const double steer[N_STEER] = {0, -0.2618, 0.2618, -0.5236, 0.5236}; /* 0, +-15, +-30 deg */
     const double agent[2] = {st[0], st[1]}, v = ex->v_push;
     if (ex->stroke_left > 0) { /* inside a committed stroke: the planned ramp, open loop */
         ex->stroke_left--, ex->stroke_i++;
@@ -401,12 +400,10 @@ static int expert_push_step(Expert *ex, const double st[PUSHT_STATE_DIM], double
         if (j < best_stop) best_stop = j, best_u = u;
     }
     double best_go = 1e30, best_d[2] = {ex->d[0], ex->d[1]};
-#ifdef EXPERT_SMOOTH_STEER
-    /* EXPERIMENT (build with -DEXPERT_SMOOTH_STEER; benchmarks/README.md "Imitating the expert"):
-     * angles in order -30..30 deg; the best one refined by a parabola through its neighbours and
-     * then only half of it taken: the direction turns smoothly with the state instead of jumping
-     * between five discrete choices (a policy cannot predict which of two near-equal ones wins) */
-    static const double ang[N_STEER] = {-0.5236, -0.2618, 0, 0.2618, 0.5236};
+    /* the five angles in order; the best one refined by a parabola through its neighbours, and only
+     * half of it taken: the direction turns smoothly with the state instead of jumping between
+     * five discrete choices (a policy cannot predict which of two near-equal ones wins) */
+    static const double ang[N_STEER] = {-0.5236, -0.2618, 0, 0.2618, 0.5236}; /* -30..30 deg */
     double js[N_STEER];
     int b = -1, ks[N_STEER];
     for (int i = 0; i < N_STEER; i++) {
@@ -430,15 +427,6 @@ static int expert_push_step(Expert *ex, const double st[PUSHT_STATE_DIM], double
         double c = cos(th), s = sin(th);
         best_d[0] = c * ex->d[0] - s * ex->d[1], best_d[1] = s * ex->d[0] + c * ex->d[1];
     }
-    (void)steer;
-#else
-    for (int i = 0; i < N_STEER; i++) {
-        double c = cos(steer[i]), s = sin(steer[i]), d[2] = {c * ex->d[0] - s * ex->d[1], s * ex->d[0] + c * ex->d[1]};
-        int k;
-        double j = sim_ramp(ex, st, d, &k);
-        if (k >= 0 && j < best_go - 1e-9) best_go = j, best_d[0] = d[0], best_d[1] = d[1], k_go = k;
-    }
-#endif
     if (best_stop <= best_go) {
         target[0] = agent[0] + ex->d[0] * best_u, target[1] = agent[1] + ex->d[1] * best_u;
         return 0; /* stop */

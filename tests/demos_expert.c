@@ -100,9 +100,9 @@ static void test_modes(Expert *ex, PushtEnv *env) {
             for (int b = a + 1; b < K; b++)
                 if (ok[a] && ok[b]) best = fmax(best, expert_route_distance(paths[a], len[a], paths[b], len[b]));
         printf("modes: start %llu: successful routes up to %.0f px apart (Hausdorff)\n", (unsigned long long)starts[s], best);
-        multimodal += best > 80;
+        multimodal += best > 60; /* the expert's own separation of two first pushes (MODE_SEP) */
     }
-    EXPECT(multimodal >= 3, "only %d of 5 starts were solved by routes more than 80 px apart (Hausdorff)", multimodal);
+    EXPECT(multimodal >= 3, "only %d of 5 starts were solved by routes more than 60 px apart (Hausdorff)", multimodal);
 }
 
 static void test_noise(PushtEnv *env) {

@@ -10,9 +10,10 @@
  *   approach - go to the pre-contact point along the shortest path around the T (visibility
  *             graph on the T inflated by the agent radius), the target led ahead of the agent;
  *   push     - strokes: simulate five steered directions (0, +-15, +-30 deg) against stopping at
- *             five final targets; stop when stopping wins, else ramp the target along the best
- *             direction open loop for its simulated best length, at most stroke_steps (8) steps,
- *             then decide again;
+ *             five final targets; stop when stopping wins, else turn by half the best angle
+ *             (refined by a parabola through its neighbours, so the direction varies smoothly
+ *             with the state) and ramp the target along it open loop for the simulated best
+ *             length, at most stroke_steps (8) steps, then decide again;
  *   settle, retreat - near the goal hold until the agent stops, back away, choose again (argmin).
  * ~0.1 s of CPU per episode. (A receding-horizon variant that re-scored every push at every step,
  * so nothing it did depended on hidden state, was tried and removed: 10x the CPU, 96% success, and
