@@ -453,12 +453,11 @@ static void train_layer_grad_ready(void *ctx, int l) {
     dist_reduce_test(&t->reduce);
 }
 
-/* sums the gradient over trainers: one flat allreduce, or completes the per-layer reductions
- * backward started (--overlap on) */
+/* sums the gradient over trainers on several nodes: one flat allreduce, or completes the
+ * per-layer reductions backward started (--overlap on); one node uses the sharded step instead */
 static void train_reduce_grads(Trainer *t) {
     Mlp *m = &t->p.net;
     if (t->cfg->overlap) dist_reduce_wait(&t->reduce);
-    else if (t->shm) dist_shm_allreduce(t->shm);
     else dist_allreduce_sum(m->grads, m->n_params);
 }
 
@@ -540,8 +539,8 @@ static int train_step(Trainer *t) {
     } else {
         t->last_gnorm = optim_step(&t->opt, m->params, m->grads);
     }
-    /* every trainer holds the same reduced gradient, so all fail here together; the updated
-     * weights are never used or written */
+    /* every trainer holds the same gradient norm and loss, so all fail here together; the
+     * updated weights are never used or written */
     if (optim_nonfinite(t->last_gnorm, loss))
         train_fail_collective(t, "non-finite loss or gradient at step %lld (loss %g, gradient norm %g, lr %g): lower "
                                  "--lr, set --grad-clip, or check the windows file",
@@ -700,7 +699,7 @@ static int train_setup_model(Trainer *t) {
     const TrainConfig *c = t->cfg;
     policy_init(&t->p, &t->pc, c->seed);
     /* all trainers on one node: the gradient lives in a shared-memory window and is summed in
-     * place (no MPI copies: 2-3x faster than MPI_Allreduce here, benchmarks/README.md) */
+     * place (no MPI copies: about half the time of MPI_Allreduce here, benchmarks/README.md) */
     if (!c->overlap && (t->shm = dist_shm_create(t->p.net.n_params)) != NULL)
         mlp_use_grads(&t->p.net, dist_shm_buffer(t->shm));
     if (c->overlap) {
