@@ -421,7 +421,7 @@ static int expert_push_step(Expert *ex, const double st[PUSHT_STATE_DIM], double
         double th = ang[b];
         if (b > 0 && b < N_STEER - 1 && js[b - 1] < 1e29 && js[b + 1] < 1e29) {
             double den = js[b - 1] - 2 * js[b] + js[b + 1];
-            if (den > 1e-12) th += 0.2618 * fmax(-0.5, fmin(0.5, 0.5 * (js[b - 1] - js[b + 1]) / den));
+            if (den > 1e-12) th += (ang[1] - ang[0]) * fmax(-0.5, fmin(0.5, 0.5 * (js[b - 1] - js[b + 1]) / den));
         }
         th *= 0.5;
         double c = cos(th), s = sin(th);

@@ -88,12 +88,17 @@ static double optim_sumsq(const float *g, size_t n) {
 
 float optim_grad_norm(const float *g, size_t n) { return (float)sqrt(optim_sumsq(g, n)); }
 
-float optim_clip_grads(float *g, size_t n, float max_norm) {
-    float norm = optim_grad_norm(g, n);
-    /* torch 1.13: clip_coef = max_norm / (total_norm + 1e-6), clamped to 1 */
+/* scales g by torch 1.13's clip_coef = max_norm / (norm + 1e-6) when that is < 1; norm is the
+ * norm of the whole gradient, of which g may be a slice */
+static void optim_clip_scale(float *g, size_t n, float max_norm, float norm) {
     float coef = max_norm / (norm + 1e-6f);
     if (coef < 1.0f)
         for (size_t i = 0; i < n; i++) g[i] *= coef;
+}
+
+float optim_clip_grads(float *g, size_t n, float max_norm) {
+    float norm = optim_grad_norm(g, n);
+    optim_clip_scale(g, n, max_norm, norm);
     return norm;
 }
 
@@ -198,12 +203,7 @@ void optim_step_range(Optim *o, float *params, float *grads, size_t lo, size_t h
     const OptimConfig *c = &o->cfg;
     size_t n = hi - lo;
     float *p = params + lo, *g = grads + lo;
-    if (c->grad_clip > 0.0f) {
-        /* torch 1.13: clip_coef = max_norm / (total_norm + 1e-6), clamped to 1 */
-        float coef = c->grad_clip / (norm + 1e-6f);
-        if (coef < 1.0f)
-            for (size_t i = 0; i < n; i++) g[i] *= coef;
-    }
+    if (c->grad_clip > 0.0f) optim_clip_scale(g, n, c->grad_clip, norm);
     double lr = c->lr * optim_lambda(c, o->step);
     int64_t t = o->step + 1;  /* torch increments state['step'] before the update */
     if (c->kind == OPTIM_ADAMW) {
