@@ -86,11 +86,13 @@ static void to_world(const double pose[3], const double l[2], double w[2]) {
     w[0] = pose[0] + c * l[0] - s * l[1];
     w[1] = pose[1] + s * l[0] + c * l[1];
 }
-static void rot_world(const double pose[3], const double l[2], double w[2]) {
-    double c = cos(pose[2]), s = sin(pose[2]);
-    w[0] = c * l[0] - s * l[1];
-    w[1] = s * l[0] + c * l[1];
+/* v rotated by th radians */
+static void rotate(const double v[2], double th, double out[2]) {
+    double c = cos(th), s = sin(th);
+    out[0] = c * v[0] - s * v[1];
+    out[1] = s * v[0] + c * v[1];
 }
+static void rot_world(const double pose[3], const double l[2], double w[2]) { rotate(l, pose[2], w); }
 static void to_local(const double pose[3], const double w[2], double l[2]) {
     double c = cos(pose[2]), s = sin(pose[2]), dx = w[0] - pose[0], dy = w[1] - pose[1];
     l[0] = c * dx + s * dy;
@@ -407,7 +409,8 @@ static int expert_push_step(Expert *ex, const double st[PUSHT_STATE_DIM], double
     double js[N_STEER];
     int b = -1, ks[N_STEER];
     for (int i = 0; i < N_STEER; i++) {
-        double c = cos(ang[i]), s = sin(ang[i]), d[2] = {c * ex->d[0] - s * ex->d[1], s * ex->d[0] + c * ex->d[1]};
+        double d[2];
+        rotate(ex->d, ang[i], d);
         js[i] = sim_ramp(ex, st, d, &ks[i]);
         if (ks[i] < 0) js[i] = 1e30;
     }
@@ -423,9 +426,7 @@ static int expert_push_step(Expert *ex, const double st[PUSHT_STATE_DIM], double
             double den = js[b - 1] - 2 * js[b] + js[b + 1];
             if (den > 1e-12) th += (ang[1] - ang[0]) * fmax(-0.5, fmin(0.5, 0.5 * (js[b - 1] - js[b + 1]) / den));
         }
-        th *= 0.5;
-        double c = cos(th), s = sin(th);
-        best_d[0] = c * ex->d[0] - s * ex->d[1], best_d[1] = s * ex->d[0] + c * ex->d[1];
+        rotate(ex->d, 0.5 * th, best_d);
     }
     if (best_stop <= best_go) {
         target[0] = agent[0] + ex->d[0] * best_u, target[1] = agent[1] + ex->d[1] * best_u;

@@ -839,16 +839,16 @@ int train_run(const TrainConfig *c) {
     t->t_train_start = t->t_log = progress_now();
     while (t->step < t->total_steps) {
         preempted = train_step(t);
-        int last = t->step == t->total_steps;
-        if (t->shm && ((c->check_every > 0 && t->step % c->check_every == 0) ||
-                       (c->eval_every > 0 && t->step % c->eval_every == 0) ||
-                       (c->ckpt_every > 0 && t->step % c->ckpt_every == 0) || last || preempted))
-            train_gather_state(t);
-        if (c->check_every > 0 && (t->step % c->check_every == 0 || last || preempted)) train_check_weights(t);
+        int last = t->step == t->total_steps, end = last || preempted;
+        int check = c->check_every > 0 && (t->step % c->check_every == 0 || end);
+        int eval = c->eval_every > 0 && t->step % c->eval_every == 0 && !end;
+        int ckpt = (c->ckpt_every > 0 && t->step % c->ckpt_every == 0) || end;
+        if (t->shm && (check || eval || ckpt)) train_gather_state(t); /* they read the EMA / optimiser whole */
+        if (check) train_check_weights(t);
         if (t->is_t0) {
             if (c->eval_ranks > 0) train_poll_pool(t);
-            if (c->eval_every > 0 && t->step % c->eval_every == 0 && !last && !preempted) train_evaluate(t, EVAL_PERIODIC);
-            if ((c->ckpt_every > 0 && t->step % c->ckpt_every == 0) || last || preempted) train_write_ckpt(t);
+            if (eval) train_evaluate(t, EVAL_PERIODIC);
+            if (ckpt) train_write_ckpt(t);
         }
         int log = t->step % c->log_every == 0 || last || preempted || t->step == 1;
         if (t->is_t0) train_log(t, log);
