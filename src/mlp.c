@@ -1,6 +1,7 @@
 /* mlp.c: the multilayer perceptron of mlp.h, llm.c style. Parameters and gradients are two flat
  * arrays with PyTorch's nn.Sequential layout; every Linear runs on one cblas_sgemm per pass
  * (forward: 1, backward: 2), and the bias/activation work is fused into one sweep per layer.
+ * Inference (mlp_infer) runs on rowgemm instead, whose rows do not depend on each other.
  *   forward   z_l = x_l W_l^T + b_l,  x_{l+1} = act(z_l)          (last layer: out = z)
  *   backward  dW_l += g_l^T x_l,  db_l += sum_rows g_l,  dx_l = g_l W_l,  g_{l-1} = dx_l * act'(z_{l-1})
  * nn.Linear: https://pytorch.org/docs/1.13/generated/torch.nn.Linear.html */
@@ -14,6 +15,7 @@
 
 #include "flowchunk/check.h"
 #include "flowchunk/rng.h"
+#include "flowchunk/rowgemm.h"
 
 static void mlp_fill_dims(const MlpConfig *cfg, int *n_layers, int *dims) {
     FC_ASSERT(cfg->in_dim >= 1 && cfg->out_dim >= 1, "an MLP needs positive input and output widths");
@@ -145,6 +147,20 @@ void mlp_forward(Mlp *m, float *out, const float *in, int B) {
         if (l + 1 < L) mlp_act_forward(m->cfg.act, m->x[l + 1], z, (size_t)B * dout);
     }
     m->batch = B;
+}
+
+void mlp_infer(Mlp *m, float *out, const float *in, int B) {
+    mlp_reserve(m, B);
+    int L = m->n_layers;
+    const float *x = in;
+    for (int l = 0; l < L; l++) {
+        int di = m->dims[l], dout = m->dims[l + 1];
+        float *z = (l + 1 < L) ? m->z[l] : out;
+        rowgemm(z, x, m->W[l], m->b[l], B, dout, di);
+        if (l + 1 < L) mlp_act_forward(m->cfg.act, m->x[l + 1], z, (size_t)B * dout);
+        x = m->x[l + 1];
+    }
+    m->batch = 0; /* the buffers no longer hold a forward that backward could use */
 }
 
 /* db (n) += sum over the B rows of g (B, n) */

@@ -205,7 +205,7 @@ void policy_sample_explicit(Policy *p, const float *obs, const float *a0, int B,
     size_t n = (size_t)B * C;
     if (p->cfg.kind == POLICY_MSE) {
         policy_build_input(p, obs, NULL, NULL, B);
-        mlp_forward(&p->net, chunk_out, p->in, B);
+        mlp_infer(&p->net, chunk_out, p->in, B);
         return;
     }
     FC_ASSERT(num_steps >= 1, "flow sampling needs at least one Euler step");
@@ -215,7 +215,7 @@ void policy_sample_explicit(Policy *p, const float *obs, const float *a0, int B,
         float t = (float)k / (float)num_steps;  /* 0, 1/N, ..., (N-1)/N: never tau = 1 */
         for (int i = 0; i < B; i++) p->tau[i] = t;
         policy_build_input(p, obs, chunk_out, p->tau, B);
-        mlp_forward(&p->net, p->v, p->in, B);
+        mlp_infer(&p->net, p->v, p->in, B);
         for (size_t j = 0; j < n; j++) chunk_out[j] += dt * p->v[j];
     }
 }

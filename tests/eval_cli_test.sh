@@ -3,7 +3,8 @@
 #  - --json prints exactly one consistent JSON object on stdout (eval_json_check), the summary
 #    goes to stderr
 #  - deterministic: the same evaluation twice, and under mpiexec -n 2 and -n 3, gives identical
-#    per-episode results
+#    JSON (but timing and rank count), for a toy net and the default-sized 3x512 net (batch-
+#    invariant inference, rowgemm.h); the GIF's re-run of episodes reproduces their evaluation
 #  - EMA weights by default, --raw evaluates the live weights (and changes the result)
 #  - --max-steps is respected; --reset gym is the HW1 protocol (seeds 0.., whole chunk, clipping)
 #  - --gif writes an animated GIF (one episode, and a grid of three)
@@ -43,8 +44,23 @@ for np in 2 3; do
         > "$T/mpi$np.json" 2> "$T/mpi$np.err" || fail "mpiexec -n $np exited $?: $(cat "$T/mpi$np.err")"
     "$JCHECK" check "$T/mpi$np.json" 6 60 || fail "JSON under mpiexec -n $np"
     [ "$(jget "$T/mpi$np.json" ranks)" = $np ] || fail "-n $np: ranks field"
-    "$JCHECK" same "$T/a.json" "$T/mpi$np.json" || fail "mpiexec -n $np differs from one process"
+    "$JCHECK" identical "$T/a.json" "$T/mpi$np.json" || fail "mpiexec -n $np differs from one process"
 done
+
+# ---- the same at the default net size (3 x 512 mish), where BLAS kernels used to make an
+# episode's actions depend on its batch: 1, 2, 3 ranks and the GIF's re-run of single episodes
+"$MAKE" "$T/big.h5" --obs keypoints --obs-steps 2 --horizon 16 --n-action-steps 8 --hidden 512 --depth 3 --ema ||
+    { echo "FAIL: could not write the 3x512 checkpoint" >&2; exit 1; }
+run big1 --episodes 7 --max-steps 64 --json "$T/big.h5"
+"$JCHECK" check "$T/big1.json" 7 64 || fail "JSON of the 3x512 run"
+for np in 2 3; do
+    "$MPIEXEC" -n $np --oversubscribe "$FC" eval --episodes 7 --max-steps 64 --json "$T/big.h5" \
+        > "$T/big$np.json" 2> "$T/big$np.err" || fail "3x512 mpiexec -n $np exited $?: $(cat "$T/big$np.err")"
+    "$JCHECK" identical "$T/big1.json" "$T/big$np.json" || fail "3x512: mpiexec -n $np differs from one process"
+done
+run biggif --episodes 7 --max-steps 64 --gif "$T/big.gif" --gif-episodes 1,4,6 "$T/big.h5"
+grep -q 'differs' "$T/biggif.err" && fail "3x512: the GIF's re-run differs from the evaluation: $(cat "$T/biggif.err")"
+grep -q 'wrote .*big.gif: 3 episode(s)' "$T/biggif.err" || fail "3x512 GIF not written: $(cat "$T/biggif.err")"
 
 # ---- --raw evaluates other weights; --max-steps; --noise-seed changes the draws
 run raw --episodes 6 --max-steps 60 --json --raw "$T/kp.h5"

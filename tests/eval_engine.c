@@ -8,7 +8,9 @@
  *    action_offset, and the noise of decision k of seed s is rng_key(noise_seed, SAMPLE, s, k):
  *    the executed actions equal a direct policy_sample_explicit on the expected inputs
  *  - batch independence: episodes evaluated together, split in two batches, or twice give the
- *    same per-episode results bit for bit (what makes MPI splits deterministic)
+ *    same per-episode results bit for bit (what makes MPI splits deterministic), for a toy net
+ *    and the default-sized 3 x 512 net; an episode's executed actions do not change when the
+ *    episodes beside it end at the first step and the batch shrinks
  *  - rollout_split covers every episode once; rollout_config_check rejects mismatches */
 #include "flowchunk/check.h"
 #include "flowchunk/rng.h"
@@ -23,15 +25,17 @@ static int failures = 0;
 #define EXPECT(cond, ...) do { if (!(cond)) { failures++; fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
     fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); } } while (0)
 
-static void small_policy(Policy *p, int obs_dim, int H, uint64_t seed) {
+static void sized_policy(Policy *p, int obs_dim, int H, uint64_t seed, int hidden, int depth) {
     PolicyConfig pc;
     policy_config_default(&pc);
     pc.obs_dim = obs_dim;
     pc.horizon = H;
-    pc.hidden = 32;
-    pc.depth = 2;
+    pc.hidden = hidden;
+    pc.depth = depth;
     policy_init(p, &pc, seed);
 }
+
+static void small_policy(Policy *p, int obs_dim, int H, uint64_t seed) { sized_policy(p, obs_dim, H, seed, 32, 2); }
 
 /* state-observation norm over the table; actions pinned to (ax, ay) when pin, else [0,512] */
 static void table_norm(Norm *n, int pin, float ax, float ay) {
@@ -167,12 +171,12 @@ static int same_episodes(const EvalResult *a, const EvalResult *b) {
     return 1;
 }
 
-static void test_batch_independence(void) {
+static void test_batch_independence(int hidden, int depth) {
     const int E = 6;
     Policy p;
     Norm n;
     EvalConfig c;
-    small_policy(&p, 2 * PUSHT_KEYPOINT_DIM, 16, 4);
+    sized_policy(&p, 2 * PUSHT_KEYPOINT_DIM, 16, 4, hidden, depth);
     memset(&n, 0, sizeof n);
     n.obs_dim = PUSHT_KEYPOINT_DIM;
     n.act_dim = 2;
@@ -193,8 +197,8 @@ static void test_batch_independence(void) {
     rollout_eval(&p, &n, &c, seeds + f0, c0, &parts[0], NULL);
     rollout_eval(&p, &n, &c, seeds + f1, c1, &parts[1], NULL);
     rollout_result_merge(&merged, parts, 2);
-    EXPECT(same_episodes(&all, &again), "the same evaluation twice differs");
-    EXPECT(same_episodes(&all, &merged), "one batch of 6 differs from batches of 3 + 3 merged");
+    EXPECT(same_episodes(&all, &again), "%d x %d: the same evaluation twice differs", depth, hidden);
+    EXPECT(same_episodes(&all, &merged), "%d x %d: one batch of 6 differs from batches of 3 + 3 merged", depth, hidden);
     EXPECT(all.score == merged.score && all.env_steps == merged.env_steps, "merged summary %g vs %g", merged.score,
            all.score);
     EXPECT(all.env_steps == (int64_t)E * 40 || all.success_rate > 0, "env_steps %lld", (long long)all.env_steps);
@@ -207,6 +211,50 @@ static void test_batch_independence(void) {
     EXPECT(!same_episodes(&all, &other), "changing noise_seed changed nothing");
     rollout_result_free(&all); rollout_result_free(&again); rollout_result_free(&merged);
     rollout_result_free(&parts[0]); rollout_result_free(&parts[1]); rollout_result_free(&other);
+    policy_free(&p);
+}
+
+/* episodes 1, 3, 5 of a batch of 7, once beside blocks already on the goal (they succeed at the
+ * first step, so the batch shrinks from 7 rows to 3) and once beside blocks that stay put: their
+ * executed actions must be the same bits */
+static void test_shrinking_batch(int hidden, int depth) {
+    enum { E = 7, STEPS = 40 };
+    Policy p;
+    Norm n;
+    EvalConfig c;
+    sized_policy(&p, 2 * PUSHT_STATE_DIM, 16, 6, hidden, depth);
+    table_norm(&n, 0, 0, 0);
+    n.act_min[0] = n.act_min[1] = 20.0f; /* the agent roams a corner, away from every block */
+    n.act_max[0] = n.act_max[1] = 70.0f;
+    state_config(&c, 2, 8, 1, STEPS);
+    double a = M_PI / 4, st[2][E][5];
+    for (int v = 0; v < 2; v++)
+        for (int i = 0; i < E; i++) {
+            int on_goal = v == 0 && i % 2 == 0;
+            double ang = on_goal ? a : 0.3 * i, ox = on_goal ? 256 : 300 + 10 * i, oy = on_goal ? 256 : 330;
+            double row[5] = {40 + i, 45, ox - 45 * sin(ang), oy - 45 + 45 * cos(ang), ang};
+            memcpy(st[v][i], row, sizeof row);
+        }
+    RolloutTrace tr[2][E];
+    EvalResult r[2];
+    for (int v = 0; v < 2; v++) {
+        for (int i = 0; i < E; i++) rollout_trace_alloc(&tr[v][i], STEPS);
+        rollout_eval_states(&p, &n, &c, &st[v][0][0], E, &r[v], tr[v]);
+    }
+    EXPECT(r[0].ep[0].success && r[0].ep[0].steps == 1 && r[1].ep[0].steps == STEPS,
+           "on-goal episodes end at step 1 (%d steps), the others run %d (%d)", r[0].ep[0].steps, STEPS, r[1].ep[0].steps);
+    for (int i = 1; i < E; i += 2) {
+        int same = tr[0][i].steps == STEPS && tr[1][i].steps == STEPS &&
+                   memcmp(tr[0][i].actions, tr[1][i].actions, (size_t)STEPS * 2 * sizeof(double)) == 0;
+        EXPECT(same, "%d x %d: episode %d's actions change when the batch shrinks beside it", depth, hidden, i);
+        EXPECT(r[0].ep[i].final_coverage == r[1].ep[i].final_coverage, "episode %d coverage", i);
+    }
+    /* the actions really come from the net (not pinned): two episodes' first actions differ */
+    EXPECT(tr[0][1].actions[0] != tr[0][3].actions[0], "the policy's actions do not vary");
+    for (int v = 0; v < 2; v++) {
+        rollout_result_free(&r[v]);
+        for (int i = 0; i < E; i++) rollout_trace_free(&tr[v][i]);
+    }
     policy_free(&p);
 }
 
@@ -246,7 +294,10 @@ int main(void) {
     test_success_and_max_steps();
     test_clipping();
     test_history_and_noise();
-    test_batch_independence();
+    test_batch_independence(32, 2);
+    test_batch_independence(512, 3);
+    test_shrinking_batch(32, 2);
+    test_shrinking_batch(512, 3);
     test_split_and_check();
     if (failures) {
         fprintf(stderr, "eval_engine: %d failure(s)\n", failures);

@@ -5,6 +5,8 @@
  *       max_reward in [0,1] and = 1 exactly when it succeeded
  *   eval_json_check same A B       the deterministic results (score, success_rate, env_steps,
  *       seeds, max_reward, max_coverage, success, steps) are identical
+ *   eval_json_check identical A B  every field is identical but the timing fields and "ranks"
+ *       (the whole JSON of an evaluation does not depend on the rank count)
  *   eval_json_check get FILE KEY   prints a scalar field (numbers %.17g, strings raw, bools 0/1)
  * Exit 0 when the check holds, 1 with one FAIL line per problem otherwise. */
 #include <cjson/cJSON.h>
@@ -113,6 +115,29 @@ static int same(const char *a, const char *b) {
     return fails ? 1 : 0;
 }
 
+static int identical(const char *a, const char *b) {
+    cJSON *x = load(a), *y = load(b);
+    static const char *skip[] = {"rollouts_per_s", "seconds", "cpu_seconds", "policy_seconds", "sim_seconds", "ranks"};
+    int n_x = 0, n_y = cJSON_GetArraySize(y);
+    for (cJSON *u = x ? x->child : NULL; u; u = u->next) {
+        int skipped = 0;
+        for (size_t i = 0; i < sizeof skip / sizeof skip[0]; i++) skipped |= !strcmp(u->string, skip[i]);
+        n_x++;
+        if (skipped) continue;
+        cJSON *v = cJSON_GetObjectItemCaseSensitive(y, u->string);
+        if (!v || !cJSON_Compare(u, v, 1)) {
+            char *su = cJSON_PrintUnformatted(u), *sv = v ? cJSON_PrintUnformatted(v) : NULL;
+            FAIL("\"%s\" differs: %.200s vs %.200s", u->string, su, sv ? sv : "(missing)");
+            cJSON_free(su);
+            cJSON_free(sv);
+        }
+    }
+    if (x && y && n_x != n_y) FAIL("%s has %d fields, %s %d", a, n_x, b, n_y);
+    cJSON_Delete(x);
+    cJSON_Delete(y);
+    return fails ? 1 : 0;
+}
+
 static int get(const char *path, const char *key) {
     cJSON *o = load(path), *v = field(o, key);
     if (!v) return 1;
@@ -127,7 +152,8 @@ static int get(const char *path, const char *key) {
 int main(int argc, char **argv) {
     if (argc == 5 && !strcmp(argv[1], "check")) return check(argv[2], atoi(argv[3]), atoi(argv[4]));
     if (argc == 4 && !strcmp(argv[1], "same")) return same(argv[2], argv[3]);
+    if (argc == 4 && !strcmp(argv[1], "identical")) return identical(argv[2], argv[3]);
     if (argc == 4 && !strcmp(argv[1], "get")) return get(argv[2], argv[3]);
-    fprintf(stderr, "usage: eval_json_check check FILE EPISODES MAX_STEPS | same A B | get FILE KEY\n");
+    fprintf(stderr, "usage: eval_json_check check FILE EPISODES MAX_STEPS | same A B | identical A B | get FILE KEY\n");
     return 2;
 }

@@ -13,3 +13,7 @@ fc_add_test_exe(nn_rng_test nn_rng.c)
 fc_add_test(nn_rng nn_rng_test)
 fc_add_test_exe(nn_policy_test nn_policy.c)
 fc_add_test(nn_policy nn_policy_test)
+# batch invariance of inference: rowgemm = its scalar definition, one observation alone = at every
+# position of batches 1..64, toy and default-sized nets
+fc_add_test_exe(nn_invariance_test nn_invariance.c)
+fc_add_test(nn_invariance nn_invariance_test)

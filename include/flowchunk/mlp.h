@@ -70,6 +70,10 @@ void mlp_use_grads(Mlp *m, float *buf);
 void mlp_reserve(Mlp *m, int B);
 /* out (B, out_dim) = net(in (B, in_dim)); copies `in` and keeps what backward needs */
 void mlp_forward(Mlp *m, float *out, const float *in, int B);
+/* out (B, out_dim) = net(in) for inference: each output row is a fixed function of its input row
+ * alone (rowgemm.h), bit-identical for any B and any position in the batch, unlike mlp_forward's
+ * BLAS path (within ~1e-6 of it). Keeps nothing for backward; in may not alias out. */
+void mlp_infer(Mlp *m, float *out, const float *in, int B);
 /* backward of the last mlp_forward: ACCUMULATES dL/dparams into grads; writes dL/din (B, in_dim)
  * into din unless din is NULL. dout is (B, out_dim) and is not modified. */
 void mlp_backward(Mlp *m, float *din, const float *dout, int B);

@@ -75,7 +75,8 @@ float policy_loss(Policy *p, const float *obs, const float *act, int B, uint64_t
 
 /* batched inference: chunk_out (B, chunk_dim) in the scaled [-1,1] action space. Flow: A0 for
  * sample i = rng_normal_fill(rng_key(key, RNG_STREAM_SAMPLE, 0, i)), then num_steps Euler steps
- * (one sgemm per layer per step for all B). MSE: one forward (key, num_steps unused). */
+ * (one rowgemm per layer per step for all B: each row's chunk is the same bits for any B and any
+ * position in the batch, mlp_infer). MSE: one forward (key, num_steps unused). */
 void policy_sample(Policy *p, const float *obs, int B, int num_steps, uint64_t key,
                    float *chunk_out);
 /* the same from the given initial noise a0 (B, chunk_dim) */

@@ -1,7 +1,8 @@
 /* rollout.h: batched Push-T evaluation of a policy (DESIGN.md "Data flow" 4, PUSHT.md
  * "Evaluation protocols"). All episodes of a call run as ONE batch: at each decision point the
  * To-step observation history of every still-active env is scaled with the Norm and sent through
- * ONE policy_sample call (one sgemm per layer per Euler step for all envs), un-scaled, and the
+ * ONE policy_sample call (one batch-invariant rowgemm per layer per Euler step for all envs, so the
+ * batch may shrink as episodes end without changing any episode), un-scaled, and the
  * chunk's actions are executed open-loop with pusht_batch_step. An episode ends on success
  * (coverage > 0.95) or after max_steps env steps; its score is the max reward it reached.
  *
