@@ -1,6 +1,6 @@
 /* nn_invariance.c: inference is batch-invariant by construction (rowgemm.h).
  *  - rowgemm equals its scalar definition rowgemm_ref bit for bit on every shape class (row and
- *    output tails, K tails, the 128-output blocks), and a double-precision x W^T + b to 2e-6
+ *    output tails, K tails, the 96-row blocks), and a double-precision x W^T + b to 2e-6
  *    relative (a wrong transpose or a dropped bias fails that by orders of magnitude);
  *  - mlp_infer stays within 1e-5 of the training forward (BLAS);
  *  - policy_sample_explicit of one observation alone equals, bit for bit, the same observation
@@ -29,7 +29,7 @@ static float *randn(size_t n, uint64_t key) {
 }
 
 static void test_kernel(void) {
-    const int Bs[] = {1, 2, 3, 4, 5, 7, 50, 64};
+    const int Bs[] = {1, 2, 3, 4, 5, 7, 50, 64, 97, 200}; /* 96-row blocks */
     const int Ns[] = {1, 3, 4, 5, 32, 127, 128, 129, 300};
     const int Ks[] = {1, 7, 8, 9, 74, 104, 512};
     int shapes = 0, worst_shape_ok = 1;
