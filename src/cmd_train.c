@@ -5,6 +5,7 @@
 #include "flowchunk/check.h"
 #include "flowchunk/cli.h"
 #include "flowchunk/dist.h"
+#include "flowchunk/evalpool.h"
 #include "flowchunk/train.h"
 
 #include <getopt.h>
@@ -60,12 +61,15 @@ static void train_help(const TrainConfig *d) {
     printf("evaluation (Diffusion Policy's protocol by default):\n"
            "  --eval-every N         evaluate every N steps (default %lld; 0 = only at the end with E > 0)\n"
            "  --eval-episodes N      episodes per evaluation (default %d)\n"
+           "  --eval-noise-seeds K   sampling-noise draws each evaluation averages, spread logged\n"
+           "                         (default %d; `flowchunk eval` averages 5)\n"
            "  --eval-seed S          first reset seed (default %llu: seeds S..S+N-1)\n"
            "  --eval-max-steps N     env steps per episode (default %d)\n"
            "  --eval-reset legacy|gym  reset sampler (default legacy)\n"
            "  --flow-steps N         Euler steps at inference (default %d)\n"
            "  --n-action-steps N     actions executed per chunk (default: the windows file's)\n",
-           (long long)d->eval_every, d->eval_episodes, (unsigned long long)d->eval_seed, d->eval_max_steps,
+           (long long)d->eval_every, d->eval_episodes, d->eval_noise_seeds, (unsigned long long)d->eval_seed,
+           d->eval_max_steps,
            d->flow_steps);
     printf("bookkeeping:\n"
            "  --ckpt-every N         checkpoint every N steps (default %lld; also at the end and on SIGTERM)\n"
@@ -80,7 +84,7 @@ static void train_help(const TrainConfig *d) {
 enum {
     O_RUN_DIR = 1000, O_EVAL_RANKS, O_RESUME, O_SEED, O_POLICY, O_HIDDEN, O_DEPTH, O_ACT, O_TIME, O_NFREQ, O_STEPS,
     O_EPOCHS, O_BATCH, O_SHARDS, O_OPTIM, O_LR, O_WD, O_BETA1, O_BETA2, O_MOMENTUM, O_WARMUP, O_MINLR, O_CLIP, O_EMA,
-    O_OVERLAP, O_EVAL_EVERY, O_EVAL_EPISODES, O_EVAL_SEED, O_EVAL_MAX, O_EVAL_RESET, O_FLOW_STEPS, O_NACT, O_CKPT,
+    O_OVERLAP, O_EVAL_EVERY, O_EVAL_EPISODES, O_EVAL_NOISE, O_EVAL_SEED, O_EVAL_MAX, O_EVAL_RESET, O_FLOW_STEPS, O_NACT, O_CKPT,
     O_KEEP, O_LOG, O_CHECK, O_HELP
 };
 
@@ -99,6 +103,7 @@ static const struct option OPTIONS[] = {
     {"grad-clip", required_argument, 0, O_CLIP}, {"ema", required_argument, 0, O_EMA},
     {"overlap", required_argument, 0, O_OVERLAP}, {"eval-every", required_argument, 0, O_EVAL_EVERY},
     {"eval-episodes", required_argument, 0, O_EVAL_EPISODES}, {"eval-seed", required_argument, 0, O_EVAL_SEED},
+    {"eval-noise-seeds", required_argument, 0, O_EVAL_NOISE},
     {"eval-max-steps", required_argument, 0, O_EVAL_MAX}, {"eval-reset", required_argument, 0, O_EVAL_RESET},
     {"flow-steps", required_argument, 0, O_FLOW_STEPS}, {"n-action-steps", required_argument, 0, O_NACT},
     {"ckpt-every", required_argument, 0, O_CKPT}, {"keep", required_argument, 0, O_KEEP},
@@ -187,6 +192,7 @@ static int train_parse(TrainConfig *c, int argc, char **argv) {
         case O_OVERLAP: if (on_off("--overlap", optarg, &c->overlap)) return FC_ERR_USAGE; break;
         case O_EVAL_EVERY: INT_OPT("--eval-every", 0, 1L << 40, c->eval_every); break;
         case O_EVAL_EPISODES: INT_OPT("--eval-episodes", 1, 1 << 20, c->eval_episodes); break;
+        case O_EVAL_NOISE: INT_OPT("--eval-noise-seeds", 1, EVALPOOL_MAX_DRAWS, c->eval_noise_seeds); break;
         case O_EVAL_SEED: INT_OPT("--eval-seed", 0, 0xffffffffL, c->eval_seed); break;
         case O_EVAL_MAX: INT_OPT("--eval-max-steps", 1, 1 << 20, c->eval_max_steps); break;
         case O_EVAL_RESET:

@@ -54,6 +54,7 @@ void train_config_default(TrainConfig *c) {
     c->overlap = 0;
     c->eval_every = 2000;
     c->eval_episodes = 50;
+    c->eval_noise_seeds = 2;
     c->eval_seed = 100000;
     c->eval_max_steps = 300;
     c->eval_reset = PUSHT_RESET_LEGACY;
@@ -244,6 +245,7 @@ static void train_policy_and_eval_config(Trainer *t) {
     ec->reset = c->eval_reset;
     ec->seed_first = c->eval_seed;
     ec->episodes = c->eval_episodes;
+    ec->noise_seeds = c->eval_noise_seeds;
     ec->max_steps = c->eval_max_steps;
     ec->obs_kind = d->obs_kind == WINDOW_OBS_KEYPOINTS ? ROLLOUT_OBS_KEYPOINTS : ROLLOUT_OBS_STATE;
     ec->obs_steps = d->obs_steps;
@@ -390,7 +392,8 @@ static void train_write_best(Trainer *t, int64_t step, const float *params, cons
 
 static void train_on_report(Trainer *t, const EvalReport *r) {
     ProgressEval e = {r->step, r->kind == EVAL_FINAL ? "final" : "periodic", r->episodes, r->score, r->success_rate,
-                      r->mean_coverage, r->rollouts_per_s, r->seconds, r->skipped, t->step};
+                      r->mean_coverage, r->rollouts_per_s, r->seconds, r->skipped, t->step, r->noise_seeds,
+                      r->score_std, r->score_min, r->score_max, r->success_min, r->success_max};
     progress_eval(&t->pr, &e);
     t->last_score = r->score;
     t->last_success = r->success_rate;
@@ -629,11 +632,11 @@ static void train_print_config(Trainer *t) {
                  : t->shm   ? "sum in a shared-memory window, optimiser sharded (all trainers on one node)"
                  : t->roles.n_trainers > 1 ? "one flat MPI_Allreduce" : "none (one trainer)");
     if (t->eval_on)
-        progress_row(pr, "evaluation", "%s every %lld steps: %d episodes from seed %llu (%s), %d steps max, Ta %d, %d "
-                                       "flow steps",
+        progress_row(pr, "evaluation", "%s every %lld steps: %d episodes from seed %llu (%s) x %d noise draw(s), "
+                                       "%d steps max, Ta %d, %d flow steps",
                      c->eval_ranks > 0 ? "pool" : "inline", (long long)c->eval_every, c->eval_episodes,
-                     (unsigned long long)c->eval_seed, pusht_reset_kind_name(c->eval_reset), c->eval_max_steps,
-                     t->ec.n_action_steps, c->flow_steps);
+                     (unsigned long long)c->eval_seed, pusht_reset_kind_name(c->eval_reset), c->eval_noise_seeds,
+                     c->eval_max_steps, t->ec.n_action_steps, c->flow_steps);
     else
         progress_row(pr, "evaluation", "off (--eval-every 0 and no evaluator ranks)");
     progress_row(pr, "checkpoints", "every %lld steps, keep %d, + latest.h5%s", (long long)c->ckpt_every, c->keep,

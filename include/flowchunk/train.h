@@ -55,6 +55,7 @@ typedef struct {
     /* evaluation */
     int64_t eval_every;       /* 0 = only the final evaluation (none at all when E = 0) */
     int eval_episodes;
+    int eval_noise_seeds;     /* sampling-noise draws each evaluation averages (spread logged) */
     uint64_t eval_seed;       /* first reset seed (Diffusion Policy's test seeds: 100000) */
     int eval_max_steps;
     PushtResetKind eval_reset;
