@@ -37,9 +37,11 @@ static void train_help(const TrainConfig *d) {
            "  --hidden N             MLP width (default %d)\n"
            "  --depth N              hidden layers (default %d)\n"
            "  --act mish|relu|silu|gelu   activation (default %s)\n"
+           "  --arch plain|residual  nn.Sequential, or pre-LayerNorm residual blocks around each hidden\n"
+           "                         layer after the first (for deep nets; default %s)\n"
            "  --time raw|sin         time features: raw tau or sinusoidal embedding (default %s)\n"
            "  --n-freq N             sinusoidal features (even, default %d)\n",
-           d->hidden, d->depth, mlp_activation_name(d->act), d->time_embed == TIME_RAW ? "raw" : "sin", d->n_freq);
+           d->hidden, d->depth, mlp_activation_name(d->act), mlp_arch_name(d->arch), d->time_embed == TIME_RAW ? "raw" : "sin", d->n_freq);
     printf("optimisation:\n"
            "  --steps N              optimiser steps (default %lld; 0 = use --epochs)\n"
            "  --epochs N             passes over the windows instead of --steps\n"
@@ -82,7 +84,7 @@ static void train_help(const TrainConfig *d) {
 }
 
 enum {
-    O_RUN_DIR = 1000, O_EVAL_RANKS, O_RESUME, O_SEED, O_POLICY, O_HIDDEN, O_DEPTH, O_ACT, O_TIME, O_NFREQ, O_STEPS,
+    O_RUN_DIR = 1000, O_EVAL_RANKS, O_RESUME, O_SEED, O_POLICY, O_HIDDEN, O_DEPTH, O_ACT, O_ARCH, O_TIME, O_NFREQ, O_STEPS,
     O_EPOCHS, O_BATCH, O_SHARDS, O_OPTIM, O_LR, O_WD, O_BETA1, O_BETA2, O_MOMENTUM, O_WARMUP, O_MINLR, O_CLIP, O_EMA,
     O_OVERLAP, O_EVAL_EVERY, O_EVAL_EPISODES, O_EVAL_NOISE, O_EVAL_SEED, O_EVAL_MAX, O_EVAL_RESET, O_FLOW_STEPS, O_NACT, O_CKPT,
     O_KEEP, O_LOG, O_CHECK, O_HELP
@@ -93,6 +95,7 @@ static const struct option OPTIONS[] = {
     {"resume", no_argument, 0, O_RESUME}, {"seed", required_argument, 0, O_SEED},
     {"policy", required_argument, 0, O_POLICY}, {"hidden", required_argument, 0, O_HIDDEN},
     {"depth", required_argument, 0, O_DEPTH}, {"act", required_argument, 0, O_ACT},
+    {"arch", required_argument, 0, O_ARCH},
     {"time", required_argument, 0, O_TIME}, {"n-freq", required_argument, 0, O_NFREQ},
     {"steps", required_argument, 0, O_STEPS}, {"epochs", required_argument, 0, O_EPOCHS},
     {"batch", required_argument, 0, O_BATCH}, {"virtual-shards", required_argument, 0, O_SHARDS},
@@ -158,6 +161,10 @@ static int train_parse(TrainConfig *c, int argc, char **argv) {
         case O_ACT:
             if (mlp_activation_parse(optarg, &c->act) != 0)
                 return cli_usage_error("train", USAGE, "--act expects mish, relu, silu or gelu, got '%s'", optarg);
+            break;
+        case O_ARCH:
+            if (mlp_arch_parse(optarg, &c->arch) != 0)
+                return cli_usage_error("train", USAGE, "--arch expects plain or residual, got '%s'", optarg);
             break;
         case O_TIME:
             if (!strcmp(optarg, "sin")) c->time_embed = TIME_SINUSOIDAL;

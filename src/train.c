@@ -40,6 +40,7 @@ void train_config_default(TrainConfig *c) {
     c->policy = POLICY_FLOW;
     c->hidden = 512;
     c->depth = 3;
+    c->arch = MLP_PLAIN;
     c->act = MLP_MISH;
     c->time_embed = TIME_SINUSOIDAL;
     c->n_freq = 32;
@@ -190,6 +191,10 @@ static int train_check_config(const TrainConfig *c, const DistRoles *r) {
         return fc_set_error("--batch %d is not a multiple of --virtual-shards %d (each step draws batch/shards windows "
                             "from every virtual shard)",
                             c->batch, c->virtual_shards);
+    if (c->arch == MLP_RESIDUAL && c->depth < 1)
+        return fc_set_error("--arch residual needs --depth >= 1 (the input layer; depth-1 residual blocks follow)");
+    if (c->arch == MLP_RESIDUAL && c->overlap)
+        return fc_set_error("--overlap on reduces per Linear layer and supports only --arch plain");
     return FC_OK;
 }
 
@@ -239,6 +244,7 @@ static void train_policy_and_eval_config(Trainer *t) {
     pc->n_freq = c->n_freq;
     pc->hidden = c->hidden;
     pc->depth = c->depth;
+    pc->arch = c->arch;
     pc->act = c->act;
     EvalConfig *ec = &t->ec;
     rollout_config_dp(ec);
@@ -292,13 +298,14 @@ static int train_resume_read(Trainer *t, const char *path) {
     if (ckpt_read_meta(path, &m) != FC_OK) return FC_ERR;
     const PolicyConfig *a = &m.policy, *b = &t->pc;
     if (a->kind != b->kind || a->obs_dim != b->obs_dim || a->horizon != b->horizon || a->hidden != b->hidden ||
-        a->depth != b->depth || a->act != b->act || a->time_embed != b->time_embed ||
+        a->depth != b->depth || a->act != b->act || a->time_embed != b->time_embed || a->arch != b->arch ||
         (a->time_embed == TIME_SINUSOIDAL && a->n_freq != b->n_freq))
-        return fc_set_error("%s: cannot resume: the checkpoint's policy (%s, %d x %d %s, time %s) differs from this "
-                            "command line's (%s, %d x %d %s, time %s)",
-                            path, policy_kind_name(a->kind), a->depth, a->hidden, mlp_activation_name(a->act),
-                            policy_time_embed_name(a->time_embed), policy_kind_name(b->kind), b->depth, b->hidden,
-                            mlp_activation_name(b->act), policy_time_embed_name(b->time_embed));
+        return fc_set_error("%s: cannot resume: the checkpoint's policy (%s, %s %d x %d %s, time %s) differs from this "
+                            "command line's (%s, %s %d x %d %s, time %s)",
+                            path, policy_kind_name(a->kind), mlp_arch_name(a->arch), a->depth, a->hidden,
+                            mlp_activation_name(a->act), policy_time_embed_name(a->time_embed), policy_kind_name(b->kind),
+                            mlp_arch_name(b->arch), b->depth, b->hidden, mlp_activation_name(b->act),
+                            policy_time_embed_name(b->time_embed));
     if (m.optim.kind != t->opt.cfg.kind)
         return fc_set_error("%s: cannot resume: optimiser %s in the checkpoint, --optim %s given", path,
                             optim_kind_name(m.optim.kind), optim_kind_name(t->opt.cfg.kind));
@@ -612,9 +619,9 @@ static void train_print_config(Trainer *t) {
                  window_pad_name((WindowPad)d->pad));
     progress_row(pr, "batch", "%d global = %d shards x %d; %d..%d rows per trainer", c->batch, c->virtual_shards,
                  c->batch / c->virtual_shards, d->batch_rows_min, d->batch_rows_max);
-    progress_row(pr, "policy", "%s, MLP %d x %d %s, time %s, %zu parameters", policy_kind_name(t->pc.kind),
-                 t->pc.depth, t->pc.hidden, mlp_activation_name(t->pc.act), policy_time_embed_name(t->pc.time_embed),
-                 t->n);
+    progress_row(pr, "policy", "%s, %sMLP %d x %d %s, time %s, %zu parameters", policy_kind_name(t->pc.kind),
+                 t->pc.arch == MLP_RESIDUAL ? "residual (pre-LayerNorm blocks) " : "", t->pc.depth, t->pc.hidden,
+                 mlp_activation_name(t->pc.act), policy_time_embed_name(t->pc.time_embed), t->n);
     const OptimConfig *o = &t->opt.cfg;
     if (o->kind == OPTIM_ADAMW)
         progress_row(pr, "optimiser", "adamw lr %g betas (%g, %g) wd %g, warmup %lld, cosine to step %lld%s", o->lr,

@@ -41,6 +41,7 @@ typedef struct {
     PolicyKind policy;
     int hidden, depth;
     MlpActivation act;
+    MlpArch arch;             /* plain or residual (pre-LayerNorm blocks) */
     TimeEmbed time_embed;
     int n_freq;
     /* optimisation (optim.total_steps is set to the run's step count) */
