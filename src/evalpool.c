@@ -11,6 +11,7 @@
 #include "flowchunk/check.h"
 #include "progress.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,7 @@ typedef struct {
 } EvalJob;
 
 /* sums reduced over evaluators */
-enum { ES_REWARD, ES_SUCCESS, ES_COVERAGE, ES_EPISODES, ES_ENV_STEPS, ES_N };
+enum { ES_REWARD, ES_REWARD2, ES_SUCCESS, ES_COVERAGE, ES_EPISODES, ES_ENV_STEPS, ES_N };
 
 const char *evalpool_kind_name(EvalKind k) { return k == EVAL_FINAL ? "final" : "periodic"; }
 
@@ -137,6 +138,7 @@ static void evalpool_share(Policy *p, const Norm *norm, const EvalConfig *ec, in
     rollout_eval(p, norm, ec, seeds, count, &res, NULL);
     for (int i = 0; i < res.episodes; i++) {
         sums[ES_REWARD] += res.ep[i].max_reward;
+        sums[ES_REWARD2] += res.ep[i].max_reward * res.ep[i].max_reward;
         sums[ES_SUCCESS] += res.ep[i].success;
         sums[ES_COVERAGE] += res.ep[i].max_coverage;
     }
@@ -156,6 +158,8 @@ static void evalpool_fill_report(EvalReport *rep, const double *sums, int64_t st
     rep->skipped = skipped;
     rep->evaluators = evaluators;
     rep->score = sums[ES_REWARD] / n;
+    double var = sums[ES_REWARD2] / n - rep->score * rep->score;
+    rep->score_std = var > 0 ? sqrt(var) : 0;
     rep->success_rate = sums[ES_SUCCESS] / n;
     rep->mean_coverage = sums[ES_COVERAGE] / n;
     rep->seconds = seconds;

@@ -167,10 +167,10 @@ void progress_eval(Progress *pr, const ProgressEval *e) {
     fflush(stderr);
     if (pr->metrics) {
         fprintf(pr->metrics,
-                "{\"eval_step\":%lld,\"kind\":\"%s\",\"score\":%.9g,\"success_rate\":%.9g,"
+                "{\"eval_step\":%lld,\"kind\":\"%s\",\"score\":%.9g,\"score_std\":%.9g,\"success_rate\":%.9g,"
                 "\"mean_coverage\":%.9g,\"episodes\":%d,\"rollouts_per_s\":%.6g,\"eval_seconds\":%.6g,"
                 "\"skipped\":%d,\"reported_at_step\":%lld}\n",
-                (long long)e->step, e->kind, e->score, e->success_rate, e->mean_coverage, e->episodes,
+                (long long)e->step, e->kind, e->score, e->score_std, e->success_rate, e->mean_coverage, e->episodes,
                 e->rollouts_per_s, e->seconds, e->skipped, (long long)e->reported_at);
         fflush(pr->metrics);
     }

@@ -30,7 +30,7 @@ typedef struct {
     int64_t step;           /* training step of the evaluated weights */
     const char *kind;       /* "periodic" | "final_last" | "final_best" */
     int episodes;
-    double score, success_rate, mean_coverage;
+    double score, score_std, success_rate, mean_coverage;  /* score_std: over the episodes */
     double rollouts_per_s, seconds;
     int skipped;            /* newer checkpoints made the pool skip this many older ones */
     int64_t reported_at;    /* trainer step at which the report arrived */

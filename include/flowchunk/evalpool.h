@@ -29,6 +29,7 @@ typedef struct {
     int32_t skipped;          /* older queued jobs skipped in favour of this one */
     int32_t evaluators;       /* ranks that shared the episodes */
     double score;             /* mean over episodes of the max reward */
+    double score_std;         /* standard deviation of the max reward over the episodes (starts) */
     double success_rate;
     double mean_coverage;     /* mean over episodes of the max coverage */
     double rollouts_per_s;    /* episodes / wall seconds of the whole pool */
