@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char USAGE[] = "usage: flowchunk report RUN_DIR [-o FILE] | RUN_DIR RUN_DIR... -o FILE | --study DIR "
-                            "[-o FILE]  (--help)\n";
+static const char USAGE[] = "usage: flowchunk report RUN_DIR [-o FILE] | RUN_DIR RUN_DIR... [-o FILE] | --study DIR "
+                            "[--csv PREFIX] [--png FILE] [-o FILE]  (--help)\n";
 
 static void report_help(void) {
     printf("usage: flowchunk report RUN_DIR [-o FILE]\n"
@@ -29,21 +29,27 @@ static void report_help(void) {
            "  --study STUDY_DIR   a dataset-size study (jobs/scaling_summary.sh output + the run dirs\n"
            "                      N<N>_s<seed>/): score and success vs N on a log axis with the fit, a table\n"
            "                      linking each run's report (written too). Default STUDY_DIR/report.html\n"
+           "    --csv PREFIX      read PREFIX.csv and PREFIX_summary.csv (default: the one in STUDY_DIR)\n"
+           "    --png FILE        also draw the study's chart as a PNG\n"
            "  -o, --output FILE   where to write the page\n");
 }
 
 int cmd_report(int argc, char **argv) {
     static const struct option OPTS[] = {{"output", required_argument, 0, 'o'},
                                          {"study", required_argument, 0, 's'},
+                                         {"csv", required_argument, 0, 'c'},
+                                         {"png", required_argument, 0, 'p'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    const char *out = NULL, *study = NULL;
+    const char *out = NULL, *study = NULL, *csv = NULL, *png = NULL;
     int o;
     opterr = 0;
     while ((o = getopt_long(argc, argv, ":o:h", OPTS, NULL)) != -1) {
         switch (o) {
         case 'o': out = optarg; break;
         case 's': study = optarg; break;
+        case 'c': csv = optarg; break;
+        case 'p': png = optarg; break;
         case 'h': report_help(); return 0;
         case ':': return cli_usage_error("report", USAGE, "option %s needs a value", argv[optind - 1]);
         default: return cli_usage_error("report", USAGE, "unknown option '%s'", argv[optind - 1]);
@@ -53,12 +59,13 @@ int cmd_report(int argc, char **argv) {
     const char *const *dirs = (const char *const *)argv + optind;
     if (!study && n == 1 && report_study_is(dirs[0])) study = dirs[0], n = 0; /* a study dir given plainly */
     if (study && n > 0) return cli_usage_error("report", USAGE, "--study takes no run directories");
+    if (!study && (csv || png)) return cli_usage_error("report", USAGE, "--csv and --png go with --study");
     if (!study && n == 0) return cli_usage_error("report", USAGE, "give a run directory (or several, or --study DIR)");
     int rc;
     const char *what;
     char dflt[4200];
     if (study) {
-        rc = report_study_write(study, out);
+        rc = report_study_write(study, csv, out, png);
         snprintf(dflt, sizeof dflt, "%s/report.html", study);
         what = "study";
     } else if (n == 1) {

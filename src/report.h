@@ -15,8 +15,10 @@ int report_run_write(const char *run_dir, const char *out);
 /* several runs: overlaid curves and the configs side by side, differences highlighted */
 int report_compare_write(const char *const *run_dirs, int n, const char *out);
 /* a study directory (run dirs N<N>_s<seed>/ + scaling_summary.csv and scaling.csv of
- * jobs/scaling_summary.sh): score and success vs N on a log axis, links to each run's report */
-int report_study_write(const char *study_dir, const char *out);
+ * jobs/scaling_summary.sh): score and success vs N on a log axis, links to each run's report.
+ * csv_prefix: where <prefix>.csv and <prefix>_summary.csv are (NULL: found in study_dir);
+ * out NULL: study_dir/report.html; png non-NULL: the chart as a PNG too */
+int report_study_write(const char *study_dir, const char *csv_prefix, const char *out, const char *png);
 /* 1 when dir holds a study's <prefix>_summary.csv */
 int report_study_is(const char *dir);
 /* the trainer's hook after an evaluation and at the end: rewrites RUN_DIR/report.html; returns

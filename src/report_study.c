@@ -4,7 +4,7 @@
  * <prefix>.csv (one row per run: episodes,seed,score,success_rate), next to the run directories
  * N<N>_s<seed>/. Draws score (min..max over seeds) and success (+-std) against N on a log axis
  * with the per-seed points and the least-squares fit score = a + b log10 N, tabulates the runs
- * and writes each run's own report so the links work. */
+ * and writes each run's own report so the links work; the chart can also go to a PNG. */
 #include "report.h"
 #include "flowchunk/check.h"
 
@@ -92,9 +92,10 @@ static void study_fit(const StudyTable *runs, double *a, double *b) {
     *a = n > 0 ? (sy - *b * sx) / n : 0;
 }
 
-int report_study_write(const char *study_dir, const char *out) {
+int report_study_write(const char *study_dir, const char *csv_prefix, const char *out, const char *png) {
     char prefix[4400], path[4500];
-    if (study_find(study_dir, prefix, sizeof prefix) != FC_OK) return FC_ERR;
+    if (csv_prefix) snprintf(prefix, sizeof prefix, "%s", csv_prefix);
+    else if (study_find(study_dir, prefix, sizeof prefix) != FC_OK) return FC_ERR;
     StudyTable *sum = fc_malloc(sizeof *sum), *runs = fc_malloc(sizeof *runs);
     snprintf(path, sizeof path, "%s_summary.csv", prefix);
     int rc = study_read_csv(path, 8, sum);
@@ -165,6 +166,7 @@ int report_study_write(const char *study_dir, const char *out) {
     s->lo = slo, s->hi = shi, s->dash = 1;
     plot_svg(&bf, &p);
     sbuf_put(&bf, "</div>\n");
+    if (png && plot_png_write(&p, png) != FC_OK) fc_log("warning: %s", fc_last_error());
     sbuf_printf(&bf, "<p class=\"sub\" id=\"fit\">Least-squares fit over the %d runs: score = %.4f %+.4f log10 N "
                      "(%+.4f per decade of demonstrations).</p>\n",
                 nr, a, b, b);
