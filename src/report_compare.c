@@ -138,7 +138,12 @@ int report_compare_write(const char *const *run_dirs, int n, const char *out) {
         }
     sbuf_put(&b, "<h2>Curves</h2>\n<div class=\"plots\">\n");
     char tag[REPORT_MAX_RUNS][16];
-    for (int i = 0; i < n; i++) snprintf(tag[i], sizeof tag[i], "r%d", i);
+    char label[REPORT_MAX_RUNS][64]; /* legend: the run directory's last component */
+    for (int i = 0; i < n; i++) {
+        snprintf(tag[i], sizeof tag[i], "r%d", i);
+        const char *slash = strrchr(run_dirs[i], '/');
+        snprintf(label[i], sizeof label[i], "%s", slash && slash[1] ? slash + 1 : run_dirs[i]);
+    }
     Plot p;
     plot_init(&p, 560, 360, "training loss", "step", "loss (log scale)");
     p.y.log = 1;
@@ -151,13 +156,13 @@ int report_compare_write(const char *const *run_dirs, int n, const char *out) {
     for (int i = 0; i < n; i++) total += (size_t)r[i].n_eval + 1;
     bands = fc_malloc(2 * total * sizeof(double));
     for (int i = 0, at = 0; i < n; i++) {
-        report_plot_eval(&p, &r[i], tag[i], run_dirs[i], report_colour(i), 0, bands + at, bands + total + at);
+        report_plot_eval(&p, &r[i], tag[i], label[i], report_colour(i), 0, bands + at, bands + total + at);
         at += r[i].n_eval + 1;
     }
     plot_svg(&b, &p);
     free(bands);
     plot_init(&p, 560, 360, "throughput", "step", "samples/s (global)");
-    for (int i = 0; i < n; i++) report_plot_throughput(&p, &r[i], tag[i], run_dirs[i], report_colour(i));
+    for (int i = 0; i < n; i++) report_plot_throughput(&p, &r[i], tag[i], label[i], report_colour(i));
     plot_svg(&b, &p);
     sbuf_put(&b, "</div>\n");
     compare_table(&b, r, run_dirs, n);
