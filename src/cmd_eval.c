@@ -62,7 +62,8 @@ static const char *EVAL_USAGE =
     "      --raw               evaluate the raw weights instead of the EMA (when the EMA exists)\n"
     "      --gif OUT.gif       render episodes (goal, block, agent, action target) as an animated\n"
     "                          GIF at 10 frames/s; several episodes are tiled in a grid\n"
-    "      --gif-episodes L    comma-separated episode indices for --gif (default 0)\n"
+    "      --gif-episodes L    comma-separated episode indices for --gif (default 0); 'best' and\n"
+    "                          'worst' name the episodes of the highest and lowest max reward\n"
     "      --gif-size PX       pixels per episode tile (default 256)\n"
     "      --json              print one JSON object on stdout\n"
     "  -h, --help              this help\n";
@@ -86,7 +87,10 @@ typedef struct {
     int json;
 } EvalArgs;
 
-/* "0,3,7" -> indices; FC_OK or FC_ERR_USAGE */
+enum { EVAL_GIF_BEST = -1, EVAL_GIF_WORST = -2 };
+
+/* "0,3,7" or "best,worst" -> indices (EVAL_GIF_BEST/WORST until the results are known);
+ * FC_OK or FC_ERR_USAGE */
 static int eval_parse_list(const char *s, EvalArgs *a) {
     a->n_gif = 0;
     const char *q = s;
@@ -94,7 +98,13 @@ static int eval_parse_list(const char *s, EvalArgs *a) {
         char *end = NULL;
         errno = 0;
         long v = strtol(q, &end, 10);
-        if (end == q || errno || v < 0 || v > 1000000 || (*end && *end != ',') || a->n_gif == EVAL_MAX_GIF_EPISODES)
+        if (end == q && (!strncmp(q, "best", 4) || !strncmp(q, "worst", 5))) {
+            v = q[0] == 'b' ? EVAL_GIF_BEST : EVAL_GIF_WORST;
+            end = (char *)q + (q[0] == 'b' ? 4 : 5);
+        } else if (v < 0) {
+            end = (char *)q; /* a negative index is a mistake, not a keyword */
+        }
+        if (end == q || errno || v < EVAL_GIF_WORST || v > 1000000 || (*end && *end != ',') || a->n_gif == EVAL_MAX_GIF_EPISODES)
             return cli_usage_error("eval", EVAL_USAGE,
                                    "--gif-episodes expects up to %d comma-separated episode indices, got '%s'",
                                    EVAL_MAX_GIF_EPISODES, s);
@@ -236,8 +246,23 @@ static void eval_gather(const EvalConfig *c, const EvalResult *mine, EvalResult 
     free(sts);
 }
 
+/* the episode of the highest (best) or lowest max reward; the first one on ties */
+static int eval_pick(const EvalResult *all, int best) {
+    int k = 0;
+    for (int i = 1; i < all->episodes; i++)
+        if (best ? all->ep[i].max_reward > all->ep[k].max_reward : all->ep[i].max_reward < all->ep[k].max_reward) k = i;
+    return k;
+}
+
 /* renders the chosen episodes (re-run with traces) into one GIF, tiled in a square grid */
-static int eval_gif(const EvalArgs *a, Policy *p, const Norm *norm, const EvalConfig *c, const EvalResult *all) {
+static int eval_gif(const EvalArgs *args, Policy *p, const Norm *norm, const EvalConfig *c, const EvalResult *all) {
+    EvalArgs resolved = *args, *a = &resolved;
+    for (int i = 0; i < a->n_gif; i++) {
+        if (a->gif_ep[i] >= 0) continue;
+        a->gif_ep[i] = eval_pick(all, a->gif_ep[i] == EVAL_GIF_BEST);
+        fc_log("--gif-episodes: %s = episode %d (seed %llu, max reward %.3f)", args->gif_ep[i] == EVAL_GIF_BEST ? "best" : "worst",
+               a->gif_ep[i], (unsigned long long)all->ep[a->gif_ep[i]].seed, all->ep[a->gif_ep[i]].max_reward);
+    }
     int k = a->n_gif, cols = 1;
     while (cols * cols < k) cols++;
     int cell = a->gif_size, size = cols * cell;

@@ -133,6 +133,16 @@ static int on_off(const char *opt, const char *s, int *out) {
         dst = (float)v_;                                                                                             \
     } while (0)
 
+/* "flowchunk train ARGS" with shell quoting where an argument needs it, for DIR/run.json */
+static void train_command_line(TrainConfig *c, int argc, char **argv) {
+    size_t at = (size_t)snprintf(c->command, sizeof c->command, "flowchunk");
+    for (int i = 0; i < argc && at < sizeof c->command; i++) {
+        int plain = argv[i][0] != 0 && strspn(argv[i], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                                                       "-_./=:,+@%") == strlen(argv[i]);
+        at += (size_t)snprintf(c->command + at, sizeof c->command - at, plain ? " %s" : " '%s'", argv[i]);
+    }
+}
+
 /* parses argv into c; returns 0, FC_ERR_USAGE (printed), or -1 for --help (printed) */
 static int train_parse(TrainConfig *c, int argc, char **argv) {
     train_config_default(c);
@@ -219,6 +229,7 @@ static int train_parse(TrainConfig *c, int argc, char **argv) {
     if (optind >= argc) return cli_usage_error("train", USAGE, "missing the windows file (WINDOWS.h5)");
     if (optind + 1 < argc) return cli_usage_error("train", USAGE, "unexpected argument '%s'", argv[optind + 1]);
     snprintf(c->windows, sizeof c->windows, "%s", argv[optind]);
+    train_command_line(c, argc, argv);
     if (!c->run_dir[0]) return cli_usage_error("train", USAGE, "--run-dir DIR is required");
     if (epochs_set && !steps_set) c->steps = 0;
     if (epochs_set && steps_set && c->steps > 0)

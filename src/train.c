@@ -8,6 +8,7 @@
  *             evaluation hand-offs, checkpoints, progress. A small second allreduce carries the
  *             loss and the preemption flag, so all trainers stop at the same step.
  *   finish    final checkpoint, final evaluation, pool shutdown, learning curve, summary.json.
+ * DIR/report.html (report.h) is rewritten after every evaluation and at the end.
  * Noise is keyed by (seed, step, global slot) and batches by the loader's global position, so the
  * losses do not depend on the number of ranks, and a resume at the same world size continues
  * bit for bit. */
@@ -18,8 +19,8 @@
 #include "flowchunk/evalpool.h"
 #include "flowchunk/loader.h"
 #include "flowchunk/rollout.h"
-#include "plot.h"
 #include "progress.h"
+#include "report.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -145,6 +146,7 @@ typedef struct {
     DistReduce reduce;        /* --overlap on: the per-layer reductions of this step */
     DistShm *shm;             /* the node-local shared-memory reduction, NULL when not used */
     double reduce_gather_s;   /* this step's weight gather through the window */
+    double report_s;          /* wall time spent rewriting DIR/report.html */
 } Trainer;
 
 /* ---- small helpers ------------------------------------------------------------------------- */
@@ -420,6 +422,7 @@ static void train_on_report(Trainer *t, const EvalReport *r) {
         train_write_best(t, r->step, params, ema);
     }
     if (t->cfg->eval_ranks > 0) evalpool_release(&t->pool, r->step);
+    t->report_s += report_refresh(t->cfg->run_dir);
 }
 
 static void train_poll_pool(Trainer *t) {
@@ -674,6 +677,7 @@ static void train_write_summary(Trainer *t, int preempted, double wall) {
     cJSON_AddNumberToObject(o, "wait_share", t->step_s_total > 0 ? t->wait_s_total / t->step_s_total : 0);
     cJSON_AddNumberToObject(o, "wait_ms", 1e3 * t->wait_s_total / k);
     cJSON_AddNumberToObject(o, "compute_cpu_ms", 1e3 * t->compute_cpu_s_total / k);
+    cJSON_AddNumberToObject(o, "report_s", t->report_s);
     if (t->last_score_step >= 0) {
         cJSON_AddNumberToObject(o, "last_score", t->last_score);
         cJSON_AddNumberToObject(o, "last_success_rate", t->last_success);
@@ -799,6 +803,9 @@ int train_run(const TrainConfig *c) {
     t->is_t0 = t->roles.world_rank == 0;
     train_install_signals();
     rc = t->is_t0 ? train_prepare_dir(c) : FC_OK;
+    if (rc == FC_OK && t->is_t0)
+        report_record_run(c->run_dir, c->command, t->roles.world_size, t->roles.n_trainers, t->roles.n_evaluators,
+                          c->resume);
     if ((rc = dist_agree_status(rc, who)) != 0) return rc;
 
     /* data: trainers read their shards; everyone learns the shapes and the norm */
@@ -894,8 +901,10 @@ int train_run(const TrainConfig *c) {
         snprintf(png, sizeof png, "%s/learning_curve.png", c->run_dir);
         snprintf(title, sizeof title, "flowchunk %s policy, %d trainer(s), batch %d", policy_kind_name(t->pc.kind),
                  t->roles.n_trainers, c->batch);
-        if (plot_learning_curve(c->run_dir, png, title) != FC_OK)
+        if (report_curve_png(c->run_dir, png, title) != FC_OK)
             progress_note(&t->pr, "warning: no learning curve: %s", fc_last_error());
+        report_refresh(c->run_dir);
+        progress_note(&t->pr, "report: %s/report.html", c->run_dir);
         progress_close(&t->pr);
     }
     int status = preempted ? FC_EXIT_REQUEUE : 0;

@@ -36,6 +36,7 @@
 typedef struct {
     char windows[4096];       /* WINDOWS.h5 */
     char run_dir[4096];       /* --run-dir */
+    char command[4096];       /* the command line, for DIR/run.json (report.h) */
     int eval_ranks;           /* E */
     /* model (obs_dim and horizon come from the windows file) */
     PolicyKind policy;
