@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # run_policy.sh: one named policy-training experiment on Push-T, end to end, with its results
 # copied into benchmarks/results/policy/NAME/ (config, metrics.jsonl, summary.json, learning curve,
-# eval JSON of the best and last checkpoints on the 50 Diffusion Policy test seeds).
+# eval JSON of the best and last checkpoints on the 50 Diffusion Policy test seeds, and of the best
+# on 500 held-out legacy starts from seed 200000; every eval averages 5 sampling-noise draws).
+# Its last line gives Diffusion Policy's two numbers from the training evaluations (best, and the
+# mean of the last 5) next to the 5-draw scores of the kept checkpoints.
 #
 #   benchmarks/run_policy.sh NAME [extra `flowchunk train` args...]
 # Environment (defaults = Diffusion Policy's keypoint recipe on the real data):
@@ -10,6 +13,7 @@
 #   OBS=keypoints|state   OBS_STEPS=2  HORIZON=16  TA=8  PAD=edge
 #   POLICY=flow|mse  STEPS=60000  NP=1 (trainer ranks; +EVAL_RANKS evaluators)  EVAL_RANKS=0
 #   MAX_EPISODES= (empty: all)  VAL_EPISODES=0  SEED=0  WORK=/tmp/flowchunk-policy (big files, not committed)
+#   POST_ONLY=1      only the evaluations and copies, of a run already trained in WORK/NAME
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 NAME=${1:?usage: run_policy.sh NAME [train args...]}
@@ -24,6 +28,8 @@ ZARR=${FC_ZARR:-$ROOT/../shared/data/pusht_cchi_v7_replay.zarr}
 source "$ROOT/jobs/env.sh"
 OUTR=$ROOT/benchmarks/results/policy/$NAME
 W=$WORK/$NAME
+start=$SECONDS
+if [[ ${POST_ONLY:-0} != 1 ]]; then
 rm -rf "$W" && mkdir -p "$W" "$OUTR"
 
 if [[ $DATA == zarr ]]; then
@@ -40,15 +46,22 @@ CMD=(mpirun -np $((NP + EVAL_RANKS)) "$FC" train "$W/windows.h5" --run-dir "$W/r
 { echo "# $(date -u +%FT%TZ) on $(nproc --all) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
   echo "DATA=$DATA${DEMOS_ARGS:+ DEMOS_ARGS=\"$DEMOS_ARGS\"} OBS=$OBS OBS_STEPS=$OBS_STEPS HORIZON=$HORIZON TA=$TA PAD=$PAD POLICY=$POLICY STEPS=$STEPS NP=$NP EVAL_RANKS=$EVAL_RANKS MAX_EPISODES=$MAX_EPISODES SEED=$SEED benchmarks/run_policy.sh $NAME $*"
   echo "${CMD[*]}"; } > "$OUTR/command.txt"
-start=$SECONDS
 "${CMD[@]}" 2> >(tee "$W/train.log" >&2)
 echo "train_wall_seconds=$((SECONDS - start))" >> "$OUTR/command.txt"
+fi
 for which in best latest; do
     "$FC" eval "$W/run/$which.h5" --episodes 50 --seed 100000 --json > "$OUTR/eval_$which.json"
 done
+"$FC" eval "$W/run/best.h5" --episodes 500 --seed 200000 --json > "$OUTR/eval_best_heldout500.json"
 "$FC" eval "$W/run/best.h5" --episodes 50 --seed 100000 --gif "$OUTR/rollouts.gif" --gif-episodes 0,1,2,3 \
     --gif-size 192 >/dev/null 2>&1 || true
 cp "$W/run/metrics.jsonl" "$W/run/summary.json" "$W/run/learning_curve.png" "$OUTR/" 2>/dev/null || true
 grep -v '^\s*$' "$W/train.log" | grep -E 'eval|best|error' > "$OUTR/train_evals.log" || true
-echo "run_policy $NAME: best $(sed -n 's/.*"score":\([0-9.]*\).*/\1/p' "$OUTR/eval_best.json")" \
-     "last $(sed -n 's/.*"score":\([0-9.]*\).*/\1/p' "$OUTR/eval_latest.json") in $((SECONDS - start)) s" >&2
+num() { sed -n "s/.*\"$1\":\([-0-9.e]*\).*/\1/p" "$2"; }
+# the training evaluations (periodic + final, in step order): best and the mean of the last 5
+dp=$(grep '^{"eval_step"' "$OUTR/metrics.jsonl" | sed -n 's/.*"eval_step":\([0-9]*\).*"score":\([0-9.]*\).*/\1 \2/p' |
+     sort -n | awk '{ s[NR] = $2; if ($2 > b) b = $2 } END { n = NR < 5 ? NR : 5; for (i = NR - n + 1; i <= NR; i++) m += s[i] / n
+                     printf "training evals: best %.3f, mean of last %d %.3f", b, n, m }')
+echo "run_policy $NAME: $dp; 5-draw best.h5 $(num score "$OUTR/eval_best.json") (success $(num success_rate "$OUTR/eval_best.json")," \
+     "500 held-out $(num score "$OUTR/eval_best_heldout500.json")), latest.h5 $(num score "$OUTR/eval_latest.json")" \
+     "in $((SECONDS - start)) s" | tee -a "$OUTR/command.txt" >&2
