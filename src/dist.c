@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static MPI_Comm trainer_comm = MPI_COMM_NULL;
 static MPI_Comm eval_comm = MPI_COMM_NULL;
@@ -320,19 +321,39 @@ void dist_eval_allreduce_sum(double *v, size_t n) {
 
 /* ---- agreement over an explicit communicator (the windows loader) -------------------------- */
 
+const char *dist_host(void) {
+    static char host[64];
+    if (!host[0] && gethostname(host, sizeof host - 1) != 0) snprintf(host, sizeof host, "?");
+    return host;
+}
+
+/* the last message an agreement produced: agreeing it again (loader, then world) keeps the one
+ * attribution it already has */
+static char dist_agreed[1024];
+
 int dist_comm_agree_error(MPI_Comm comm, int rc) {
     rc = rc != FC_OK ? FC_ERR : FC_OK;
     if (!mpi_started() || comm == MPI_COMM_NULL) return rc;
     int me = 0, n = 1;
     MPI_Comm_rank(comm, &me);
     MPI_Comm_size(comm, &n);
-    int first = rc ? me : n; /* the lowest failing rank, n when none failed */
+    int first = rc ? me : n, failed = rc ? 1 : 0; /* the lowest failing rank, n when none failed */
     MPI_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, comm);
     if (first == n) return FC_OK;
+    MPI_Allreduce(MPI_IN_PLACE, &failed, 1, MPI_INT, MPI_SUM, comm);
     char msg[1024];
-    snprintf(msg, sizeof msg, "%s", me == first ? fc_last_error() : "");
+    if (me == first) {
+        const char *e = fc_last_error();
+        /* a check only some ranks failed (a file missing on one node, a different working
+         * directory): say which rank and host, since the reporting rank may not see the problem */
+        if (failed < n && strcmp(e, dist_agreed) != 0)
+            snprintf(msg, sizeof msg, "rank %d on %s%s: %s", dist_world_rank(), dist_host(),
+                     failed > 1 ? " (and others)" : "", e);
+        else snprintf(msg, sizeof msg, "%s", e);
+    }
     MPI_Bcast(msg, (int)sizeof msg, MPI_CHAR, first, comm);
     msg[sizeof msg - 1] = '\0';
+    snprintf(dist_agreed, sizeof dist_agreed, "%s", msg);
     fc_set_error("%s", msg);
     return FC_ERR;
 }

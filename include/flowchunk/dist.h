@@ -144,8 +144,13 @@ void dist_eval_allreduce_sum(double *v, size_t n);
 
 /* collective over comm: FC_OK on every rank when every rank passed rc == FC_OK; otherwise FC_ERR
  * on every rank, and fc_last_error() everywhere holds the message of the lowest failing rank, so
- * rank 0 of comm reports it once. Works without MPI (returns rc as FC_OK/FC_ERR). */
+ * rank 0 of comm reports it once. When only some ranks failed the message starts with "rank R on
+ * HOST: " (R its world rank). Works without MPI (returns rc as FC_OK/FC_ERR). Every per-rank
+ * check that precedes a collective goes through here first, so no rank waits forever inside a
+ * collective the others skipped. */
 int dist_comm_agree_error(MPI_Comm comm, int rc);
+/* this process's host name (gethostname, cached) */
+const char *dist_host(void);
 /* max over comm of v (v itself without MPI) */
 int64_t dist_comm_max_i64(MPI_Comm comm, int64_t v);
 
