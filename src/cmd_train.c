@@ -71,17 +71,21 @@ static void train_help(const TrainConfig *d) {
            "  --ckpt-every N         checkpoint every N steps (default %lld; also at the end and on SIGTERM)\n"
            "  --keep K               step checkpoints kept in DIR/ckpt (default %d; 0 = all)\n"
            "  --log-every N          progress line / metrics.jsonl every N steps (default %lld)\n"
-           "  --check-every N        assert identical weights on all trainers every N steps (default %lld; 0 off)\n\n"
+           "  --check-every N        assert identical weights on all trainers every N steps (default %lld; 0 off)\n"
+           "  --watchdog-s S         end the job with an error naming the silent rank and host when no step\n"
+           "                         finishes for max(S, 10 x the median step time) seconds: a frozen rank or a\n"
+           "                         cut link otherwise hangs every rank (default %g; 0 = off)\n\n"
            "Preemption: SIGTERM or SIGUSR1 -> the trainers agree on a step, write a checkpoint and exit %d\n"
            "(requeue, then run the same command with --resume); a second signal exits at once.\n",
-           (long long)d->ckpt_every, d->keep, (long long)d->log_every, (long long)d->check_every, FC_EXIT_REQUEUE);
+           (long long)d->ckpt_every, d->keep, (long long)d->log_every, (long long)d->check_every, d->watchdog_s,
+           FC_EXIT_REQUEUE);
 }
 
 enum {
     O_RUN_DIR = 1000, O_EVAL_RANKS, O_RESUME, O_SEED, O_POLICY, O_HIDDEN, O_DEPTH, O_ACT, O_TIME, O_NFREQ, O_STEPS,
     O_EPOCHS, O_BATCH, O_SHARDS, O_OPTIM, O_LR, O_WD, O_BETA1, O_BETA2, O_MOMENTUM, O_WARMUP, O_MINLR, O_CLIP, O_EMA,
     O_OVERLAP, O_EVAL_EVERY, O_EVAL_EPISODES, O_EVAL_SEED, O_EVAL_MAX, O_EVAL_RESET, O_FLOW_STEPS, O_NACT, O_CKPT,
-    O_KEEP, O_LOG, O_CHECK, O_HELP
+    O_KEEP, O_LOG, O_CHECK, O_WATCHDOG, O_HELP
 };
 
 static const struct option OPTIONS[] = {
@@ -103,6 +107,7 @@ static const struct option OPTIONS[] = {
     {"flow-steps", required_argument, 0, O_FLOW_STEPS}, {"n-action-steps", required_argument, 0, O_NACT},
     {"ckpt-every", required_argument, 0, O_CKPT}, {"keep", required_argument, 0, O_KEEP},
     {"log-every", required_argument, 0, O_LOG}, {"check-every", required_argument, 0, O_CHECK},
+    {"watchdog-s", required_argument, 0, O_WATCHDOG},
     {"help", no_argument, 0, O_HELP}, {0, 0, 0, 0}};
 
 static int on_off(const char *opt, const char *s, int *out) {
@@ -199,6 +204,12 @@ static int train_parse(TrainConfig *c, int argc, char **argv) {
         case O_KEEP: INT_OPT("--keep", 0, 1 << 20, c->keep); break;
         case O_LOG: INT_OPT("--log-every", 1, 1L << 40, c->log_every); break;
         case O_CHECK: INT_OPT("--check-every", 0, 1L << 40, c->check_every); break;
+        case O_WATCHDOG: {
+            double v_;
+            if (cli_double("train", "--watchdog-s", optarg, 0, 1e9, &v_)) return FC_ERR_USAGE;
+            c->watchdog_s = v_;
+            break;
+        }
         case ':': return cli_usage_error("train", USAGE, "option %s needs a value", argv[optind - 1]);
         default: return cli_usage_error("train", USAGE, "unknown option '%s'", argv[optind - 1]);
         }

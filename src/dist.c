@@ -7,6 +7,8 @@
 #include "flowchunk/check.h"
 
 #include <limits.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,6 +201,73 @@ void dist_trainer_barrier(void) {
 void dist_trainer_sync(void) {
     MPI_Comm c = tcomm();
     if (c != MPI_COMM_NULL) MPI_Barrier(c);
+}
+
+/* ---- arrival exchange: who reached which step (the step watchdog reads it) ---------------- */
+
+#define DIST_TAG_ARRIVE 7301
+static struct {
+    int P, me;
+    _Atomic int64_t *heard;     /* heard[r]: the last step trainer r announced (-1: none yet) */
+    int64_t *rbuf, sbuf;
+    MPI_Request *req;           /* [0, P): receives, [P, 2P): sends */
+    char (*host)[64];           /* host of every trainer */
+} arrive;
+
+void dist_arrive_init(void) {
+    MPI_Comm c = tcomm();
+    int P = 1, me = 0;
+    if (c != MPI_COMM_NULL) {
+        MPI_Comm_size(c, &P);
+        MPI_Comm_rank(c, &me);
+    }
+    dist_arrive_free();
+    arrive.P = P, arrive.me = me;
+    arrive.heard = fc_calloc((size_t)P, sizeof *arrive.heard);
+    arrive.rbuf = fc_calloc((size_t)P, sizeof *arrive.rbuf);
+    arrive.req = fc_calloc(2 * (size_t)P, sizeof *arrive.req);
+    arrive.host = fc_calloc((size_t)P, sizeof *arrive.host);
+    for (int r = 0; r < P; r++) atomic_store(&arrive.heard[r], -1);
+    snprintf(arrive.host[me], sizeof arrive.host[me], "%s", dist_host());
+    if (c != MPI_COMM_NULL) MPI_Allgather(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, arrive.host, 64, MPI_CHAR, c);
+}
+
+void dist_arrive(int64_t step) {
+    MPI_Comm c = tcomm();
+    if (!arrive.heard) return;
+    atomic_store(&arrive.heard[arrive.me], step);
+    if (c == MPI_COMM_NULL) return;
+    int P = arrive.P;
+    arrive.sbuf = step;
+    for (int r = 0; r < P; r++) {
+        arrive.req[r] = arrive.req[P + r] = MPI_REQUEST_NULL;
+        if (r == arrive.me) continue;
+        MPI_Irecv(&arrive.rbuf[r], 1, MPI_INT64_T, r, DIST_TAG_ARRIVE, c, &arrive.req[r]);
+        MPI_Isend(&arrive.sbuf, 1, MPI_INT64_T, r, DIST_TAG_ARRIVE, c, &arrive.req[P + r]);
+    }
+    int left = P - 1, idx[DIST_MAX_SEGMENTS], n = 0;
+    int *got = P <= DIST_MAX_SEGMENTS ? idx : fc_malloc((size_t)P * sizeof(int));
+    while (left > 0) {
+        MPI_Testsome(P, arrive.req, &n, got, MPI_STATUSES_IGNORE);
+        if (n == MPI_UNDEFINED) break;
+        for (int i = 0; i < n; i++) atomic_store(&arrive.heard[got[i]], arrive.rbuf[got[i]]);
+        left -= n;
+        if (n == 0) sched_yield();
+    }
+    if (got != idx) free(got);
+    MPI_Waitall(P, arrive.req + P, MPI_STATUSES_IGNORE);
+}
+
+int64_t dist_arrive_heard(int r) { return arrive.heard && r < arrive.P ? atomic_load(&arrive.heard[r]) : -1; }
+int dist_arrive_size(void) { return arrive.P; }
+const char *dist_arrive_host(int r) { return arrive.host && r < arrive.P ? arrive.host[r] : "?"; }
+
+void dist_arrive_free(void) {
+    free((void *)arrive.heard);
+    free(arrive.rbuf);
+    free(arrive.req);
+    free(arrive.host);
+    memset(&arrive, 0, sizeof arrive);
 }
 
 void dist_reduce_reset(DistReduce *r) { r->n = 0; }

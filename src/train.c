@@ -18,6 +18,7 @@
 #include "flowchunk/evalpool.h"
 #include "flowchunk/loader.h"
 #include "flowchunk/rollout.h"
+#include "flowchunk/watchdog.h"
 #include "plot.h"
 #include "progress.h"
 
@@ -64,6 +65,7 @@ void train_config_default(TrainConfig *c) {
     c->log_every = 100;
     c->check_every = 1000;
     c->resume = 0;
+    c->watchdog_s = WATCHDOG_DEFAULT_S;
 }
 
 /* ---- preemption signals -------------------------------------------------------------------- */
@@ -124,6 +126,8 @@ typedef struct {
     int64_t last_ckpt_step;
     int64_t last_eval_submitted;
     int64_t signal_step, diverge_step; /* test hooks (FC_TEST_SIGNAL_AT_STEP, FC_TEST_DIVERGE_STEP) */
+    int64_t freeze_step;      /* test hook: FC_TEST_FREEZE_AT_STEP on world rank FC_TEST_FREEZE_RANK */
+    Watchdog wd;              /* the step watchdog (trainers, more than one) */
     Policy evalp;             /* trainer 0, E = 0: inline evaluation */
     EvalPool pool;            /* trainer 0, E > 0 */
     int evalp_ready, pool_ready, model_ready, loader_ready; /* what train_free must release */
@@ -493,6 +497,13 @@ static int64_t train_signal_step(void) {
     return s ? atoll(s) : -1;
 }
 
+/* test hook: FC_TEST_FREEZE_AT_STEP=N with FC_TEST_FREEZE_RANK=R makes world rank R stop itself
+ * (SIGSTOP) at step N, a frozen rank for the watchdog test */
+static int64_t train_freeze_step(void) {
+    const char *s = getenv("FC_TEST_FREEZE_AT_STEP"), *r = getenv("FC_TEST_FREEZE_RANK");
+    return s && r && atoi(r) == dist_world_rank() ? atoll(s) : -1;
+}
+
 /* CPU seconds of this thread: on a shared node wall time also counts other jobs' time slices */
 static double train_cpu_now(void) {
     struct timespec ts;
@@ -506,16 +517,18 @@ static int train_step(Trainer *t) {
     Mlp *m = &t->p.net;
     double t0 = progress_now(), c0 = train_cpu_now();
     if (t->step == t->signal_step && t->is_t0) raise(SIGTERM);
+    if (t->step == t->freeze_step) raise(SIGSTOP); /* stays stopped: the watchdog must end the job */
     loader_next(&t->L, t->obs, t->act, t->slot);
     mlp_zero_grad(m);
     dist_reduce_reset(&t->reduce);
     float loss_sum = policy_loss_grad(&t->p, t->obs, t->act, t->L.batch_rows, c->seed, (uint64_t)t->step, t->slot,
                                       1.0f / (float)c->batch);
     double t1 = progress_now(), c1 = train_cpu_now();
-    /* a barrier first splits the reduction's time into waiting for the slowest trainer (load
-     * imbalance, a slower or shared core) and moving the bytes; it costs microseconds. With
-     * --overlap on the reductions start inside backward, so the wait stays inside them. */
-    if (!c->overlap) dist_trainer_sync();
+    /* the arrival exchange first splits the reduction's time into waiting for the slowest trainer
+     * (load imbalance, a slower or shared core) and moving the bytes, and tells the watchdog who
+     * is missing when a trainer never arrives; it costs microseconds. With --overlap on the
+     * reductions have already started inside backward. */
+    dist_arrive(t->step);
     double t1w = progress_now();
     size_t lo = 0, hi = t->n; /* the slice of the optimiser state this trainer updates */
     if (t->shm) {
@@ -767,6 +780,8 @@ static void train_free(Trainer *t) {
     dist_shm_free(t->shm); /* after policy_free: the gradient lived in it */
     t->shm = NULL;
     if (t->loader_ready) loader_close(&t->L);
+    watchdog_stop(&t->wd);
+    dist_arrive_free();
 }
 
 int train_run(const TrainConfig *c) {
@@ -780,6 +795,7 @@ int train_run(const TrainConfig *c) {
     t->last_eval_submitted = -1;
     t->signal_step = train_signal_step();
     t->diverge_step = train_diverge_step();
+    t->freeze_step = train_freeze_step();
     const char *who = "flowchunk train";
 
     /* roles and file-free checks */
@@ -837,12 +853,19 @@ int train_run(const TrainConfig *c) {
     /* the loop */
     int preempted = 0;
     t->t_train_start = t->t_log = progress_now();
+    dist_arrive_init();
+    watchdog_start(&t->wd, c->watchdog_s, t->step, t->roles.n_trainers);
     while (t->step < t->total_steps) {
+        double ts = progress_now();
         preempted = train_step(t);
+        watchdog_beat(&t->wd, t->step, progress_now() - ts);
         int last = t->step == t->total_steps, end = last || preempted;
         int check = c->check_every > 0 && (t->step % c->check_every == 0 || end);
         int eval = c->eval_every > 0 && t->step % c->eval_every == 0 && !end;
         int ckpt = (c->ckpt_every > 0 && t->step % c->ckpt_every == 0) || end;
+        /* trainer 0 writes or evaluates inline while the others wait in the next step: every
+         * trainer knows it, so none counts that wait against the watchdog */
+        if (ckpt || (eval && c->eval_ranks == 0)) watchdog_pause(&t->wd);
         if (t->shm && (check || eval || ckpt)) train_gather_state(t); /* they read the EMA / optimiser whole */
         if (check) train_check_weights(t);
         if (t->is_t0) {
@@ -855,6 +878,7 @@ int train_run(const TrainConfig *c) {
         if (preempted) break;
     }
     double wall = progress_now() - t->t_train_start;
+    watchdog_stop(&t->wd);
 
     /* the end: final evaluation, pool shutdown, curve, summary */
     if (t->is_t0) {

@@ -14,5 +14,6 @@ fc_add_test(train_pool bash ${CMAKE_CURRENT_SOURCE_DIR}/train_pool_test.sh ${FC_
 fc_add_test(train_kill bash ${CMAKE_CURRENT_SOURCE_DIR}/train_kill_test.sh ${FC_TRAIN_ARGS})
 fc_add_test(train_resume bash ${CMAKE_CURRENT_SOURCE_DIR}/train_resume_test.sh ${FC_TRAIN_ARGS})
 fc_add_test(train_errors bash ${CMAKE_CURRENT_SOURCE_DIR}/train_errors_test.sh ${FC_TRAIN_ARGS})
-set_tests_properties(train_ranks_np2 train_ranks_np4 train_ranks_np2_overlap train_ranks_np2_allreduce train_diverge train_pool train_kill train_resume train_errors
+fc_add_test(train_watchdog bash ${CMAKE_CURRENT_SOURCE_DIR}/train_watchdog_test.sh ${FC_TRAIN_ARGS})
+set_tests_properties(train_ranks_np2 train_ranks_np4 train_ranks_np2_overlap train_ranks_np2_allreduce train_diverge train_pool train_kill train_resume train_errors train_watchdog
                      PROPERTIES TIMEOUT 120)

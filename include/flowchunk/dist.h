@@ -62,6 +62,20 @@ void dist_trainer_barrier(void);
  * times it to tell waiting for the slowest trainer apart from moving the gradient */
 void dist_trainer_sync(void);
 
+/* arrival exchange, the step watchdog's eyes: every trainer announces each step it reached to
+ * every other trainer (point to point, one int64), so a trainer stuck waiting knows who has not
+ * arrived. dist_arrive_init (collective over trainers, setup) also gathers every trainer's host.
+ * dist_arrive(step) returns when every trainer announced `step`: it is the barrier the training
+ * loop times as the wait for the slowest trainer. dist_arrive_heard(r) (any thread) is the last
+ * step trainer r announced, -1 before the first. */
+void dist_arrive_init(void);
+void dist_arrive(int64_t step);
+int64_t dist_arrive_heard(int r);
+/* trainer count and the host of trainer r, as gathered by dist_arrive_init */
+int dist_arrive_size(void);
+const char *dist_arrive_host(int r);
+void dist_arrive_free(void);
+
 /* overlapped gradient reduction: up to DIST_MAX_SEGMENTS in-place MPI_Iallreduce(SUM) segments,
  * started as each layer's gradient is ready, progressed with MPI_Testall, completed by wait */
 #define DIST_MAX_SEGMENTS 64

@@ -66,6 +66,7 @@ typedef struct {
     int64_t log_every;
     int64_t check_every;      /* weight checksum agreement across trainers (0 = off) */
     int resume;
+    double watchdog_s;        /* step watchdog floor in s: limit = max(this, 10 x median step); 0 = off */
 } TrainConfig;
 
 /* the defaults of `flowchunk train --help` */
