@@ -292,6 +292,41 @@ void dist_reduce_wait(DistReduce *r) {
     r->n = 0;
 }
 
+/* ---- topology ---------------------------------------------------------------------------- */
+
+void dist_topology(DistTopology *t) {
+    memset(t, 0, sizeof *t);
+    int P = dist_world_size(), me = dist_world_rank();
+    if (!mpi_started() || P == 1) {
+        t->nodes = t->trainer_nodes = t->trainers_per_node_max = 1;
+        snprintf(t->trainers_per_node, sizeof t->trainers_per_node, "1");
+        return;
+    }
+    /* node id = the lowest world rank on the node */
+    MPI_Comm node;
+    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, me, MPI_INFO_NULL, &node);
+    int id = me, mine[2];
+    MPI_Allreduce(MPI_IN_PLACE, &id, 1, MPI_INT, MPI_MIN, node);
+    MPI_Comm_free(&node);
+    mine[0] = id, mine[1] = roles_split ? trainer_comm != MPI_COMM_NULL : 1;
+    int *all = fc_malloc(2 * (size_t)P * sizeof(int));
+    MPI_Allgather(mine, 2, MPI_INT, all, 2, MPI_INT, MPI_COMM_WORLD);
+    size_t len = 0;
+    for (int r = 0; r < P; r++) {
+        if (all[2 * r] != r) continue; /* r is the lowest rank of its node: one node */
+        int k = 0;
+        for (int q = 0; q < P; q++) k += all[2 * q] == r && all[2 * q + 1];
+        t->nodes++;
+        if (k == 0) continue;
+        t->trainer_nodes++;
+        if (k > t->trainers_per_node_max) t->trainers_per_node_max = k;
+        if (len < sizeof t->trainers_per_node)
+            len += (size_t)snprintf(t->trainers_per_node + len, sizeof t->trainers_per_node - len, "%s%d",
+                                    t->trainer_nodes > 1 ? "+" : "", k);
+    }
+    free(all);
+}
+
 /* ---- world helpers ------------------------------------------------------------------------- */
 
 int dist_agree_status(int rc, const char *what) {
@@ -468,36 +503,47 @@ size_t dist_gather_bytes(MPI_Comm comm, const void *send, size_t n, void *recv, 
     return total;
 }
 
-/* ---- node-local gradient reduction in one shared-memory window ---------------------------- */
+/* ---- hierarchical gradient reduction: a shared-memory window per node, then across nodes -- */
 
 struct DistShm {
-    MPI_Comm node;     /* the trainers, all on this node */
+    MPI_Comm node;     /* the trainers on this node */
+    MPI_Comm cross;    /* the trainers with this node-local rank, one per node (NULL: one node) */
     MPI_Win win;
-    int P, me;
+    int P, me;         /* trainers on this node, this trainer's rank among them */
+    int nodes;
     size_t n;
-    float **seg;       /* seg[r]: trainer r's n floats, mapped into this process */
+    float **seg;       /* seg[r]: node trainer r's n floats, mapped into this process */
     double **scalar;   /* scalar[r]: one double after trainer r's floats (dist_shm_sum_double) */
 };
 
 DistShm *dist_shm_create(size_t n) {
     MPI_Comm c = tcomm();
     if (c == MPI_COMM_NULL || n == 0 || getenv("FC_NO_SHM_REDUCE")) return NULL;
-    int P, me, local;
-    MPI_Comm_size(c, &P);
+    int me, local, lrank;
     MPI_Comm_rank(c, &me);
-    if (P < 2) return NULL;
     MPI_Comm node;
     MPI_Comm_split_type(c, MPI_COMM_TYPE_SHARED, me, MPI_INFO_NULL, &node);
     MPI_Comm_size(node, &local);
-    /* the same answer everywhere: if any node holds fewer than all trainers, every node does */
-    if (local != P) {
+    MPI_Comm_rank(node, &lrank);
+    /* slice r of every node is summed across nodes by the node-local ranks r: that needs the same
+     * trainer count on every node (the same answer everywhere, else the flat allreduce) */
+    int lo_hi[2] = {-local, local};
+    MPI_Allreduce(MPI_IN_PLACE, lo_hi, 2, MPI_INT, MPI_MAX, c);
+    int nodes = 0, lead = lrank == 0;
+    MPI_Allreduce(&lead, &nodes, 1, MPI_INT, MPI_SUM, c);
+    if (-lo_hi[0] != lo_hi[1] || (local < 2 && nodes < 2)) {
         MPI_Comm_free(&node);
         return NULL;
     }
     DistShm *s = fc_calloc(1, sizeof *s);
-    s->node = node, s->P = P, s->me = me, s->n = n;
-    s->seg = fc_calloc((size_t)P, sizeof *s->seg);
-    s->scalar = fc_calloc((size_t)P, sizeof *s->scalar);
+    s->node = node, s->P = local, s->me = lrank, s->n = n, s->nodes = nodes;
+    s->cross = MPI_COMM_NULL;
+    MPI_Comm cross;
+    MPI_Comm_split(c, lrank, me, &cross);
+    if (nodes > 1) s->cross = cross;
+    else MPI_Comm_free(&cross);
+    s->seg = fc_calloc((size_t)local, sizeof *s->seg);
+    s->scalar = fc_calloc((size_t)local, sizeof *s->scalar);
     MPI_Info info;
     MPI_Info_create(&info);
     MPI_Info_set(info, "alloc_shared_noncontig", "true"); /* each segment on its owner's pages */
@@ -505,7 +551,7 @@ DistShm *dist_shm_create(size_t n) {
     size_t fbytes = (n * sizeof(float) + 63) & ~(size_t)63, bytes = (fbytes + 64 + 4095) & ~(size_t)4095;
     MPI_Win_allocate_shared((MPI_Aint)bytes, (int)sizeof(float), info, node, &mine, &s->win);
     MPI_Info_free(&info);
-    for (int r = 0; r < P; r++) {
+    for (int r = 0; r < local; r++) {
         MPI_Aint size;
         int disp;
         MPI_Win_shared_query(s->win, r, &size, &disp, &s->seg[r]);
@@ -517,6 +563,8 @@ DistShm *dist_shm_create(size_t n) {
     MPI_Win_lock_all(MPI_MODE_NOCHECK, s->win);
     return s;
 }
+
+int dist_shm_nodes(const DistShm *s) { return s->nodes; }
 
 float *dist_shm_buffer(DistShm *s) { return s->seg[s->me]; }
 
@@ -531,8 +579,10 @@ static void dist_shm_fence(DistShm *s) {
     MPI_Win_sync(s->win);
 }
 
-/* out[lo,hi) = sum over trainers of their segments' [lo,hi), added in rank order: every element
- * is summed by one rank in one fixed order, so it is the same number wherever it is stored */
+/* out[lo,hi) = sum over the node's trainers of their segments' [lo,hi), added in rank order:
+ * every element is summed by one rank in one fixed order, so it is the same number wherever it
+ * is stored; then, on several nodes, the node sums of [lo,hi) are added across nodes by the
+ * trainers that own this slice on each node (one allreduce per slice, all slices at once) */
 static void dist_shm_sum_into(DistShm *s, size_t lo, size_t hi, int all) {
     enum { BLK = 1024 };
     float acc[BLK];
@@ -543,12 +593,22 @@ static void dist_shm_sum_into(DistShm *s, size_t lo, size_t hi, int all) {
             const float *g = s->seg[r] + b;
             for (size_t i = 0; i < k; i++) acc[i] += g[i];
         }
-        for (int r = all ? 0 : s->me; r < (all ? s->P : s->me + 1); r++) memcpy(s->seg[r] + b, acc, k * sizeof(float));
+        memcpy(s->seg[s->me] + b, acc, k * sizeof(float));
     }
+    float *mine = s->seg[s->me] + lo;
+    if (s->cross != MPI_COMM_NULL) {
+        for (size_t off = 0; off < hi - lo; off += DIST_CHUNK / 4) {
+            size_t k = hi - lo - off < DIST_CHUNK / 4 ? hi - lo - off : DIST_CHUNK / 4;
+            MPI_Allreduce(MPI_IN_PLACE, mine + off, (int)k, MPI_FLOAT, MPI_SUM, s->cross);
+        }
+    }
+    /* only this rank reads slice [lo,hi) of the others' segments, and it has finished */
+    if (all)
+        for (int r = 0; r < s->P; r++)
+            if (r != s->me) memcpy(s->seg[r] + lo, mine, (hi - lo) * sizeof(float));
 }
 
-/* trainer r sums slice r for all and stores it into every segment: each rank reads and writes n
- * floats, with no intermediate copies */
+/* trainer r of each node sums slice r for all and stores it into every segment of its node */
 void dist_shm_allreduce(DistShm *s) {
     size_t lo, hi;
     dist_shm_slice(s, &lo, &hi);
@@ -592,6 +652,7 @@ void dist_shm_free(DistShm *s) {
         MPI_Win_unlock_all(s->win);
         MPI_Win_free(&s->win);
         MPI_Comm_free(&s->node);
+        if (s->cross != MPI_COMM_NULL) MPI_Comm_free(&s->cross);
     }
     free(s->seg);
     free(s->scalar);

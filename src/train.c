@@ -128,6 +128,7 @@ typedef struct {
     int64_t signal_step, diverge_step; /* test hooks (FC_TEST_SIGNAL_AT_STEP, FC_TEST_DIVERGE_STEP) */
     int64_t freeze_step;      /* test hook: FC_TEST_FREEZE_AT_STEP on world rank FC_TEST_FREEZE_RANK */
     Watchdog wd;              /* the step watchdog (trainers, more than one) */
+    DistTopology topo;        /* nodes and trainers per node */
     Policy evalp;             /* trainer 0, E = 0: inline evaluation */
     EvalPool pool;            /* trainer 0, E > 0 */
     int evalp_ready, pool_ready, model_ready, loader_ready; /* what train_free must release */
@@ -258,6 +259,16 @@ static void train_policy_and_eval_config(Trainer *t) {
     t->eval_on = c->eval_ranks > 0 || c->eval_every > 0;
 }
 
+#define TRAIN_PRECISION "fp32" /* weights, gradients, optimiser state and the reduction */
+
+/* the gradient reduction in use, as summary.json, metrics and checkpoints record it */
+static const char *train_reduction_name(const Trainer *t) {
+    if (t->roles.n_trainers < 2) return "none";
+    if (t->cfg->overlap) return "per-layer";
+    if (t->shm) return dist_shm_nodes(t->shm) > 1 ? "hierarchical" : "shared-memory";
+    return "flat";
+}
+
 static void train_fill_meta(const Trainer *t, CkptMeta *m, int64_t step) {
     const TrainConfig *c = t->cfg;
     memset(m, 0, sizeof *m);
@@ -275,6 +286,10 @@ static void train_fill_meta(const Trainer *t, CkptMeta *m, int64_t step) {
     m->batch = c->batch;
     m->virtual_shards = c->virtual_shards;
     m->n_trainers = t->roles.n_trainers;
+    m->nodes = t->topo.nodes;
+    snprintf(m->trainers_per_node, sizeof m->trainers_per_node, "%s", t->topo.trainers_per_node);
+    snprintf(m->reduction, sizeof m->reduction, "%s", train_reduction_name(t));
+    snprintf(m->precision, sizeof m->precision, "%s", TRAIN_PRECISION);
     m->seed = c->seed;
     m->total_steps = t->total_steps;
     m->step = step;
@@ -637,10 +652,16 @@ static void train_print_config(Trainer *t) {
                  (double)t->total_steps / (double)d->steps_per_epoch, (long long)d->steps_per_epoch);
     if (t->step > 0) progress_row(pr, "resumed at", "step %lld", (long long)t->step);
     progress_row(pr, "ema", "%s", t->ema ? "on (Diffusion Policy's warmup, max 0.9999)" : "off");
+    progress_row(pr, "nodes", "%d (trainers per node %s)", t->topo.nodes, t->topo.trainers_per_node);
+    const char *red = train_reduction_name(t);
     progress_row(pr, "gradient reduction", "%s",
-                 c->overlap ? "per-layer MPI_Iallreduce"
-                 : t->shm   ? "sum in a shared-memory window, optimiser sharded (all trainers on one node)"
-                 : t->roles.n_trainers > 1 ? "one flat MPI_Allreduce" : "none (one trainer)");
+                 c->overlap                          ? "per-layer MPI_Iallreduce"
+                 : !strcmp(red, "hierarchical")      ? "hierarchical: sum in each node's shared-memory window, slices "
+                                                       "allreduced across nodes, optimiser sharded per node"
+                 : !strcmp(red, "shared-memory")     ? "sum in a shared-memory window, optimiser sharded (all trainers "
+                                                       "on one node)"
+                 : t->roles.n_trainers > 1           ? "one flat MPI_Allreduce"
+                                                     : "none (one trainer)");
     if (t->eval_on)
         progress_row(pr, "evaluation", "%s every %lld steps: %d episodes from seed %llu (%s), %d steps max, Ta %d, %d "
                                        "flow steps",
@@ -664,6 +685,11 @@ static void train_write_summary(Trainer *t, int preempted, double wall) {
     cJSON_AddNumberToObject(o, "final_loss", t->last_loss);
     cJSON_AddNumberToObject(o, "trainers", t->roles.n_trainers);
     cJSON_AddNumberToObject(o, "evaluators", t->roles.n_evaluators);
+    cJSON_AddNumberToObject(o, "nodes", t->topo.nodes);
+    cJSON_AddNumberToObject(o, "trainer_nodes", t->topo.trainer_nodes);
+    cJSON_AddStringToObject(o, "trainers_per_node", t->topo.trainers_per_node);
+    cJSON_AddStringToObject(o, "reduction", train_reduction_name(t));
+    cJSON_AddStringToObject(o, "precision", TRAIN_PRECISION);
     cJSON_AddNumberToObject(o, "batch", t->cfg->batch);
     cJSON_AddNumberToObject(o, "params", (double)t->n);
     cJSON_AddNumberToObject(o, "wall_s", wall);
@@ -713,7 +739,7 @@ static int train_setup_model(Trainer *t) {
     policy_init(&t->p, &t->pc, c->seed);
     /* all trainers on one node: the gradient lives in a shared-memory window and is summed in
      * place (no MPI copies: about half the time of MPI_Allreduce here, benchmarks/README.md) */
-    if (!c->overlap && (t->shm = dist_shm_create(t->p.net.n_params)) != NULL)
+    if (!c->overlap && !c->reduce_flat && (t->shm = dist_shm_create(t->p.net.n_params)) != NULL)
         mlp_use_grads(&t->p.net, dist_shm_buffer(t->shm));
     if (c->overlap) {
         t->p.net.grad_ready = train_layer_grad_ready;
@@ -803,6 +829,7 @@ int train_run(const TrainConfig *c) {
     if (rc == FC_OK) rc = train_check_config(c, &t->roles);
     if ((rc = dist_agree_status(rc, who)) != 0) return rc;
     t->is_t0 = t->roles.world_rank == 0;
+    dist_topology(&t->topo);
     train_install_signals();
     rc = t->is_t0 ? train_prepare_dir(c) : FC_OK;
     if ((rc = dist_agree_status(rc, who)) != 0) return rc;
@@ -849,6 +876,8 @@ int train_run(const TrainConfig *c) {
         t->evalp_ready = 1;
     }
     train_print_config(t);
+    progress_topology(&t->pr, t->step, t->topo.nodes, t->topo.trainers_per_node, train_reduction_name(t),
+                      TRAIN_PRECISION);
 
     /* the loop */
     int preempted = 0;

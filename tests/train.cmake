@@ -17,3 +17,8 @@ fc_add_test(train_errors bash ${CMAKE_CURRENT_SOURCE_DIR}/train_errors_test.sh $
 fc_add_test(train_watchdog bash ${CMAKE_CURRENT_SOURCE_DIR}/train_watchdog_test.sh ${FC_TRAIN_ARGS})
 set_tests_properties(train_ranks_np2 train_ranks_np4 train_ranks_np2_overlap train_ranks_np2_allreduce train_diverge train_pool train_kill train_resume train_errors train_watchdog
                      PROPERTIES TIMEOUT 120)
+# two real nodes on this machine (jobs/twonode.sh, root + namespaces; skipped where they cannot
+# be created): 2 nodes x 2 trainers + 1 evaluator under mpirun, requeue across nodes, a cut link.
+# The nodes' names are machine-wide: one two-node test at a time.
+fc_add_test(train_twonode bash ${CMAKE_CURRENT_SOURCE_DIR}/train_twonode_test.sh ${FC_TRAIN_ARGS})
+set_tests_properties(train_twonode PROPERTIES TIMEOUT 300 RESOURCE_LOCK flowchunk_twonode LABELS twonode)

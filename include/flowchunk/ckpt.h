@@ -45,6 +45,10 @@ typedef struct {
     int batch;                /* global batch */
     int virtual_shards;
     int n_trainers;           /* trainer ranks of the run that wrote it */
+    int nodes;                /* nodes of that job (0: not recorded, an older checkpoint) */
+    char trainers_per_node[128]; /* "2+2": trainers on each node that held trainers */
+    char reduction[32];       /* gradient reduction: hierarchical | shared-memory | flat | per-layer | none */
+    char precision[16];       /* of the weights, gradients and reduction: "fp32" */
     uint64_t seed;
     int64_t total_steps;
     int64_t step;             /* optimiser steps done */

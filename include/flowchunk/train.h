@@ -52,6 +52,7 @@ typedef struct {
     int ema;
     uint64_t seed;
     int overlap;              /* per-layer MPI_Iallreduce started inside backward instead of one allreduce */
+    int reduce_flat;          /* --reduce flat: one flat MPI_Allreduce instead of the hierarchical sum */
     /* evaluation */
     int64_t eval_every;       /* 0 = only the final evaluation (none at all when E = 0) */
     int eval_episodes;
