@@ -29,6 +29,9 @@
 # `twonode.sh sh` exports FCMN_MPI_ARGS, the mpirun options that keep Open MPI on the veth link:
 #   --mca plm_rsh_agent $FCMN_BASE/ssh/fcssh --mca oob_tcp_if_include 10.77.0.0/24
 #   --mca btl_tcp_if_include 10.77.0.0/24 --mca btl self,vader,tcp
+#   --mca oob_tcp_keepalive_time 3 --mca oob_tcp_keepalive_intvl 1 --mca oob_tcp_keepalive_probes 3
+# (the keepalives let mpirun notice a lost node in ~6 s instead of Open MPI's default 480 s: after
+# the trainer's watchdog ends a rank, mpirun would otherwise wait that long for the cut-off node)
 # e.g.  twonode.sh sh nodeA 'mpirun $FCMN_MPI_ARGS --host nodeA:2,nodeB:2 -np 4 hostname'
 #
 # knobs: FCMN_BASE (default /tmp/mn: keys, sshd config, node logs, slurm state; it stays visible
@@ -174,7 +177,7 @@ do_down() {
 do_sh() {  # do_sh NODE [CMD...]
     local n=$1; shift
     local p; p=$(initpid "$n"); alive "$p" || die "$n is not up"
-    local mpi="--mca plm_rsh_agent $SSHD/fcssh --mca oob_tcp_if_include 10.77.0.0/24 --mca btl_tcp_if_include 10.77.0.0/24 --mca btl self,vader,tcp"
+    local mpi="--mca plm_rsh_agent $SSHD/fcssh --mca oob_tcp_if_include 10.77.0.0/24 --mca btl_tcp_if_include 10.77.0.0/24 --mca btl self,vader,tcp --mca oob_tcp_keepalive_time 3 --mca oob_tcp_keepalive_intvl 1 --mca oob_tcp_keepalive_probes 3"
     if (( $# == 0 )); then exec nsenter -t "$p" -a --wd="$BASE" env FCMN_MPI_ARGS="$mpi" bash -i; fi
     if (( $# == 1 )); then nsenter -t "$p" -a --wd="$BASE" env FCMN_MPI_ARGS="$mpi" bash -c "$1"
     else nsenter -t "$p" -a --wd="$BASE" env FCMN_MPI_ARGS="$mpi" "$@"; fi

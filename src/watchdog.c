@@ -59,6 +59,23 @@ static int watchdog_silent(int64_t step, char *out, size_t cap, int *lowest_arri
     return n;
 }
 
+/* "rank 2 on nodeB, rank 3 on nodeB": the trainers on other hosts (the suspects when all arrived
+ * and the reduction still hangs); returns how many */
+static int watchdog_remote(char *out, size_t cap) {
+    int n = 0;
+    size_t len = 0;
+    out[0] = '\0';
+    for (int r = 0; r < dist_arrive_size(); r++) {
+        if (!strcmp(dist_arrive_host(r), dist_host())) continue;
+        if (len < cap) {
+            int k = snprintf(out + len, cap - len, "%srank %d on %s", n ? ", " : "", r, dist_arrive_host(r));
+            len += k > 0 ? (size_t)k : 0;
+        }
+        n++;
+    }
+    return n;
+}
+
 static void watchdog_fire(Watchdog *w, double waited) {
     int64_t step = atomic_load(&w->step);
     char silent[768];
@@ -72,9 +89,12 @@ static void watchdog_fire(Watchdog *w, double waited) {
     if (n > 0)
         snprintf(why, sizeof why, "%s %s not reached step %lld: frozen, dead without notice, or cut off", silent,
                  n > 1 ? "have" : "has", (long long)step);
+    else if (watchdog_remote(silent, sizeof silent) > 0)
+        snprintf(why, sizeof why, "every trainer reached step %lld but the gradient reduction does not complete: a rank "
+                                  "stopped inside it, or the link to %s is down", (long long)step, silent);
     else
         snprintf(why, sizeof why, "every trainer reached step %lld but the gradient reduction does not complete: a rank "
-                                  "stopped inside it or the link between nodes is down", (long long)step);
+                                  "stopped inside it", (long long)step);
     fprintf(stderr,
             "flowchunk: error: watchdog: rank %d on %s: no training step finished for %.1f s (limit %.0f s = max(--watchdog-s "
             "%g, %g x median step %.1f ms)); %s; ending the job\n",

