@@ -8,6 +8,7 @@
  *   root attributes: format = "flowchunk-checkpoint", version, every hyperparameter (policy
  *   kind, obs kind, obs_steps, horizon, n_action_steps, action_offset, widths/depth/activation,
  *   time embedding, flow_steps, optimiser settings, batch, virtual_shards, n_trainers, seed),
+ *   the topology (nodes, trainers_per_node, reduction, precision; optional: older files lack it),
  *   the step, the loader position (epoch, step in epoch, fingerprint of its sample sequence),
  *   the best score/step so far, and the training RNG description.
  * Training randomness is counter-based (rng.h: a pure function of (seed, stream, step, slot),
