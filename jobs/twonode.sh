@@ -204,6 +204,7 @@ do_hostpid() {  # host pid whose NSpid (innermost) is $2 inside node $1
 }
 
 SL=$BASE/slurm
+source "$(dirname "${BASH_SOURCE[0]}")/slurm_conf.sh"
 do_slurm_up() {
     mkdir -p "$SL/log"
     [[ -s $SL/munge.key ]] || { mungekey --create --keyfile="$SL/munge.key" 2>/dev/null ||
@@ -229,24 +230,7 @@ SlurmctldPidFile=/run/slurmctld.pid
 SlurmdPidFile=/run/slurmd.pid
 SlurmctldLogFile=$SL/log/slurmctld.log
 SlurmdLogFile=$SL/log/slurmd-%n.log
-ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
-SelectType=select/cons_tres
-SelectTypeParameters=CR_Core
-MpiDefault=pmix
-SlurmdParameters=config_overrides
-ReturnToService=2
-SchedulerType=sched/backfill
-SchedulerParameters=batch_sched_delay=0,sched_interval=1,bf_interval=1
-AccountingStorageType=accounting_storage/none
-JobAcctGatherType=jobacct_gather/none
-JobCompType=jobcomp/none
-MailProg=/bin/true
-SlurmctldTimeout=30
-SlurmdTimeout=30
-InactiveLimit=0
-KillWait=10
-MinJobAge=300
+$(fc_slurm_conf_policy)
 ${nodes_conf}PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 EOF
     printf 'export SLURM_CONF=%s\n' "$SL/slurm.conf" >"$SL/env.sh"

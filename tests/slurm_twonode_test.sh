@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # slurm_twonode_test.sh FIXTURE MPIEXEC: `sbatch -N 2 jobs/train.sbatch` on a real two-node Slurm
 # cluster (jobs/twonode.sh up + slurm-up: one slurmctld, one slurmd and one munged per node) with
-# srun --mpi=pmix: 5 tasks, at most 3 per node, spread cyclically (SRUN_ARGS=--distribution=cyclic) (trainers 0,2 on nodeA, 1,3 on nodeB, the evaluator
-# 4 on nodeA). The job is preempted mid-run (scancel --signal=USR1 --batch: the script forwards
+# srun --mpi=pmix: 5 tasks, at most 3 per node, spread cyclically (SRUN_ARGS=--distribution=cyclic:
+# trainers 0,2 on nodeA, 1,3 on nodeB, the evaluator 4 on nodeA). The job is preempted mid-run (scancel --signal=USR1 --batch: the script forwards
 # it, the trainers checkpoint and exit 3, the script requeues the job) and resumes across both
 # nodes. Asserts: the hierarchical reduction over 2 nodes x 2 trainers, every logged loss equal to
 # one process's run to 1e-5 relative (weights identical on all trainers: --check-every), steps
-# logged once and in order, the job restarted once and resumed from its checkpoint.
+# logged once and in order, the job restarted once and resumed from its checkpoint. Then a
+# trainer on nodeB freezes (SIGSTOP): the job fails within the watchdog limit, one line names it.
 # Starts Slurm daemons: label slurm + RESOURCE_LOCK (tests/slurm.cmake); run it under
 # `flock /tmp/fc_slurm.lock` when other trees test Slurm on this machine.
 export TMPDIR=${TMPDIR:-$PWD}
@@ -55,4 +56,22 @@ join <(steploss "$WORK/r1/metrics.jsonl" | sort -k1,1) <(steploss "$WORK/run/met
       if (r > 1e-5) { printf "step %d: 1 process %s, 2 nodes x 2 %s (rel %.2e)\n", $1, $2, $3, r; bad = 1 } }
     END { printf "max relative loss difference over %d common logged steps: %.2e\n", NR, worst; if (NR < 1200) bad = 1; exit bad }' >&2 ||
     fail "losses differ between 1 process and the two-node Slurm job"
-say "ok: job $id on 2 nodes x 2 trainers (hierarchical), preempted at ~$before, resumed from step $k, losses = 1 process"
+say "job $id on 2 nodes x 2 trainers (hierarchical), preempted at ~$before, resumed from step $k, losses = 1 process"
+
+# a trainer on nodeB freezes (SIGSTOP at step 30): the step watchdog names it and ends its rank,
+# Slurm ends the step, the job fails within the limit + a few seconds instead of hanging until its
+# time limit
+id=$(slurm "FLOWCHUNK=$FC FC_ROOT=$ROOT FC_WORLD_CHECK=0 FC_TEST_FREEZE_AT_STEP=30 FC_TEST_FREEZE_RANK=1 \
+     TRAIN_ARGS='${ARGS[*]} --watchdog-s 5' SRUN_ARGS=--distribution=cyclic sbatch --parsable -N 2 -n 5 \
+     --ntasks-per-node=3 --no-requeue --time=10 $ROOT/jobs/train.sbatch $WIN $WORK/frozen") || fail "sbatch (frozen) failed"
+id=${id%%;*}
+t0=$SECONDS
+slurm "FC_SLURM_DIR=$FCMN_BASE/slurm $ROOT/jobs/slurm_cluster.sh wait $id 120" >/dev/null && fail "job $id with a frozen rank succeeded"
+log=$WORK/fc-train-$id.out
+took=$(( SECONDS - t0 ))
+(( took < 100 )) || fail "job $id with a frozen rank took $took s to end"
+[[ $(grep -c 'flowchunk: error' "$log") == 1 ]] || { cat "$log" >&2; fail "frozen rank under srun: not one error line"; }
+grep -q "error: watchdog: .*rank 1 on nodeB (last heard at step 29) has not reached step 30" "$log" ||
+    { cat "$log" >&2; fail "frozen rank under srun: the error does not name rank 1 on nodeB"; }
+say "frozen rank 1 on nodeB: job $id ended in $took s: $(grep 'flowchunk: error' "$log")"
+say "ok"
