@@ -198,11 +198,6 @@ void dist_trainer_barrier(void) {
     wait_sleeping(&r, 500);
 }
 
-void dist_trainer_sync(void) {
-    MPI_Comm c = tcomm();
-    if (c != MPI_COMM_NULL) MPI_Barrier(c);
-}
-
 /* ---- arrival exchange: who reached which step (the step watchdog reads it) ---------------- */
 
 #define DIST_TAG_ARRIVE 7301

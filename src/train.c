@@ -2,11 +2,14 @@
  *   setup     roles (dist_split), run directory, loader (collective read of this trainer's
  *             shards), policy/optimiser/EMA, resume from DIR/latest.h5, weights broadcast from
  *             trainer 0. Setup errors are agreed over the world: reported once, every rank exits.
- *   loop      batch -> flow-matching loss and gradient (scaled by 1/B) -> barrier (timed: the wait
- *             for the slower trainer) -> one SUM allreduce (the mean gradient) -> AdamW/SGD step
+ *   loop      batch -> flow-matching loss and gradient (scaled by 1/B) -> arrival exchange (a
+ *             barrier, timed: the wait for the slower trainer; it shows the step watchdog who is
+ *             missing) -> the gradient sum (hierarchical: each node's shared-memory window, then
+ *             slices across nodes; or one flat allreduce) -> AdamW/SGD step (sharded per node)
  *             -> NaN guard on its gradient norm -> EMA; periodic weight checksums,
  *             evaluation hand-offs, checkpoints, progress. A small second allreduce carries the
- *             loss and the preemption flag, so all trainers stop at the same step.
+ *             loss and the preemption flag, so all trainers stop at the same step. A watchdog
+ *             thread ends the job, naming the silent rank, when no step finishes in time.
  *   finish    final checkpoint, final evaluation, pool shutdown, learning curve, summary.json.
  * Noise is keyed by (seed, step, global slot) and batches by the loader's global position, so the
  * losses do not depend on the number of ranks, and a resume at the same world size continues
@@ -893,7 +896,7 @@ int train_run(const TrainConfig *c) {
         int eval = c->eval_every > 0 && t->step % c->eval_every == 0 && !end;
         int ckpt = (c->ckpt_every > 0 && t->step % c->ckpt_every == 0) || end;
         /* trainer 0 writes or evaluates inline while the others wait in the next step: every
-         * trainer knows it, so none counts that wait against the watchdog */
+         * trainer knows it, so the watchdog allows that step a longer wait (WATCHDOG_PAUSE_FACTOR) */
         if (ckpt || (eval && c->eval_ranks == 0)) watchdog_pause(&t->wd);
         if (t->shm && (check || eval || ckpt)) train_gather_state(t); /* they read the EMA / optimiser whole */
         if (check) train_check_weights(t);

@@ -25,7 +25,7 @@ static double watchdog_now(void) {
 }
 
 double watchdog_limit_s(const Watchdog *w) {
-    double k = WATCHDOG_STEP_FACTOR * atomic_load(&((Watchdog *)w)->median_ms) / 1e3;
+    double k = WATCHDOG_STEP_FACTOR * atomic_load(&w->median_ms) / 1e3;
     return k > w->floor_s ? k : w->floor_s;
 }
 
@@ -76,7 +76,7 @@ static int watchdog_remote(char *out, size_t cap) {
     return n;
 }
 
-static void watchdog_fire(Watchdog *w, double waited) {
+static void watchdog_fire(Watchdog *w, double waited, double limit) {
     int64_t step = atomic_load(&w->step);
     char silent[768];
     int lowest, me = dist_world_rank();
@@ -96,10 +96,10 @@ static void watchdog_fire(Watchdog *w, double waited) {
         snprintf(why, sizeof why, "every trainer reached step %lld but the gradient reduction does not complete: a rank "
                                   "stopped inside it", (long long)step);
     fprintf(stderr,
-            "flowchunk: error: watchdog: rank %d on %s: no training step finished for %.1f s (limit %.0f s = max(--watchdog-s "
+            "flowchunk: error: watchdog: rank %d on %s: no training step finished for %.1f s (limit %.0f s = %smax(--watchdog-s "
             "%g, %g x median step %.1f ms)); %s; ending the job\n",
-            me, dist_host(), waited, watchdog_limit_s(w), w->floor_s, WATCHDOG_STEP_FACTOR,
-            atomic_load(&w->median_ms), why);
+            me, dist_host(), waited, limit, limit > watchdog_limit_s(w) ? "checkpoint/evaluation step: 6 x " : "",
+            w->floor_s, WATCHDOG_STEP_FACTOR, atomic_load(&w->median_ms), why);
     fflush(stderr);
     /* no MPI from this thread: ending the process makes mpirun / srun take the job down */
     _exit(1);
@@ -115,9 +115,11 @@ static void *watchdog_main(void *arg) {
          * the job): it saw nothing of that time, so it judges no one for it */
         if (now - prev > 1.0) atomic_store(&w->last_beat, now);
         prev = now;
-        if (atomic_load(&w->paused)) continue;
-        double waited = watchdog_now() - atomic_load(&w->last_beat);
-        if (waited > watchdog_limit_s(w)) watchdog_fire(w, waited);
+        /* a paused step (trainer 0 checkpoints or evaluates inline) gets a longer limit, not an
+         * endless one: a rank that freezes during it must still be caught */
+        double waited = now - atomic_load(&w->last_beat);
+        double limit = watchdog_limit_s(w) * (atomic_load(&w->paused) ? WATCHDOG_PAUSE_FACTOR : 1.0);
+        if (waited > limit) watchdog_fire(w, waited, limit);
     }
     return NULL;
 }

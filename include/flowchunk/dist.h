@@ -58,9 +58,6 @@ int dist_allreduce_max_int(int v);
 int dist_all_equal_u64(uint64_t v);
 /* trainer barrier that sleeps while waiting */
 void dist_trainer_barrier(void);
-/* trainer MPI_Barrier that polls (microseconds when the trainers are in step): the training loop
- * times it to tell waiting for the slowest trainer apart from moving the gradient */
-void dist_trainer_sync(void);
 
 /* arrival exchange, the step watchdog's eyes: every trainer announces each step it reached to
  * every other trainer (point to point, one int64), so a trainer stuck waiting knows who has not

@@ -15,6 +15,7 @@
 #define WATCHDOG_DEFAULT_S 300.0 /* the floor: a few minutes, longer than any checkpoint write */
 #define WATCHDOG_STEP_FACTOR 10.0
 #define WATCHDOG_HISTORY 64      /* the median is over the last this many steps */
+#define WATCHDOG_PAUSE_FACTOR 6.0 /* the limit of a paused step (checkpoint, inline evaluation) */
 
 typedef struct {
     double floor_s;              /* --watchdog-s; 0 = off */
@@ -35,8 +36,8 @@ void watchdog_start(Watchdog *w, double floor_s, int64_t first_step, int n_train
 /* a step finished after `step_s` seconds; the next one is `next_step` (re-arms after a pause) */
 void watchdog_beat(Watchdog *w, int64_t next_step, double step_s);
 /* the step under way may take long for a known reason every trainer agrees on (trainer 0 writes
- * a checkpoint or evaluates inline while the others wait in the next step's collective): no
- * limit until the next watchdog_beat */
+ * a checkpoint or evaluates inline while the others wait in the next step's collective): the
+ * limit is WATCHDOG_PAUSE_FACTOR times longer until the next watchdog_beat */
 void watchdog_pause(Watchdog *w);
 /* the limit in seconds that applies now */
 double watchdog_limit_s(const Watchdog *w);
