@@ -447,7 +447,7 @@ int dist_comm_agree_error(MPI_Comm comm, int rc) {
          * directory): say which rank and host, since the reporting rank may not see the problem */
         if (failed < n && strcmp(e, dist_agreed) != 0)
             snprintf(msg, sizeof msg, "rank %d on %s%s: %s", dist_world_rank(), dist_host(),
-                     failed > 1 ? " (and others)" : "", e);
+                     failed > 1 ? " (and more ranks)" : "", e);
         else snprintf(msg, sizeof msg, "%s", e);
     }
     MPI_Bcast(msg, (int)sizeof msg, MPI_CHAR, first, comm);

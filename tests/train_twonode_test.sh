@@ -9,7 +9,9 @@
 #  2. requeue across nodes: SIGTERM on trainer 0 at step 17 -> exit 3 and the checkpoint of step
 #     18; --resume on both nodes continues bit-identically to the uninterrupted two-node run;
 #  3. a cut link (jobs/twonode.sh cut) ends the job with one error line naming nodeB's ranks,
-#     a non-zero status, within the watchdog limit + 30 s (before: every rank hung, no message).
+#     a non-zero status, within the watchdog limit + 30 s (before: every rank hung, no message);
+#  4. a windows file only nodeA has (its node-local /tmp): one error line naming rank 2 on nodeB,
+#     at once (before: nodeA's trainers waited inside the collective open forever).
 export TMPDIR=${TMPDIR:-$PWD}
 source "$(dirname "$0")/train_lib.sh"
 source "$(dirname "$0")/twonode_lib.sh"
@@ -80,4 +82,18 @@ n=$(grep -c 'flowchunk: error' "$WORK/c.log")
 grep -Eq "error: watchdog: rank 0 on nodeA: .*(rank [23] on nodeB \(last heard at step [0-9]+\).* not reached step|the link to rank 2 on nodeB, rank 3 on nodeB is down)" "$WORK/c.log" ||
     { cat "$WORK/c.log"; fail "cut link: the error does not name nodeB's ranks"; }
 say "3: cut link: ended in $took s, status $rc: $(grep 'flowchunk: error' "$WORK/c.log")"
+"$TWONODE" heal 2>/dev/null || fail "cannot restore the link"
+
+# 4. the windows file exists on nodeA only
+on nodeA "cp $WIN /tmp/local.h5" || fail "cannot copy the windows file into nodeA's /tmp"
+t0=$SECONDS
+timeout 120 bash -c "$(declare -f on mpi2); TWONODE=$TWONODE; mpi2 $HOSTS 5 $FC train /tmp/local.h5 --run-dir $WORK/m --steps 5" \
+    >"$WORK/m.log" 2>&1
+rc=$? took=$(( SECONDS - t0 ))
+(( rc != 124 )) || { cat "$WORK/m.log"; fail "a windows file missing on nodeB hangs the job"; }
+(( rc != 0 )) || fail "a windows file missing on nodeB was not an error"
+[[ $(grep -c 'error: ' "$WORK/m.log") == 1 ]] || { cat "$WORK/m.log"; fail "missing on nodeB: not one error line"; }
+grep -Eq "error: rank 2 on nodeB( \(and more ranks\))?: /tmp/local.h5: No such file or directory" "$WORK/m.log" ||
+    { cat "$WORK/m.log"; fail "missing on nodeB: the error does not name rank 2 on nodeB"; }
+say "4: windows file on nodeA only: ended in $took s, status $rc: $(grep 'error: ' "$WORK/m.log")"
 say "ok"
