@@ -12,7 +12,7 @@ PKGS=(build-essential cmake pkg-config
       libhdf5-openmpi-dev hdf5-tools
       libchipmunk-dev
       libblosc-dev libcjson-dev libgd-dev
-      gnuplot-nox
+      chromium fonts-dejavu-core   # headless browser of the report test (tests/report.cmake)
       munge slurm-wlm slurm-wlm-basic-plugins slurmctld slurmd slurm-client
       openssh-server openssh-client iproute2 util-linux)
 REF_PKGS=(python3-numpy python3-torch python3-h5py python3-shapely python3-zarr python3-numcodecs)

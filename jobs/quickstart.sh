@@ -48,7 +48,9 @@ say "5/6 evaluate the best checkpoint on the 50 Diffusion Policy test seeds"
 BEST=$OUT/run/best.h5
 [[ -f $BEST ]] || BEST=$OUT/run/latest.h5
 mpirun -np 2 "$FC" eval "$BEST" --episodes 50 --seed 100000 --json \
-    --gif "$OUT/rollouts.gif" --gif-episodes 0,1,2,3 > "$OUT/eval.json"
+    --gif "$OUT/run/rollouts_best_worst.gif" --gif-episodes best,worst > "$OUT/run/eval.json"
+cp "$OUT/run/eval.json" "$OUT/eval.json"
+"$FC" report "$OUT/run" 2>/dev/null   # the run's page now with the per-start scores and the GIF
 
 say "6/6 done in $(( (SECONDS - t0) / 60 )) min $(( (SECONDS - t0) % 60 )) s"
 score=$(sed -n 's/.*"score":\([0-9.]*\).*/\1/p' "$OUT/eval.json")
@@ -59,7 +61,8 @@ score (mean max reward, 50 test seeds): $score   success rate: $success
   windows         $OUT/windows.h5
   best checkpoint $BEST
   evaluation      $OUT/eval.json
-  rollouts GIF    $OUT/rollouts.gif
+  rollouts GIF    $OUT/run/rollouts_best_worst.gif (the best and the worst start)
   learning curve  $OUT/run/learning_curve.png
   metrics         $OUT/run/metrics.jsonl, $OUT/run/summary.json
+  report          $OUT/run/report.html   (open it in a browser: everything above on one page)
 MSG

@@ -5,14 +5,16 @@
 #
 #   jobs/scaling_summary.sh OUT_ROOT [OUT_PREFIX]
 # Reads OUT_ROOT/N<N>_s<seed>/eval.json; writes OUT_PREFIX.csv (one row per run),
-# OUT_PREFIX_summary.csv (one row per N) and OUT_PREFIX.png (default OUT_PREFIX = OUT_ROOT/scaling).
+# OUT_PREFIX_summary.csv (one row per N), OUT_PREFIX.png and OUT_ROOT/report.html (the study page,
+# `flowchunk report --study`; default OUT_PREFIX = OUT_ROOT/scaling).
 set -euo pipefail
 ROOT=${1:?usage: scaling_summary.sh OUT_ROOT [OUT_PREFIX]}
 PREFIX=${2:-$ROOT/scaling}
 shopt -s nullglob
 runs=("$ROOT"/N*_s*/eval.json)
 (( ${#runs[@]} > 0 )) || { echo "scaling_summary: no N<N>_s<seed>/eval.json under $ROOT" >&2; exit 1; }
-command -v gnuplot >/dev/null || { echo "scaling_summary: gnuplot missing (jobs/install_deps.sh)" >&2; exit 1; }
+FC=${FLOWCHUNK:-$(cd "$(dirname "$0")/.." && pwd)/build/flowchunk}
+[[ -x $FC ]] || { echo "scaling_summary: $FC is not built (cmake --build build, or set FLOWCHUNK)" >&2; exit 1; }
 
 num() { sed -n "s/.*\"$1\":[[:space:]]*\([-0-9.eE+]*\).*/\1/p" "$2"; }
 {
@@ -31,25 +33,7 @@ awk -F, 'NR > 1 { n = $1; k[n]++; s[n] += $3; ss[n] += $3 * $3; r[n] += $4; rr[n
                                      lo[n], hi[n], q, sqrt(w > 0 ? w : 0) } }' "$PREFIX.csv" |
     { read -r header; echo "$header"; sort -t, -k1,1n; } > "${PREFIX}_summary.csv"
 
-nmin=$(awk -F, 'NR == 2 { print $1 }' "${PREFIX}_summary.csv")
-nmax=$(awk -F, 'END { print $1 }' "${PREFIX}_summary.csv")
-gnuplot <<GP
-set terminal pngcairo size 900,560 font "sans,11"
-set output "$PREFIX.png"
-set datafile separator ","
-set logscale x
-set xrange [$nmin / 1.3 : $nmax * 1.3]
-set yrange [0:1]
-set key top left
-set grid
-set xlabel "demonstration episodes (log scale)"
-set ylabel "score (mean max reward) / success rate, 50 test seeds"
-set title "flowchunk dataset-size scaling on Push-T (mean and spread over seeds)"
-plot "${PREFIX}_summary.csv" every ::1 using 1:3:5:6 with yerrorbars lc rgb "#c0392b" pt 7 title "score (min..max)", \
-     "" every ::1 using 1:3 with lines lc rgb "#c0392b" notitle, \
-     "$PREFIX.csv" every ::1 using 1:3 with points pt 1 lc rgb "#7f8c8d" title "score per seed", \
-     "${PREFIX}_summary.csv" every ::1 using 1:7:8 with yerrorbars lc rgb "#2471a3" pt 5 title "success rate (+-std)", \
-     "" every ::1 using 1:7 with lines lc rgb "#2471a3" dt 2 notitle
-GP
-echo "scaling_summary: ${#runs[@]} runs -> $PREFIX.csv, ${PREFIX}_summary.csv, $PREFIX.png" >&2
+# the plot and the study's HTML page (links to every run's report) come from flowchunk's own drawing
+"$FC" report --study "$ROOT" --csv "$PREFIX" --png "$PREFIX.png" -o "$ROOT/report.html"
+echo "scaling_summary: ${#runs[@]} runs -> $PREFIX.csv, ${PREFIX}_summary.csv, $PREFIX.png, $ROOT/report.html" >&2
 cat "${PREFIX}_summary.csv"

@@ -47,6 +47,7 @@ static int ckpt_write_attrs(hid_t f, const CkptMeta *m) {
     bad |= h5u_set_attr_int(f, "hidden", pc->hidden);
     bad |= h5u_set_attr_int(f, "depth", pc->depth);
     bad |= h5u_set_attr_str(f, "activation", mlp_activation_name(pc->act));
+    bad |= h5u_set_attr_str(f, "architecture", mlp_arch_name(pc->arch));
     bad |= h5u_set_attr_str(f, "time_embed", policy_time_embed_name(pc->time_embed));
     bad |= h5u_set_attr_int(f, "n_freq", pc->n_freq);
     bad |= h5u_set_attr_int(f, "flow_steps", m->flow_steps);
@@ -172,6 +173,11 @@ static int ckpt_read_attrs(hid_t f, const char *path, CkptMeta *m) {
     pc->depth = (int)at_int(&a, "depth");
     at_str(&a, "activation", s, sizeof s);
     if (!a.bad && mlp_activation_parse(s, &pc->act) != 0) at_fail(&a, "activation");
+    pc->arch = MLP_PLAIN; /* checkpoints written before the residual architecture carry no attribute */
+    if (H5Aexists(f, "architecture") > 0) {
+        at_str(&a, "architecture", s, sizeof s);
+        if (!a.bad && mlp_arch_parse(s, &pc->arch) != 0) at_fail(&a, "architecture");
+    }
     at_str(&a, "time_embed", s, sizeof s);
     if (!a.bad && policy_time_embed_parse(s, &pc->time_embed) != 0) at_fail(&a, "time_embed");
     pc->n_freq = (int)at_int(&a, "n_freq");
@@ -338,6 +344,7 @@ int ckpt_describe(const char *path, int json) {
         cJSON_AddNumberToObject(o, "hidden", mc.hidden);
         cJSON_AddNumberToObject(o, "depth", mc.depth);
         cJSON_AddStringToObject(o, "activation", mlp_activation_name(mc.act));
+        cJSON_AddStringToObject(o, "architecture", mlp_arch_name(mc.arch));
         cJSON_AddStringToObject(o, "time_embed", policy_time_embed_name(m.policy.time_embed));
         cJSON_AddNumberToObject(o, "params", (double)n_params);
         cJSON_AddNumberToObject(o, "step", (double)m.step);
@@ -363,7 +370,8 @@ int ckpt_describe(const char *path, int json) {
     }
     printf("%s: flowchunk checkpoint v%d, step %lld/%lld (epoch %lld)%s\n", path, CKPT_VERSION, (long long)m.step,
            (long long)m.total_steps, (long long)m.epoch, has_optim ? ", resumable" : ", evaluation only");
-    printf("  policy      %s, MLP %d x %d %s, time %s, %zu parameters%s\n", policy_kind_name(m.policy.kind), mc.depth,
+    printf("  policy      %s, %sMLP %d x %d %s, time %s, %zu parameters%s\n", policy_kind_name(m.policy.kind),
+           mc.arch == MLP_RESIDUAL ? "residual " : "", mc.depth,
            mc.hidden, mlp_activation_name(mc.act), policy_time_embed_name(m.policy.time_embed), n_params,
            has_ema ? ", EMA weights" : "");
     printf("  observation %s, To %d, horizon %d, Ta %d (offset %d), pad %s, %d flow steps\n", m.obs_kind,

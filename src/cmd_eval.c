@@ -1,8 +1,10 @@
 /* cmd_eval.c: `flowchunk eval CHECKPOINT.h5`: scores a checkpoint with batched Push-T rollouts
  * (rollout.h), MPI-parallel over episodes: each rank rolls out one contiguous share of the
  * episodes as one batch, rank 0 gathers the per-episode results, prints a summary on stderr and,
- * with --json, one JSON object on stdout. --gif renders chosen episodes (re-run on rank 0 with
- * traces: an episode's outcome depends only on its seed, so the re-run is the evaluated episode). */
+ * with --json, one JSON object on stdout. Every score is the mean over --noise-seeds draws of the
+ * sampling noise (5 by default: one draw of 50 episodes moves by +-0.1), reported with its spread.
+ * --gif renders chosen episodes (re-run on rank 0 with traces: an episode's outcome depends only on
+ * its seed and noise seed, inference being batch-invariant, so the re-run is the evaluated episode). */
 #include "commands.h"
 #include "flowchunk/check.h"
 #include "flowchunk/ckpt.h"
@@ -21,11 +23,13 @@
 #include <unistd.h>
 
 #define EVAL_MAX_GIF_EPISODES 64
+#define EVAL_DEFAULT_NOISE_SEEDS 5
+#define EVAL_MAX_NOISE_SEEDS 1000
 
 static const char *EVAL_USAGE =
     "usage: flowchunk eval CHECKPOINT.h5 [--episodes N] [--seed S] [--reset legacy|gym]\n"
     "                      [--max-steps 300] [--n-action-steps N] [--flow-steps K] [--raw]\n"
-    "                      [--clip on|off] [--noise-seed S]\n"
+    "                      [--clip on|off] [--noise-seed S] [--noise-seeds K]\n"
     "                      [--gif OUT.gif [--gif-episodes 0,1,2] [--gif-size PX]] [--json]\n"
     "\n"
     "Score a checkpoint on Push-T: every episode starts from a seeded reset, the policy sees the\n"
@@ -34,13 +38,16 @@ static const char *EVAL_USAGE =
     "again. An episode ends on success (coverage > 0.95) or after --max-steps env steps; the score\n"
     "is the mean over episodes of the episode's max reward. All episodes of a rank run as one batch\n"
     "(one policy call per decision for every env); under mpiexec the episodes are split over ranks\n"
-    "and the result does not depend on the number of ranks.\n"
+    "and the result does not depend on the number of ranks. The sampling noise makes one such score\n"
+    "move by about +-0.1 on 50 episodes, so every figure is the mean over K noise draws (the whole\n"
+    "evaluation repeated with noise seeds S..S+K-1), printed with its spread over the draws.\n"
     "\n"
     "protocols:\n"
     "  --reset legacy   Diffusion Policy: numpy RandomState resets, seeds 100000.., 50 episodes,\n"
     "                   the checkpoint's Ta (8), no clipping  (default)\n"
     "  --reset gym      CS 185/285 HW1 / gym-pusht: PCG64 resets, seeds 0.., 100 episodes, the\n"
     "                   whole chunk open-loop, actions clipped to [0,512]\n"
+    "  held-out starts  --seed 200000 --episodes 500: legacy resets outside the 50 test seeds\n"
     "\n"
     "options:\n"
     "      --episodes N        episodes (default 50 legacy, 100 gym)\n"
@@ -50,11 +57,13 @@ static const char *EVAL_USAGE =
     "      --n-action-steps N  actions executed per decision (default: see protocols)\n"
     "      --flow-steps K      Euler steps per sample (default: the checkpoint's)\n"
     "      --clip on|off       clip actions to [0,512] (default: off legacy, on gym)\n"
-    "      --noise-seed S      seed of the sampling noise (default 0)\n"
+    "      --noise-seed S      first seed of the sampling noise (default 0)\n"
+    "      --noise-seeds K     noise draws to average over (default 5; 1 = a single draw)\n"
     "      --raw               evaluate the raw weights instead of the EMA (when the EMA exists)\n"
     "      --gif OUT.gif       render episodes (goal, block, agent, action target) as an animated\n"
     "                          GIF at 10 frames/s; several episodes are tiled in a grid\n"
-    "      --gif-episodes L    comma-separated episode indices for --gif (default 0)\n"
+    "      --gif-episodes L    comma-separated episode indices for --gif (default 0); 'best' and\n"
+    "                          'worst' name the episodes of the highest and lowest max reward\n"
     "      --gif-size PX       pixels per episode tile (default 256)\n"
     "      --json              print one JSON object on stdout\n"
     "  -h, --help              this help\n";
@@ -69,6 +78,7 @@ typedef struct {
     int flow_steps;      /* -1: the checkpoint's */
     int clip;            /* -1: protocol default */
     uint64_t noise_seed;
+    int noise_seeds;     /* draws of the sampling noise: seeds noise_seed .. noise_seed+K-1 */
     int raw;
     const char *gif;
     int gif_ep[EVAL_MAX_GIF_EPISODES];
@@ -77,7 +87,10 @@ typedef struct {
     int json;
 } EvalArgs;
 
-/* "0,3,7" -> indices; FC_OK or FC_ERR_USAGE */
+enum { EVAL_GIF_BEST = -1, EVAL_GIF_WORST = -2 };
+
+/* "0,3,7" or "best,worst" -> indices (EVAL_GIF_BEST/WORST until the results are known);
+ * FC_OK or FC_ERR_USAGE */
 static int eval_parse_list(const char *s, EvalArgs *a) {
     a->n_gif = 0;
     const char *q = s;
@@ -85,7 +98,13 @@ static int eval_parse_list(const char *s, EvalArgs *a) {
         char *end = NULL;
         errno = 0;
         long v = strtol(q, &end, 10);
-        if (end == q || errno || v < 0 || v > 1000000 || (*end && *end != ',') || a->n_gif == EVAL_MAX_GIF_EPISODES)
+        if (end == q && (!strncmp(q, "best", 4) || !strncmp(q, "worst", 5))) {
+            v = q[0] == 'b' ? EVAL_GIF_BEST : EVAL_GIF_WORST;
+            end = (char *)q + (q[0] == 'b' ? 4 : 5);
+        } else if (v < 0) {
+            end = (char *)q; /* a negative index is a mistake, not a keyword */
+        }
+        if (end == q || errno || v < EVAL_GIF_WORST || v > 1000000 || (*end && *end != ',') || a->n_gif == EVAL_MAX_GIF_EPISODES)
             return cli_usage_error("eval", EVAL_USAGE,
                                    "--gif-episodes expects up to %d comma-separated episode indices, got '%s'",
                                    EVAL_MAX_GIF_EPISODES, s);
@@ -97,13 +116,14 @@ static int eval_parse_list(const char *s, EvalArgs *a) {
 }
 
 static int eval_parse(int argc, char **argv, EvalArgs *a) {
-    enum { O_EPISODES = 1000, O_SEED, O_RESET, O_MAX_STEPS, O_NAS, O_FLOW, O_CLIP, O_NOISE, O_RAW, O_GIF, O_GIF_EP,
-           O_GIF_SIZE, O_JSON };
+    enum { O_EPISODES = 1000, O_SEED, O_RESET, O_MAX_STEPS, O_NAS, O_FLOW, O_CLIP, O_NOISE, O_NOISES, O_RAW, O_GIF,
+           O_GIF_EP, O_GIF_SIZE, O_JSON };
     static const struct option opts[] = {
         {"episodes", required_argument, 0, O_EPISODES}, {"seed", required_argument, 0, O_SEED},
         {"reset", required_argument, 0, O_RESET}, {"max-steps", required_argument, 0, O_MAX_STEPS},
         {"n-action-steps", required_argument, 0, O_NAS}, {"flow-steps", required_argument, 0, O_FLOW},
         {"clip", required_argument, 0, O_CLIP}, {"noise-seed", required_argument, 0, O_NOISE},
+        {"noise-seeds", required_argument, 0, O_NOISES},
         {"raw", no_argument, 0, O_RAW}, {"gif", required_argument, 0, O_GIF},
         {"gif-episodes", required_argument, 0, O_GIF_EP}, {"gif-size", required_argument, 0, O_GIF_SIZE},
         {"json", no_argument, 0, O_JSON}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
@@ -114,6 +134,7 @@ static int eval_parse(int argc, char **argv, EvalArgs *a) {
     a->max_steps = 300;
     a->gif_size = 256;
     a->n_gif = 1; /* episode 0 */
+    a->noise_seeds = EVAL_DEFAULT_NOISE_SEEDS;
     optind = 1;
     opterr = 0;
     long v;
@@ -135,6 +156,10 @@ static int eval_parse(int argc, char **argv, EvalArgs *a) {
             else rc = cli_usage_error("eval", EVAL_USAGE, "--clip expects on or off, got '%s'", optarg);
             break;
         case O_NOISE: rc = cli_int("eval", "--noise-seed", optarg, 0, 0x7fffffffffffffffL, &v); a->noise_seed = (uint64_t)v; break;
+        case O_NOISES:
+            rc = cli_int("eval", "--noise-seeds", optarg, 1, EVAL_MAX_NOISE_SEEDS, &v);
+            a->noise_seeds = (int)v;
+            break;
         case O_RAW: a->raw = 1; break;
         case O_GIF: a->gif = optarg; break;
         case O_GIF_EP: rc = eval_parse_list(optarg, a); break;
@@ -166,6 +191,7 @@ static int eval_config(const EvalArgs *a, const CkptMeta *m, const Policy *p, Ev
     if (a->flow_steps > 0) c->flow_steps = a->flow_steps;
     if (a->clip >= 0) c->clip_actions = a->clip;
     c->noise_seed = a->noise_seed;
+    c->noise_seeds = a->noise_seeds;
     if (rollout_config_check(c, p, &m->norm) != FC_OK) {
         char why[800];
         snprintf(why, sizeof why, "%s", fc_last_error());
@@ -220,8 +246,23 @@ static void eval_gather(const EvalConfig *c, const EvalResult *mine, EvalResult 
     free(sts);
 }
 
+/* the episode of the highest (best) or lowest max reward; the first one on ties */
+static int eval_pick(const EvalResult *all, int best) {
+    int k = 0;
+    for (int i = 1; i < all->episodes; i++)
+        if (best ? all->ep[i].max_reward > all->ep[k].max_reward : all->ep[i].max_reward < all->ep[k].max_reward) k = i;
+    return k;
+}
+
 /* renders the chosen episodes (re-run with traces) into one GIF, tiled in a square grid */
-static int eval_gif(const EvalArgs *a, Policy *p, const Norm *norm, const EvalConfig *c, const EvalResult *all) {
+static int eval_gif(const EvalArgs *args, Policy *p, const Norm *norm, const EvalConfig *c, const EvalResult *all) {
+    EvalArgs resolved = *args, *a = &resolved;
+    for (int i = 0; i < a->n_gif; i++) {
+        if (a->gif_ep[i] >= 0) continue;
+        a->gif_ep[i] = eval_pick(all, a->gif_ep[i] == EVAL_GIF_BEST);
+        fc_log("--gif-episodes: %s = episode %d (seed %llu, max reward %.3f)", args->gif_ep[i] == EVAL_GIF_BEST ? "best" : "worst",
+               a->gif_ep[i], (unsigned long long)all->ep[a->gif_ep[i]].seed, all->ep[a->gif_ep[i]].max_reward);
+    }
     int k = a->n_gif, cols = 1;
     while (cols * cols < k) cols++;
     int cell = a->gif_size, size = cols * cell;
@@ -264,8 +305,37 @@ static int eval_gif(const EvalArgs *a, Policy *p, const Norm *norm, const EvalCo
     return rc;
 }
 
+/* mean, sample standard deviation, min and max of n values */
+typedef struct { double mean, std, min, max; } EvalSpread;
+
+static EvalSpread eval_spread(const double *v, int n) {
+    EvalSpread s = {0, 0, v[0], v[0]};
+    for (int i = 0; i < n; i++) {
+        s.mean += v[i] / n;
+        if (v[i] < s.min) s.min = v[i];
+        if (v[i] > s.max) s.max = v[i];
+    }
+    for (int i = 0; n > 1 && i < n; i++) s.std += (v[i] - s.mean) * (v[i] - s.mean) / (n - 1);
+    s.std = sqrt(s.std);
+    return s;
+}
+
+static void eval_add_spread(cJSON *o, const char *name, const double *v, int n) {
+    char key[64];
+    EvalSpread s = eval_spread(v, n);
+    cJSON *arr = cJSON_AddArrayToObject(o, strcat(strcpy(key, "draw_"), name));
+    for (int i = 0; i < n; i++) cJSON_AddItemToArray(arr, cJSON_CreateNumber(v[i]));
+    snprintf(key, sizeof key, "%s_std", name);
+    cJSON_AddNumberToObject(o, key, s.std);
+    snprintf(key, sizeof key, "%s_min", name);
+    cJSON_AddNumberToObject(o, key, s.min);
+    snprintf(key, sizeof key, "%s_max", name);
+    cJSON_AddNumberToObject(o, key, s.max);
+}
+
+/* r holds the K draws' episodes, draw-major; score_k / success_k the draws' figures */
 static void eval_print_json(const EvalArgs *a, const CkptMeta *m, const EvalConfig *c, const EvalResult *r,
-                            int use_ema) {
+                            const double *score_k, const double *success_k, int use_ema) {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "checkpoint", a->ckpt);
     cJSON_AddNumberToObject(o, "step", (double)m->step);
@@ -274,7 +344,10 @@ static void eval_print_json(const EvalArgs *a, const CkptMeta *m, const EvalConf
     cJSON_AddNumberToObject(o, "score", r->score);
     cJSON_AddNumberToObject(o, "success_rate", r->success_rate);
     cJSON_AddNumberToObject(o, "mean_max_coverage", r->mean_coverage);
-    cJSON_AddNumberToObject(o, "episodes", r->episodes);
+    cJSON_AddNumberToObject(o, "episodes", c->episodes);
+    cJSON_AddNumberToObject(o, "noise_seeds", a->noise_seeds);
+    eval_add_spread(o, "score", score_k, a->noise_seeds);
+    eval_add_spread(o, "success_rate", success_k, a->noise_seeds);
     cJSON_AddNumberToObject(o, "env_steps", (double)r->env_steps);
     cJSON_AddNumberToObject(o, "decisions", (double)r->decisions);
     cJSON_AddNumberToObject(o, "rollouts_per_s", r->rollouts_per_s);
@@ -292,7 +365,7 @@ static void eval_print_json(const EvalArgs *a, const CkptMeta *m, const EvalConf
     cJSON_AddNumberToObject(o, "action_offset", c->action_offset);
     cJSON_AddNumberToObject(o, "flow_steps", c->flow_steps);
     cJSON_AddBoolToObject(o, "clip_actions", c->clip_actions);
-    cJSON_AddNumberToObject(o, "noise_seed", (double)c->noise_seed);
+    cJSON_AddNumberToObject(o, "noise_seed", (double)a->noise_seed);
     cJSON *seeds = cJSON_AddArrayToObject(o, "seeds"), *mr = cJSON_AddArrayToObject(o, "max_reward");
     cJSON *mc = cJSON_AddArrayToObject(o, "max_coverage"), *su = cJSON_AddArrayToObject(o, "success");
     cJSON *st = cJSON_AddArrayToObject(o, "steps");
@@ -332,31 +405,49 @@ int cmd_eval(int argc, char **argv) {
            rollout_obs_name(c.obs_kind), c.obs_steps, c.n_action_steps, m.policy.horizon, c.action_offset,
            c.flow_steps, c.max_steps, c.clip_actions ? ", actions clipped to [0,512]" : "");
 
-    int first, count;
+    int first, count, K = c.noise_seeds;
     rollout_split(c.episodes, me, P, &first, &count);
     uint64_t *seeds = fc_malloc((size_t)(count ? count : 1) * sizeof(uint64_t));
     for (int i = 0; i < count; i++) seeds[i] = rollout_seed(&c, first + i);
-    dist_world_barrier();
-    EvalResult mine, all;
-    rollout_eval(&p, &m.norm, &c, seeds, count, &mine, NULL);
-    eval_gather(&c, &mine, &all);
-    rollout_result_free(&mine);
+    EvalResult *draws = fc_calloc((size_t)K, sizeof(EvalResult)), all;
+    double *score_k = fc_malloc((size_t)K * sizeof(double)), *success_k = fc_malloc((size_t)K * sizeof(double));
+    double seconds = 0;
+    for (int k = 0; k < K; k++) { /* draw k: the whole evaluation under noise seed S + k */
+        c.noise_seed = a.noise_seed + (uint64_t)k;
+        dist_world_barrier();
+        EvalResult mine;
+        rollout_eval(&p, &m.norm, &c, seeds, count, &mine, NULL);
+        eval_gather(&c, &mine, &draws[k]);
+        rollout_result_free(&mine);
+        score_k[k] = draws[k].score;
+        success_k[k] = draws[k].success_rate;
+        seconds += draws[k].seconds;
+        if (me == 0 && K > 1) fc_log("noise seed %llu: score %.4f  success %.2f", (unsigned long long)c.noise_seed,
+                                     draws[k].score, draws[k].success_rate);
+    }
+    c.noise_seed = a.noise_seed; /* the GIF re-runs draw 0 */
     free(seeds);
 
     rc = FC_OK;
     if (me == 0) {
-        fc_log("score %.4f  success %.2f (%d/%d)  mean max coverage %.4f  %lld env steps", all.score,
-               all.success_rate, (int)lround(all.success_rate * all.episodes), all.episodes, all.mean_coverage,
-               (long long)all.env_steps);
+        rollout_result_merge(&all, draws, K); /* the K draws' episodes, draw-major */
+        all.seconds = seconds;                /* the draws ran one after the other */
+        all.rollouts_per_s = seconds > 0 ? all.episodes / seconds : 0.0;
+        EvalSpread ss = eval_spread(score_k, K), su = eval_spread(success_k, K);
+        fc_log("score %.4f +- %.4f (min %.4f, max %.4f over %d noise draw(s))  success %.3f (min %.2f, max %.2f)  "
+               "mean max coverage %.4f  %d episodes per draw, %lld env steps", ss.mean, ss.std, ss.min, ss.max, K,
+               su.mean, su.min, su.max, all.mean_coverage, c.episodes, (long long)all.env_steps);
         double cpu = all.cpu_seconds > 0 ? all.cpu_seconds : 1.0;
         fc_log("%.2f rollouts/s (%.2f s wall on %d rank(s), %.2f CPU s: policy %.0f%%, simulator %.0f%%)",
                all.rollouts_per_s, all.seconds, P, all.cpu_seconds, 100 * all.policy_seconds / cpu,
                100 * all.sim_seconds / cpu);
-        if (a.gif) rc = eval_gif(&a, &p, &m.norm, &c, &all);
+        if (a.gif) rc = eval_gif(&a, &p, &m.norm, &c, &draws[0]);
         if (rc != FC_OK) fprintf(stderr, "flowchunk eval: error: %s\n", fc_last_error());
-        else if (a.json) eval_print_json(&a, &m, &c, &all, use_ema);
+        else if (a.json) eval_print_json(&a, &m, &c, &all, score_k, success_k, use_ema);
         rollout_result_free(&all);
     }
+    for (int k = 0; k < K; k++) rollout_result_free(&draws[k]);
+    free(draws); free(score_k); free(success_k);
     policy_free(&p);
     return rc;
 }

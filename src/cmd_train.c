@@ -5,6 +5,7 @@
 #include "flowchunk/check.h"
 #include "flowchunk/cli.h"
 #include "flowchunk/dist.h"
+#include "flowchunk/evalpool.h"
 #include "flowchunk/train.h"
 
 #include <getopt.h>
@@ -36,9 +37,11 @@ static void train_help(const TrainConfig *d) {
            "  --hidden N             MLP width (default %d)\n"
            "  --depth N              hidden layers (default %d)\n"
            "  --act mish|relu|silu|gelu   activation (default %s)\n"
+           "  --arch plain|residual  nn.Sequential, or pre-LayerNorm residual blocks around each hidden\n"
+           "                         layer after the first (for deep nets; default %s)\n"
            "  --time raw|sin         time features: raw tau or sinusoidal embedding (default %s)\n"
            "  --n-freq N             sinusoidal features (even, default %d)\n",
-           d->hidden, d->depth, mlp_activation_name(d->act), d->time_embed == TIME_RAW ? "raw" : "sin", d->n_freq);
+           d->hidden, d->depth, mlp_activation_name(d->act), mlp_arch_name(d->arch), d->time_embed == TIME_RAW ? "raw" : "sin", d->n_freq);
     printf("optimisation:\n"
            "  --steps N              optimiser steps (default %lld; 0 = use --epochs)\n"
            "  --epochs N             passes over the windows instead of --steps\n"
@@ -65,12 +68,15 @@ static void train_help(const TrainConfig *d) {
     printf("evaluation (Diffusion Policy's protocol by default):\n"
            "  --eval-every N         evaluate every N steps (default %lld; 0 = only at the end with E > 0)\n"
            "  --eval-episodes N      episodes per evaluation (default %d)\n"
+           "  --eval-noise-seeds K   sampling-noise draws each evaluation averages, spread logged\n"
+           "                         (default %d; `flowchunk eval` averages 5)\n"
            "  --eval-seed S          first reset seed (default %llu: seeds S..S+N-1)\n"
            "  --eval-max-steps N     env steps per episode (default %d)\n"
            "  --eval-reset legacy|gym  reset sampler (default legacy)\n"
            "  --flow-steps N         Euler steps at inference (default %d)\n"
            "  --n-action-steps N     actions executed per chunk (default: the windows file's)\n",
-           (long long)d->eval_every, d->eval_episodes, (unsigned long long)d->eval_seed, d->eval_max_steps,
+           (long long)d->eval_every, d->eval_episodes, d->eval_noise_seeds, (unsigned long long)d->eval_seed,
+           d->eval_max_steps,
            d->flow_steps);
     printf("bookkeeping:\n"
            "  --ckpt-every N         checkpoint every N steps (default %lld; also at the end and on SIGTERM)\n"
@@ -87,9 +93,9 @@ static void train_help(const TrainConfig *d) {
 }
 
 enum {
-    O_RUN_DIR = 1000, O_EVAL_RANKS, O_RESUME, O_SEED, O_POLICY, O_HIDDEN, O_DEPTH, O_ACT, O_TIME, O_NFREQ, O_STEPS,
+    O_RUN_DIR = 1000, O_EVAL_RANKS, O_RESUME, O_SEED, O_POLICY, O_HIDDEN, O_DEPTH, O_ACT, O_ARCH, O_TIME, O_NFREQ, O_STEPS,
     O_EPOCHS, O_BATCH, O_SHARDS, O_OPTIM, O_LR, O_WD, O_BETA1, O_BETA2, O_MOMENTUM, O_WARMUP, O_MINLR, O_CLIP, O_EMA,
-    O_OVERLAP, O_EVAL_EVERY, O_EVAL_EPISODES, O_EVAL_SEED, O_EVAL_MAX, O_EVAL_RESET, O_FLOW_STEPS, O_NACT, O_CKPT,
+    O_OVERLAP, O_EVAL_EVERY, O_EVAL_EPISODES, O_EVAL_NOISE, O_EVAL_SEED, O_EVAL_MAX, O_EVAL_RESET, O_FLOW_STEPS, O_NACT, O_CKPT,
     O_KEEP, O_LOG, O_CHECK, O_WATCHDOG, O_REDUCE, O_HELP
 };
 
@@ -98,6 +104,7 @@ static const struct option OPTIONS[] = {
     {"resume", no_argument, 0, O_RESUME}, {"seed", required_argument, 0, O_SEED},
     {"policy", required_argument, 0, O_POLICY}, {"hidden", required_argument, 0, O_HIDDEN},
     {"depth", required_argument, 0, O_DEPTH}, {"act", required_argument, 0, O_ACT},
+    {"arch", required_argument, 0, O_ARCH},
     {"time", required_argument, 0, O_TIME}, {"n-freq", required_argument, 0, O_NFREQ},
     {"steps", required_argument, 0, O_STEPS}, {"epochs", required_argument, 0, O_EPOCHS},
     {"batch", required_argument, 0, O_BATCH}, {"virtual-shards", required_argument, 0, O_SHARDS},
@@ -108,6 +115,7 @@ static const struct option OPTIONS[] = {
     {"grad-clip", required_argument, 0, O_CLIP}, {"ema", required_argument, 0, O_EMA},
     {"overlap", required_argument, 0, O_OVERLAP}, {"eval-every", required_argument, 0, O_EVAL_EVERY},
     {"eval-episodes", required_argument, 0, O_EVAL_EPISODES}, {"eval-seed", required_argument, 0, O_EVAL_SEED},
+    {"eval-noise-seeds", required_argument, 0, O_EVAL_NOISE},
     {"eval-max-steps", required_argument, 0, O_EVAL_MAX}, {"eval-reset", required_argument, 0, O_EVAL_RESET},
     {"flow-steps", required_argument, 0, O_FLOW_STEPS}, {"n-action-steps", required_argument, 0, O_NACT},
     {"ckpt-every", required_argument, 0, O_CKPT}, {"keep", required_argument, 0, O_KEEP},
@@ -134,6 +142,16 @@ static int on_off(const char *opt, const char *s, int *out) {
         if (cli_double("train", name, optarg, lo, hi, &v_)) return FC_ERR_USAGE;                                     \
         dst = (float)v_;                                                                                             \
     } while (0)
+
+/* "flowchunk train ARGS" with shell quoting where an argument needs it, for DIR/run.json */
+static void train_command_line(TrainConfig *c, int argc, char **argv) {
+    size_t at = (size_t)snprintf(c->command, sizeof c->command, "flowchunk");
+    for (int i = 0; i < argc && at < sizeof c->command; i++) {
+        int plain = argv[i][0] != 0 && strspn(argv[i], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                                                       "-_./=:,+@%") == strlen(argv[i]);
+        at += (size_t)snprintf(c->command + at, sizeof c->command - at, plain ? " %s" : " '%s'", argv[i]);
+    }
+}
 
 /* parses argv into c; returns 0, FC_ERR_USAGE (printed), or -1 for --help (printed) */
 static int train_parse(TrainConfig *c, int argc, char **argv) {
@@ -163,6 +181,10 @@ static int train_parse(TrainConfig *c, int argc, char **argv) {
         case O_ACT:
             if (mlp_activation_parse(optarg, &c->act) != 0)
                 return cli_usage_error("train", USAGE, "--act expects mish, relu, silu or gelu, got '%s'", optarg);
+            break;
+        case O_ARCH:
+            if (mlp_arch_parse(optarg, &c->arch) != 0)
+                return cli_usage_error("train", USAGE, "--arch expects plain or residual, got '%s'", optarg);
             break;
         case O_TIME:
             if (!strcmp(optarg, "sin")) c->time_embed = TIME_SINUSOIDAL;
@@ -202,6 +224,7 @@ static int train_parse(TrainConfig *c, int argc, char **argv) {
             break;
         case O_EVAL_EVERY: INT_OPT("--eval-every", 0, 1L << 40, c->eval_every); break;
         case O_EVAL_EPISODES: INT_OPT("--eval-episodes", 1, 1 << 20, c->eval_episodes); break;
+        case O_EVAL_NOISE: INT_OPT("--eval-noise-seeds", 1, EVALPOOL_MAX_DRAWS, c->eval_noise_seeds); break;
         case O_EVAL_SEED: INT_OPT("--eval-seed", 0, 0xffffffffL, c->eval_seed); break;
         case O_EVAL_MAX: INT_OPT("--eval-max-steps", 1, 1 << 20, c->eval_max_steps); break;
         case O_EVAL_RESET:
@@ -227,6 +250,7 @@ static int train_parse(TrainConfig *c, int argc, char **argv) {
     if (optind >= argc) return cli_usage_error("train", USAGE, "missing the windows file (WINDOWS.h5)");
     if (optind + 1 < argc) return cli_usage_error("train", USAGE, "unexpected argument '%s'", argv[optind + 1]);
     snprintf(c->windows, sizeof c->windows, "%s", argv[optind]);
+    train_command_line(c, argc, argv);
     if (!c->run_dir[0]) return cli_usage_error("train", USAGE, "--run-dir DIR is required");
     if (epochs_set && !steps_set) c->steps = 0;
     if (epochs_set && steps_set && c->steps > 0)

@@ -11,6 +11,7 @@
 #include "flowchunk/check.h"
 #include "progress.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,9 @@ typedef struct {
 } EvalJob;
 
 /* sums reduced over evaluators */
-enum { ES_REWARD, ES_SUCCESS, ES_COVERAGE, ES_EPISODES, ES_ENV_STEPS, ES_N };
+/* the reduced sums: totals, then (reward, success) per noise draw */
+enum { ES_REWARD, ES_SUCCESS, ES_COVERAGE, ES_EPISODES, ES_ENV_STEPS, ES_DRAWS };
+#define ES_N (ES_DRAWS + 2 * EVALPOOL_MAX_DRAWS)
 
 const char *evalpool_kind_name(EvalKind k) { return k == EVAL_FINAL ? "final" : "periodic"; }
 
@@ -128,31 +131,48 @@ void evalpool_stop(EvalPool *ep) {
 
 /* ---- evaluation ---------------------------------------------------------------------------- */
 
-/* rolls out episodes [first, first+count) of ec and adds their sums */
+/* rolls out episodes [first, first+count) of ec once per noise draw and adds their sums */
 static void evalpool_share(Policy *p, const Norm *norm, const EvalConfig *ec, int first, int count, double *sums) {
     if (count <= 0) return;
     uint64_t *seeds = fc_malloc((size_t)count * sizeof(uint64_t));
     for (int i = 0; i < count; i++) seeds[i] = rollout_seed(ec, first + i);
-    EvalResult res;
-    rollout_eval(p, norm, ec, seeds, count, &res, NULL);
-    for (int i = 0; i < res.episodes; i++) {
-        sums[ES_REWARD] += res.ep[i].max_reward;
-        sums[ES_SUCCESS] += res.ep[i].success;
-        sums[ES_COVERAGE] += res.ep[i].max_coverage;
+    for (int k = 0; k < ec->noise_seeds; k++) {
+        EvalConfig draw = *ec;
+        draw.noise_seed = ec->noise_seed + (uint64_t)k;
+        EvalResult res;
+        rollout_eval(p, norm, &draw, seeds, count, &res, NULL);
+        for (int i = 0; i < res.episodes; i++) {
+            sums[ES_REWARD] += res.ep[i].max_reward;
+            sums[ES_SUCCESS] += res.ep[i].success;
+            sums[ES_COVERAGE] += res.ep[i].max_coverage;
+            sums[ES_DRAWS + 2 * k] += res.ep[i].max_reward;
+            sums[ES_DRAWS + 2 * k + 1] += res.ep[i].success;
+        }
+        sums[ES_EPISODES] += res.episodes;
+        sums[ES_ENV_STEPS] += (double)res.env_steps;
+        rollout_result_free(&res);
     }
-    sums[ES_EPISODES] += res.episodes;
-    sums[ES_ENV_STEPS] += (double)res.env_steps;
-    rollout_result_free(&res);
     free(seeds);
 }
 
-static void evalpool_fill_report(EvalReport *rep, const double *sums, int64_t step, int kind, double seconds,
-                                 int evaluators, int skipped) {
+static void evalpool_fill_report(EvalReport *rep, const double *sums, int draws, int64_t step, int kind,
+                                 double seconds, int evaluators, int skipped) {
     memset(rep, 0, sizeof *rep);
-    double n = sums[ES_EPISODES] > 0 ? sums[ES_EPISODES] : 1;
+    double n = sums[ES_EPISODES] > 0 ? sums[ES_EPISODES] : 1, per_draw = n / draws;
     rep->step = step;
     rep->kind = kind;
-    rep->episodes = (int32_t)sums[ES_EPISODES];
+    rep->episodes = (int32_t)lround(sums[ES_EPISODES] / draws);
+    rep->noise_seeds = draws;
+    rep->score_min = rep->success_min = 1e300;
+    rep->score_max = rep->success_max = -1e300;
+    double mean = sums[ES_REWARD] / n, var = 0;
+    for (int k = 0; k < draws; k++) {
+        double sk = sums[ES_DRAWS + 2 * k] / per_draw, uk = sums[ES_DRAWS + 2 * k + 1] / per_draw;
+        rep->score_min = fmin(rep->score_min, sk), rep->score_max = fmax(rep->score_max, sk);
+        rep->success_min = fmin(rep->success_min, uk), rep->success_max = fmax(rep->success_max, uk);
+        if (draws > 1) var += (sk - mean) * (sk - mean) / (draws - 1);
+    }
+    rep->score_std = sqrt(var);
     rep->skipped = skipped;
     rep->evaluators = evaluators;
     rep->score = sums[ES_REWARD] / n;
@@ -169,7 +189,7 @@ void evalpool_run_inline(Policy *p, const float *weights, const Norm *norm, cons
     double sums[ES_N] = {0};
     double t0 = progress_now();
     evalpool_share(p, norm, ec, 0, ec->episodes, sums);
-    evalpool_fill_report(rep, sums, step, kind, progress_now() - t0, 1, 0);
+    evalpool_fill_report(rep, sums, ec->noise_seeds, step, kind, progress_now() - t0, 1, 0);
 }
 
 /* ---- evaluator side ------------------------------------------------------------------------ */
@@ -217,7 +237,7 @@ int evalpool_serve(const DistRoles *roles, const PolicyConfig *pc, const Norm *n
         dist_eval_allreduce_sum(sums, ES_N);
         if (root) {
             EvalReport rep;
-            evalpool_fill_report(&rep, sums, h.step, h.kind, progress_now() - t0, E, skipped);
+            evalpool_fill_report(&rep, sums, ec->noise_seeds, h.step, h.kind, progress_now() - t0, E, skipped);
             dist_send(&rep, sizeof rep, 0, EP_TAG_REPORT);
         }
     }

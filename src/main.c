@@ -21,6 +21,7 @@ static const Command COMMANDS[] = {
     {"eval", cmd_eval, "score a checkpoint with batched Push-T rollouts"},
     {"sim", cmd_sim, "inspect the Push-T simulator: reset, replay, render, step"},
     {"info", cmd_info, "describe any flowchunk HDF5 file"},
+    {"report", cmd_report, "write a self-contained HTML report of a run, several runs or a study"},
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 

@@ -42,6 +42,9 @@ int policy_config_check(const PolicyConfig *c) {
         return fc_set_error("MLP depth must be in [0, %d] (got %d)", MLP_MAX_LAYERS - 1, c->depth);
     if (c->depth > 0 && c->hidden < 1) return fc_set_error("MLP width must be >= 1 (got %d)", c->hidden);
     if ((int)c->act < 0 || (int)c->act > MLP_GELU) return fc_set_error("unknown activation %d", (int)c->act);
+    if (c->arch != MLP_PLAIN && c->arch != MLP_RESIDUAL) return fc_set_error("unknown MLP architecture %d", (int)c->arch);
+    if (c->arch == MLP_RESIDUAL && c->depth < 1)
+        return fc_set_error("a residual MLP needs --depth >= 1 (the input layer; depth-1 residual blocks follow)");
     return FC_OK;
 }
 
@@ -77,7 +80,7 @@ void policy_init(Policy *p, const PolicyConfig *cfg, uint64_t seed) {
     else p->time_dim = cfg->time_embed == TIME_RAW ? 1 : cfg->n_freq;
     p->in_dim = cfg->obs_dim + (cfg->kind == POLICY_FLOW ? p->chunk_dim + p->time_dim : 0);
     MlpConfig mc = {.in_dim = p->in_dim, .out_dim = p->chunk_dim, .hidden = cfg->hidden,
-                    .depth = cfg->depth, .act = cfg->act};
+                    .depth = cfg->depth, .act = cfg->act, .arch = cfg->arch};
     mlp_init(&p->net, &mc, seed);
     policy_init_freq(p);
 }

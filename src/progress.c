@@ -168,19 +168,21 @@ void progress_eval(Progress *pr, const ProgressEval *e) {
     }
     progress_break_line(pr);
     fprintf(stderr,
-            "flowchunk: eval (%s) of step %lld: score %.4f  success %.2f  coverage %.3f  %d episodes  "
-            "%.1f rollouts/s",
-            e->kind, (long long)e->step, e->score, e->success_rate, e->mean_coverage, e->episodes,
-            e->rollouts_per_s);
+            "flowchunk: eval (%s) of step %lld: score %.4f +- %.4f (%.4f-%.4f, %d draw(s))  success %.3f  coverage %.3f  "
+            "%d episodes  %.1f rollouts/s",
+            e->kind, (long long)e->step, e->score, e->score_std, e->score_min, e->score_max, e->noise_seeds,
+            e->success_rate, e->mean_coverage, e->episodes, e->rollouts_per_s);
     if (e->skipped) fprintf(stderr, "  (pool skipped %d older)", e->skipped);
     fputc('\n', stderr);
     fflush(stderr);
     if (pr->metrics) {
         fprintf(pr->metrics,
                 "{\"eval_step\":%lld,\"kind\":\"%s\",\"score\":%.9g,\"success_rate\":%.9g,"
-                "\"mean_coverage\":%.9g,\"episodes\":%d,\"rollouts_per_s\":%.6g,\"eval_seconds\":%.6g,"
-                "\"skipped\":%d,\"reported_at_step\":%lld}\n",
+                "\"mean_coverage\":%.9g,\"episodes\":%d,\"noise_seeds\":%d,\"score_std\":%.9g,"
+                "\"score_min\":%.9g,\"score_max\":%.9g,\"success_min\":%.9g,\"success_max\":%.9g,"
+                "\"rollouts_per_s\":%.6g,\"eval_seconds\":%.6g,\"skipped\":%d,\"reported_at_step\":%lld}\n",
                 (long long)e->step, e->kind, e->score, e->success_rate, e->mean_coverage, e->episodes,
+                e->noise_seeds, e->score_std, e->score_min, e->score_max, e->success_min, e->success_max,
                 e->rollouts_per_s, e->seconds, e->skipped, (long long)e->reported_at);
         fflush(pr->metrics);
     }

@@ -34,6 +34,8 @@ typedef struct {
     double rollouts_per_s, seconds;
     int skipped;            /* newer checkpoints made the pool skip this many older ones */
     int64_t reported_at;    /* trainer step at which the report arrived */
+    int noise_seeds;        /* sampling-noise draws averaged into score and success_rate */
+    double score_std, score_min, score_max, success_min, success_max; /* over the draws */
 } ProgressEval;
 
 typedef struct {

@@ -39,6 +39,7 @@ void rollout_config_dp(EvalConfig *cfg) {
     cfg->n_action_steps = 8;
     cfg->action_offset = 1;
     cfg->flow_steps = 10;
+    cfg->noise_seeds = 1;
 }
 
 void rollout_config_hw1(EvalConfig *cfg, int horizon) {
@@ -52,6 +53,7 @@ void rollout_config_hw1(EvalConfig *cfg, int horizon) {
     cfg->n_action_steps = horizon;
     cfg->action_offset = 0;
     cfg->flow_steps = 10;
+    cfg->noise_seeds = 1;
     cfg->clip_actions = 1;
 }
 

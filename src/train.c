@@ -11,6 +11,7 @@
  *             loss and the preemption flag, so all trainers stop at the same step. A watchdog
  *             thread ends the job, naming the silent rank, when no step finishes in time.
  *   finish    final checkpoint, final evaluation, pool shutdown, learning curve, summary.json.
+ * DIR/report.html (report.h) is rewritten after every evaluation and at the end.
  * Noise is keyed by (seed, step, global slot) and batches by the loader's global position, so the
  * losses do not depend on the number of ranks, and a resume at the same world size continues
  * bit for bit. */
@@ -22,8 +23,8 @@
 #include "flowchunk/loader.h"
 #include "flowchunk/rollout.h"
 #include "flowchunk/watchdog.h"
-#include "plot.h"
 #include "progress.h"
+#include "report.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -44,6 +45,7 @@ void train_config_default(TrainConfig *c) {
     c->policy = POLICY_FLOW;
     c->hidden = 512;
     c->depth = 3;
+    c->arch = MLP_PLAIN;
     c->act = MLP_MISH;
     c->time_embed = TIME_SINUSOIDAL;
     c->n_freq = 32;
@@ -58,6 +60,7 @@ void train_config_default(TrainConfig *c) {
     c->overlap = 0;
     c->eval_every = 2000;
     c->eval_episodes = 50;
+    c->eval_noise_seeds = 2;
     c->eval_seed = 100000;
     c->eval_max_steps = 300;
     c->eval_reset = PUSHT_RESET_LEGACY;
@@ -151,6 +154,7 @@ typedef struct {
     DistReduce reduce;        /* --overlap on: the per-layer reductions of this step */
     DistShm *shm;             /* the node-local shared-memory reduction, NULL when not used */
     double reduce_gather_s;   /* this step's weight gather through the window */
+    double report_s;          /* wall time spent rewriting DIR/report.html */
 } Trainer;
 
 /* ---- small helpers ------------------------------------------------------------------------- */
@@ -197,6 +201,10 @@ static int train_check_config(const TrainConfig *c, const DistRoles *r) {
         return fc_set_error("--batch %d is not a multiple of --virtual-shards %d (each step draws batch/shards windows "
                             "from every virtual shard)",
                             c->batch, c->virtual_shards);
+    if (c->arch == MLP_RESIDUAL && c->depth < 1)
+        return fc_set_error("--arch residual needs --depth >= 1 (the input layer; depth-1 residual blocks follow)");
+    if (c->arch == MLP_RESIDUAL && c->overlap)
+        return fc_set_error("--overlap on reduces per Linear layer and supports only --arch plain");
     return FC_OK;
 }
 
@@ -246,12 +254,14 @@ static void train_policy_and_eval_config(Trainer *t) {
     pc->n_freq = c->n_freq;
     pc->hidden = c->hidden;
     pc->depth = c->depth;
+    pc->arch = c->arch;
     pc->act = c->act;
     EvalConfig *ec = &t->ec;
     rollout_config_dp(ec);
     ec->reset = c->eval_reset;
     ec->seed_first = c->eval_seed;
     ec->episodes = c->eval_episodes;
+    ec->noise_seeds = c->eval_noise_seeds;
     ec->max_steps = c->eval_max_steps;
     ec->obs_kind = d->obs_kind == WINDOW_OBS_KEYPOINTS ? ROLLOUT_OBS_KEYPOINTS : ROLLOUT_OBS_STATE;
     ec->obs_steps = d->obs_steps;
@@ -312,13 +322,14 @@ static int train_resume_read(Trainer *t, const char *path) {
     if (ckpt_read_meta(path, &m) != FC_OK) return FC_ERR;
     const PolicyConfig *a = &m.policy, *b = &t->pc;
     if (a->kind != b->kind || a->obs_dim != b->obs_dim || a->horizon != b->horizon || a->hidden != b->hidden ||
-        a->depth != b->depth || a->act != b->act || a->time_embed != b->time_embed ||
+        a->depth != b->depth || a->act != b->act || a->time_embed != b->time_embed || a->arch != b->arch ||
         (a->time_embed == TIME_SINUSOIDAL && a->n_freq != b->n_freq))
-        return fc_set_error("%s: cannot resume: the checkpoint's policy (%s, %d x %d %s, time %s) differs from this "
-                            "command line's (%s, %d x %d %s, time %s)",
-                            path, policy_kind_name(a->kind), a->depth, a->hidden, mlp_activation_name(a->act),
-                            policy_time_embed_name(a->time_embed), policy_kind_name(b->kind), b->depth, b->hidden,
-                            mlp_activation_name(b->act), policy_time_embed_name(b->time_embed));
+        return fc_set_error("%s: cannot resume: the checkpoint's policy (%s, %s %d x %d %s, time %s) differs from this "
+                            "command line's (%s, %s %d x %d %s, time %s)",
+                            path, policy_kind_name(a->kind), mlp_arch_name(a->arch), a->depth, a->hidden,
+                            mlp_activation_name(a->act), policy_time_embed_name(a->time_embed), policy_kind_name(b->kind),
+                            mlp_arch_name(b->arch), b->depth, b->hidden, mlp_activation_name(b->act),
+                            policy_time_embed_name(b->time_embed));
     if (m.optim.kind != t->opt.cfg.kind)
         return fc_set_error("%s: cannot resume: optimiser %s in the checkpoint, --optim %s given", path,
                             optim_kind_name(m.optim.kind), optim_kind_name(t->opt.cfg.kind));
@@ -412,7 +423,8 @@ static void train_write_best(Trainer *t, int64_t step, const float *params, cons
 
 static void train_on_report(Trainer *t, const EvalReport *r) {
     ProgressEval e = {r->step, r->kind == EVAL_FINAL ? "final" : "periodic", r->episodes, r->score, r->success_rate,
-                      r->mean_coverage, r->rollouts_per_s, r->seconds, r->skipped, t->step};
+                      r->mean_coverage, r->rollouts_per_s, r->seconds, r->skipped, t->step, r->noise_seeds,
+                      r->score_std, r->score_min, r->score_max, r->success_min, r->success_max};
     progress_eval(&t->pr, &e);
     t->last_score = r->score;
     t->last_success = r->success_rate;
@@ -432,6 +444,7 @@ static void train_on_report(Trainer *t, const EvalReport *r) {
         train_write_best(t, r->step, params, ema);
     }
     if (t->cfg->eval_ranks > 0) evalpool_release(&t->pool, r->step);
+    t->report_s += report_refresh(t->cfg->run_dir);
 }
 
 static void train_poll_pool(Trainer *t) {
@@ -640,9 +653,9 @@ static void train_print_config(Trainer *t) {
                  window_pad_name((WindowPad)d->pad));
     progress_row(pr, "batch", "%d global = %d shards x %d; %d..%d rows per trainer", c->batch, c->virtual_shards,
                  c->batch / c->virtual_shards, d->batch_rows_min, d->batch_rows_max);
-    progress_row(pr, "policy", "%s, MLP %d x %d %s, time %s, %zu parameters", policy_kind_name(t->pc.kind),
-                 t->pc.depth, t->pc.hidden, mlp_activation_name(t->pc.act), policy_time_embed_name(t->pc.time_embed),
-                 t->n);
+    progress_row(pr, "policy", "%s, %sMLP %d x %d %s, time %s, %zu parameters", policy_kind_name(t->pc.kind),
+                 t->pc.arch == MLP_RESIDUAL ? "residual (pre-LayerNorm blocks) " : "", t->pc.depth, t->pc.hidden,
+                 mlp_activation_name(t->pc.act), policy_time_embed_name(t->pc.time_embed), t->n);
     const OptimConfig *o = &t->opt.cfg;
     if (o->kind == OPTIM_ADAMW)
         progress_row(pr, "optimiser", "adamw lr %g betas (%g, %g) wd %g, warmup %lld, cosine to step %lld%s", o->lr,
@@ -666,11 +679,11 @@ static void train_print_config(Trainer *t) {
                  : t->roles.n_trainers > 1           ? "one flat MPI_Allreduce"
                                                      : "none (one trainer)");
     if (t->eval_on)
-        progress_row(pr, "evaluation", "%s every %lld steps: %d episodes from seed %llu (%s), %d steps max, Ta %d, %d "
-                                       "flow steps",
+        progress_row(pr, "evaluation", "%s every %lld steps: %d episodes from seed %llu (%s) x %d noise draw(s), "
+                                       "%d steps max, Ta %d, %d flow steps",
                      c->eval_ranks > 0 ? "pool" : "inline", (long long)c->eval_every, c->eval_episodes,
-                     (unsigned long long)c->eval_seed, pusht_reset_kind_name(c->eval_reset), c->eval_max_steps,
-                     t->ec.n_action_steps, c->flow_steps);
+                     (unsigned long long)c->eval_seed, pusht_reset_kind_name(c->eval_reset), c->eval_noise_seeds,
+                     c->eval_max_steps, t->ec.n_action_steps, c->flow_steps);
     else
         progress_row(pr, "evaluation", "off (--eval-every 0 and no evaluator ranks)");
     progress_row(pr, "checkpoints", "every %lld steps, keep %d, + latest.h5%s", (long long)c->ckpt_every, c->keep,
@@ -706,6 +719,7 @@ static void train_write_summary(Trainer *t, int preempted, double wall) {
     cJSON_AddNumberToObject(o, "wait_share", t->step_s_total > 0 ? t->wait_s_total / t->step_s_total : 0);
     cJSON_AddNumberToObject(o, "wait_ms", 1e3 * t->wait_s_total / k);
     cJSON_AddNumberToObject(o, "compute_cpu_ms", 1e3 * t->compute_cpu_s_total / k);
+    cJSON_AddNumberToObject(o, "report_s", t->report_s);
     if (t->last_score_step >= 0) {
         cJSON_AddNumberToObject(o, "last_score", t->last_score);
         cJSON_AddNumberToObject(o, "last_success_rate", t->last_success);
@@ -835,6 +849,9 @@ int train_run(const TrainConfig *c) {
     dist_topology(&t->topo);
     train_install_signals();
     rc = t->is_t0 ? train_prepare_dir(c) : FC_OK;
+    if (rc == FC_OK && t->is_t0)
+        report_record_run(c->run_dir, c->command, t->roles.world_size, t->roles.n_trainers, t->roles.n_evaluators,
+                          c->resume);
     if ((rc = dist_agree_status(rc, who)) != 0) return rc;
 
     /* data: trainers read their shards; everyone learns the shapes and the norm */
@@ -940,8 +957,10 @@ int train_run(const TrainConfig *c) {
         snprintf(png, sizeof png, "%s/learning_curve.png", c->run_dir);
         snprintf(title, sizeof title, "flowchunk %s policy, %d trainer(s), batch %d", policy_kind_name(t->pc.kind),
                  t->roles.n_trainers, c->batch);
-        if (plot_learning_curve(c->run_dir, png, title) != FC_OK)
+        if (report_curve_png(c->run_dir, png, title) != FC_OK)
             progress_note(&t->pr, "warning: no learning curve: %s", fc_last_error());
+        report_refresh(c->run_dir);
+        progress_note(&t->pr, "report: %s/report.html", c->run_dir);
         progress_close(&t->pr);
     }
     int status = preempted ? FC_EXIT_REQUEUE : 0;

@@ -5,6 +5,8 @@
 #  - deterministic: the same evaluation twice, and under mpiexec -n 2 and -n 3, gives identical
 #    JSON (but timing and rank count), for a toy net and the default-sized 3x512 net (batch-
 #    invariant inference, rowgemm.h); the GIF's re-run of episodes reproduces their evaluation
+#  - every score is the mean over 5 noise draws by default (--noise-seeds K): draw k is the
+#    evaluation under noise seed S+k, exactly as a one-draw run with --noise-seed S+k
 #  - EMA weights by default, --raw evaluates the live weights (and changes the result)
 #  - --max-steps is respected; --reset gym is the HW1 protocol (seeds 0.., whole chunk, clipping)
 #  - --gif writes an animated GIF (one episode, and a grid of three)
@@ -61,6 +63,17 @@ done
 run biggif --episodes 7 --max-steps 64 --gif "$T/big.gif" --gif-episodes 1,4,6 "$T/big.h5"
 grep -q 'differs' "$T/biggif.err" && fail "3x512: the GIF's re-run differs from the evaluation: $(cat "$T/biggif.err")"
 grep -q 'wrote .*big.gif: 3 episode(s)' "$T/biggif.err" || fail "3x512 GIF not written: $(cat "$T/biggif.err")"
+
+# ---- noise draws: 5 by default; draw k of a K-draw run = a one-draw run at noise seed S+k
+[ "$(jget "$T/a.json" noise_seeds)" = 5 ] || fail "default noise_seeds should be 5"
+run k3 --episodes 6 --max-steps 60 --json --noise-seeds 3 --noise-seed 10 "$T/kp.h5"
+"$JCHECK" check "$T/k3.json" 6 60 || fail "JSON of --noise-seeds 3"
+run k1 --episodes 6 --max-steps 60 --json --noise-seeds 1 --noise-seed 11 "$T/kp.h5"
+"$JCHECK" check "$T/k1.json" 6 60 || fail "JSON of --noise-seeds 1"
+d1=$(jget "$T/k3.json" draw_score | cut -d, -f2)
+[ "$d1" = "$(jget "$T/k1.json" draw_score | tr -d '[]')" ] ||
+    fail "draw 1 of --noise-seeds 3 --noise-seed 10 ($d1) != --noise-seeds 1 --noise-seed 11 ($(jget "$T/k1.json" score))"
+grep -q 'over 3 noise draw' "$T/k3.err" || fail "the summary line should state the draws: $(cat "$T/k3.err")"
 
 # ---- --raw evaluates other weights; --max-steps; --noise-seed changes the draws
 run raw --episodes 6 --max-steps 60 --json --raw "$T/kp.h5"
@@ -120,6 +133,7 @@ expect_fail gif_episode "episode 9 does not exist" --episodes 3 --gif "$T/x.gif"
 expect_fail gif_unwritable "cannot create $T/no/dir/x.gif" --episodes 1 --max-steps 2 --gif "$T/no/dir/x.gif" "$T/kp.h5"
 USAGE_OK=1 expect_fail bad_reset "--reset expects legacy or gym" --reset sideways "$T/kp.h5"
 USAGE_OK=1 expect_fail bad_episodes "--episodes expects an integer" --episodes 0 "$T/kp.h5"
+USAGE_OK=1 expect_fail bad_noise_seeds "--noise-seeds expects an integer" --noise-seeds 0 "$T/kp.h5"
 USAGE_OK=1 expect_fail no_ckpt "missing CHECKPOINT.h5"
 "$MPIEXEC" -n 2 --oversubscribe "$FC" eval "$T/nope.h5" > "$T/stdout.txt" 2> "$T/stderr.txt" &&
     fail "mpiexec -n 2 on a missing checkpoint exited 0"

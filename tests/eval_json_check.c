@@ -1,6 +1,7 @@
 /* eval_json_check.c: checks the JSON object of `flowchunk eval --json` (CI has no Python/jq).
  *   eval_json_check check FILE EPISODES MAX_STEPS   one object with every documented field; per-
- *       episode arrays of EPISODES entries; score = mean(max_reward), success_rate = mean(success),
+ *       episode arrays of noise_seeds x EPISODES entries (draw-major); score = mean(max_reward) =
+ *       mean(draw_score), score_min/max/std the draws' spread, success_rate = mean(success),
  *       env_steps = sum(steps), steps <= MAX_STEPS, an episode that did not succeed ran MAX_STEPS,
  *       max_reward in [0,1] and = 1 exactly when it succeeded
  *   eval_json_check same A B       the deterministic results (score, success_rate, env_steps,
@@ -67,14 +68,35 @@ static int check(const char *path, int episodes, int max_steps) {
     static const char *nums[] = {"step", "score", "success_rate", "mean_max_coverage", "episodes", "env_steps",
                                  "decisions", "rollouts_per_s", "seconds", "cpu_seconds", "policy_seconds", "sim_seconds", "ranks",
                                  "seed", "max_steps", "obs_steps", "n_action_steps", "action_offset", "flow_steps",
-                                 "noise_seed"};
+                                 "noise_seed", "noise_seeds", "score_std", "score_min", "score_max",
+                                 "success_rate_std", "success_rate_min", "success_rate_max"};
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) num(o, nums[i]);
     if (num(o, "episodes") != episodes) FAIL("episodes %g, expected %d", num(o, "episodes"), episodes);
     if (num(o, "max_steps") != max_steps) FAIL("max_steps %g, expected %d", num(o, "max_steps"), max_steps);
     if (!(num(o, "rollouts_per_s") > 0)) FAIL("rollouts_per_s is not positive");
+    int K = (int)num(o, "noise_seeds"), E = episodes;
+    if (K < 1) { FAIL("noise_seeds %d < 1", K); return 1; }
+    episodes = K * E; /* the arrays hold every draw's episodes */
     cJSON *mr = arr(o, "max_reward", episodes), *su = arr(o, "success", episodes), *st = arr(o, "steps", episodes);
     cJSON *sd = arr(o, "seeds", episodes), *mc = arr(o, "max_coverage", episodes);
-    if (!mr || !su || !st || !sd || !mc) return 1;
+    cJSON *dscore = arr(o, "draw_score", K), *dsucc = arr(o, "draw_success_rate", K);
+    if (!mr || !su || !st || !sd || !mc || !dscore || !dsucc) return 1;
+    double lo = 1e300, hi = -1e300, mean_d = 0;
+    for (int k = 0; k < K; k++) { /* each draw's score is the mean of its own E episodes */
+        double dk = cJSON_GetArrayItem(dscore, k)->valuedouble, sk = 0, sr = 0;
+        for (int i = 0; i < E; i++) {
+            sk += cJSON_GetArrayItem(mr, k * E + i)->valuedouble;
+            sr += cJSON_IsTrue(cJSON_GetArrayItem(su, k * E + i));
+            if (cJSON_GetArrayItem(sd, k * E + i)->valuedouble != cJSON_GetArrayItem(sd, i)->valuedouble)
+                FAIL("draw %d, episode %d: another reset seed than draw 0's", k, i);
+        }
+        if (fabs(dk - sk / E) > 1e-12) FAIL("draw_score[%d] %.17g != its episodes' mean %.17g", k, dk, sk / E);
+        if (fabs(cJSON_GetArrayItem(dsucc, k)->valuedouble - sr / E) > 1e-12) FAIL("draw_success_rate[%d]", k);
+        lo = fmin(lo, dk), hi = fmax(hi, dk), mean_d += dk / K;
+    }
+    if (num(o, "score_min") != lo || num(o, "score_max") != hi) FAIL("score_min/max are not the draws' min/max");
+    if (fabs(num(o, "score") - mean_d) > 1e-12) FAIL("score %.17g != mean(draw_score) %.17g", num(o, "score"), mean_d);
+    if (K == 1 && num(o, "score_std") != 0) FAIL("one draw with a nonzero score_std");
     double sum_r = 0, sum_s = 0, sum_steps = 0;
     for (int i = 0; i < episodes; i++) {
         double r = cJSON_GetArrayItem(mr, i)->valuedouble, steps = cJSON_GetArrayItem(st, i)->valuedouble;
@@ -100,7 +122,7 @@ static int check(const char *path, int episodes, int max_steps) {
 static int same(const char *a, const char *b) {
     cJSON *x = load(a), *y = load(b);
     static const char *keys[] = {"score", "success_rate", "mean_max_coverage", "env_steps", "decisions", "episodes",
-                                 "seeds", "max_reward", "max_coverage", "success", "steps"};
+                                 "noise_seeds", "draw_score", "seeds", "max_reward", "max_coverage", "success", "steps"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         cJSON *u = field(x, keys[i]), *v = field(y, keys[i]);
         if (u && v && !cJSON_Compare(u, v, 1)) {

@@ -8,7 +8,9 @@
  * Tolerance: |g_c - g_fd| <= 1e-4 * max(|g_fd|, 1e-2 * max_k |g_fd,k|). The float32 gradients
  * carry ~1e-6 relative error (sums of a few dozen float products, float activations); a wrong
  * formula (a missing factor, a wrong derivative, a transposed weight) gives O(1) relative errors.
- * The floor 1e-2 * max keeps near-zero gradient entries from being judged on pure rounding. */
+ * The floor 1e-2 * max keeps near-zero gradient entries from being judged on pure rounding.
+ * Both architectures of mlp.h are checked (the residual one with LayerNorm gains and biases
+ * moved off their init). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,21 +30,45 @@ static double act_d(MlpActivation a, double z) {
     return NAN;
 }
 
-/* double forward of the MLP with parameters w (the flat layout of mlp.h) on one row */
+/* offset of a tensor pointer inside the flat parameter array */
+static size_t off_of(const Mlp *m, const float *t) { return (size_t)(t - m->params); }
+
+/* double forward of the MLP with parameters w (the flat layout of mlp.h) on one row: plain, or
+ * with the residual architecture's LayerNorm (biased variance, eps 1e-5) and skip connections */
 static void mlp_forward_d(const Mlp *m, const double *w, const double *in, double *out) {
-    double a[1024], b[1024];
+    double a[1024], b[1024], u[1024];
     memcpy(a, in, (size_t)m->dims[0] * sizeof(double));
     for (int l = 0; l < m->n_layers; l++) {
-        const double *W = w + m->tensors[2 * l].offset, *bias = w + m->tensors[2 * l + 1].offset;
-        int di = m->dims[l], d = m->dims[l + 1];
+        const double *W = w + off_of(m, m->W[l]), *bias = w + off_of(m, m->b[l]);
+        int di = m->dims[l], d = m->dims[l + 1], ln = m->ln_g[l] != NULL;
+        memcpy(u, a, (size_t)di * sizeof(double));
+        if (ln) {
+            const double *g = w + off_of(m, m->ln_g[l]), *be = w + off_of(m, m->ln_b[l]);
+            double mu = 0, var = 0;
+            for (int i = 0; i < di; i++) mu += a[i] / di;
+            for (int i = 0; i < di; i++) var += (a[i] - mu) * (a[i] - mu) / di;
+            for (int i = 0; i < di; i++) u[i] = (a[i] - mu) / sqrt(var + 1e-5) * g[i] + be[i];
+        }
         for (int o = 0; o < d; o++) {
             double s = bias[o];
-            for (int i = 0; i < di; i++) s += W[(size_t)o * di + i] * a[i];
-            b[o] = (l + 1 < m->n_layers) ? act_d(m->cfg.act, s) : s;
+            for (int i = 0; i < di; i++) s += W[(size_t)o * di + i] * u[i];
+            b[o] = (l + 1 < m->n_layers) ? act_d(m->cfg.act, s) + (ln ? a[o] : 0.0) : s;
         }
         memcpy(a, b, (size_t)d * sizeof(double));
     }
     memcpy(out, a, (size_t)m->dims[m->n_layers] * sizeof(double));
+}
+
+/* the residual tests move the LayerNorms off their (1, 0) init so gains and biases matter */
+static void perturb_norms(Mlp *m, uint64_t key) {
+    for (int l = 0; l < m->n_layers; l++)
+        if (m->ln_g[l])
+            for (int i = 0; i < m->dims[l]; i++) {
+                float r[2];
+                rng_uniform_fill(r, 2, key + (uint64_t)(l * 1000 + i));
+                m->ln_g[l][i] = 0.5f + r[0];
+                m->ln_b[l][i] = r[1] - 0.5f;
+            }
 }
 
 /* sum over the batch of loss_i, in double, for parameters w */
@@ -101,11 +127,12 @@ static void fill(float *x, size_t n, uint64_t key, float lo, float hi) {
     for (size_t i = 0; i < n; i++) x[i] = lo + (hi - lo) * x[i];
 }
 
-static int run_policy(PolicyKind kind, TimeEmbed te, MlpActivation act) {
+static int run_policy(PolicyKind kind, TimeEmbed te, MlpActivation act, MlpArch arch) {
     PolicyConfig cfg;
     policy_config_default(&cfg);
-    cfg.kind = kind; cfg.time_embed = te; cfg.act = act;
-    cfg.obs_dim = 3; cfg.horizon = 3; cfg.act_dim = 2; cfg.n_freq = 6; cfg.hidden = 7; cfg.depth = 2;
+    cfg.kind = kind; cfg.time_embed = te; cfg.act = act; cfg.arch = arch;
+    cfg.obs_dim = 3; cfg.horizon = 3; cfg.act_dim = 2; cfg.n_freq = 6; cfg.hidden = 7;
+    cfg.depth = arch == MLP_RESIDUAL ? 3 : 2;
     Policy p;
     policy_init(&p, &cfg, 11);
     int B = 4, C = p.chunk_dim;
@@ -116,6 +143,7 @@ static int run_policy(PolicyKind kind, TimeEmbed te, MlpActivation act) {
     fill(tau, (size_t)B, 4, 0, 1);
     /* larger weights than the default init so every activation works in its nonlinear range */
     for (size_t i = 0; i < p.net.n_params; i++) p.net.params[i] *= 2.5f;
+    perturb_norms(&p.net, 40);
 
     mlp_zero_grad(&p.net);
     policy_loss_grad_explicit(&p, obs, a1, a0, tau, B, 1.0f);  /* grad_scale 1: d(sum loss) */
@@ -133,8 +161,9 @@ static int run_policy(PolicyKind kind, TimeEmbed te, MlpActivation act) {
         fd[i] = (lp - lm) / (2 * h);
     }
     char label[96];
-    snprintf(label, sizeof label, "%s/%s/%s dparams", policy_kind_name(kind),
-             kind == POLICY_FLOW ? policy_time_embed_name(te) : "-", mlp_activation_name(act));
+    snprintf(label, sizeof label, "%s/%s/%s%s dparams", policy_kind_name(kind),
+             kind == POLICY_FLOW ? policy_time_embed_name(te) : "-", mlp_activation_name(act),
+             arch == MLP_RESIDUAL ? "/residual" : "");
     int fails = check(label, p.net.grads, fd, n);
 
     /* the loss value itself against the double forward */
@@ -150,11 +179,12 @@ static int run_policy(PolicyKind kind, TimeEmbed te, MlpActivation act) {
 }
 
 /* mlp_backward's input gradient: L = sum_k c_k out_k, so dout = c */
-static int run_din(MlpActivation act) {
-    MlpConfig mc = {.in_dim = 5, .out_dim = 3, .hidden = 6, .depth = 3, .act = act};
+static int run_din(MlpActivation act, MlpArch arch) {
+    MlpConfig mc = {.in_dim = 5, .out_dim = 3, .hidden = 6, .depth = 3, .act = act, .arch = arch};
     Mlp m;
     mlp_init(&m, &mc, 5);
     for (size_t i = 0; i < m.n_params; i++) m.params[i] *= 2.0f;
+    perturb_norms(&m, 50);
     int B = 3;
     float in[15], out[9], c[9], din[15];
     fill(in, 15, 6, -2, 2);
@@ -176,7 +206,7 @@ static int run_din(MlpActivation act) {
             fd[r * 5 + j] = (lp - lm) / (2 * h);
         }
     char label[64];
-    snprintf(label, sizeof label, "mlp %s dinput", mlp_activation_name(act));
+    snprintf(label, sizeof label, "mlp %s%s dinput", mlp_activation_name(act), arch == MLP_RESIDUAL ? " residual" : "");
     int fails = check(label, din, fd, 15);
     free(w);
     mlp_free(&m);
@@ -186,10 +216,13 @@ static int run_din(MlpActivation act) {
 int main(void) {
     int fails = 0;
     for (int a = MLP_RELU; a <= MLP_GELU; a++) {
-        fails += run_policy(POLICY_FLOW, TIME_RAW, (MlpActivation)a);
-        fails += run_policy(POLICY_FLOW, TIME_SINUSOIDAL, (MlpActivation)a);
-        fails += run_policy(POLICY_MSE, TIME_RAW, (MlpActivation)a);
-        fails += run_din((MlpActivation)a);
+        fails += run_policy(POLICY_FLOW, TIME_RAW, (MlpActivation)a, MLP_PLAIN);
+        fails += run_policy(POLICY_FLOW, TIME_SINUSOIDAL, (MlpActivation)a, MLP_PLAIN);
+        fails += run_policy(POLICY_MSE, TIME_RAW, (MlpActivation)a, MLP_PLAIN);
+        fails += run_din((MlpActivation)a, MLP_PLAIN);
+        fails += run_policy(POLICY_FLOW, TIME_SINUSOIDAL, (MlpActivation)a, MLP_RESIDUAL);
+        fails += run_policy(POLICY_MSE, TIME_RAW, (MlpActivation)a, MLP_RESIDUAL);
+        fails += run_din((MlpActivation)a, MLP_RESIDUAL);
     }
     if (fails) { printf("nn_gradcheck: %d checks FAILED\n", fails); return 1; }
     printf("nn_gradcheck: analytic gradients match double-precision finite differences\n");

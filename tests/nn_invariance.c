@@ -5,7 +5,8 @@
  *  - mlp_infer stays within 1e-5 of the training forward (BLAS);
  *  - policy_sample_explicit of one observation alone equals, bit for bit, the same observation
  *    at EVERY position of batches of 1..64 (the other rows other observations), for a toy net and
- *    the default-sized 3x512 Mish net, flow and MSE: an episode's actions cannot depend on the
+ *    the default-sized 3x512 Mish net, flow and MSE, and a residual 5x512 net (its LayerNorms
+ *    reduce each row on its own): an episode's actions cannot depend on the
  *    episodes it shares an evaluation batch with.
  * The kernel the build picked is printed (avx2 or scalar); both give the same bits. */
 #include "flowchunk/mlp.h"
@@ -67,10 +68,11 @@ static void test_kernel(void) {
 }
 
 /* every observation of a probe set alone, then at every position of batches of 1..maxB */
-static void test_policy(const char *name, PolicyKind kind, int hidden, int depth, int maxB) {
+static void test_policy(const char *name, PolicyKind kind, MlpArch arch, int hidden, int depth, int maxB) {
     PolicyConfig pc;
     policy_config_default(&pc);
     pc.kind = kind;
+    pc.arch = arch;
     pc.hidden = hidden;
     pc.depth = depth;
     Policy p;
@@ -125,9 +127,10 @@ static void test_policy(const char *name, PolicyKind kind, int hidden, int depth
 
 int main(void) {
     test_kernel();
-    test_policy("flow, toy net 2 x 32", POLICY_FLOW, 32, 2, 64);
-    test_policy("flow, default size 3 x 512 mish", POLICY_FLOW, 512, 3, 64);
-    test_policy("mse, 3 x 512 mish", POLICY_MSE, 512, 3, 64);
+    test_policy("flow, toy net 2 x 32", POLICY_FLOW, MLP_PLAIN, 32, 2, 64);
+    test_policy("flow, default size 3 x 512 mish", POLICY_FLOW, MLP_PLAIN, 512, 3, 64);
+    test_policy("mse, 3 x 512 mish", POLICY_MSE, MLP_PLAIN, 512, 3, 64);
+    test_policy("flow, residual 5 x 512 mish", POLICY_FLOW, MLP_RESIDUAL, 512, 5, 64);
     if (failures) { fprintf(stderr, "nn_invariance: %d failure(s)\n", failures); return 1; }
     printf("nn_invariance: all passed\n");
     return 0;

@@ -23,7 +23,7 @@
 #include "nn_fixture.h"
 
 static const char *const CASES[] = {"flow_relu_raw", "flow_silu_sin", "flow_mish_sin", "flow_gelu_raw",
-                                    "flow_mish_raw", "mse_mish", "mse_relu"};
+                                    "flow_mish_raw", "mse_mish", "mse_relu", "flow_mish_sin_residual"};
 
 static const NnRecord *get(const NnFixture *fx, const char *cs, const char *what) {
     char name[128];
@@ -74,8 +74,10 @@ static int run_case(const NnFixture *fx, const char *cs) {
     cfg.depth = (int)c[7];
     cfg.act = (MlpActivation)(int)c[8];
     int B = (int)c[9];
-    printf("case %s: %s, %s time, %s, %d x %d, B=%d\n", cs, policy_kind_name(cfg.kind),
-           policy_time_embed_name(cfg.time_embed), mlp_activation_name(cfg.act), cfg.depth, cfg.hidden, B);
+    if (get(fx, cs, "config")->n > 10) cfg.arch = (MlpArch)(int)c[10]; /* the residual cases */
+    printf("case %s: %s, %s time, %s, %s %d x %d, B=%d\n", cs, policy_kind_name(cfg.kind),
+           policy_time_embed_name(cfg.time_embed), mlp_activation_name(cfg.act), mlp_arch_name(cfg.arch), cfg.depth,
+           cfg.hidden, B);
 
     Policy p;
     policy_init(&p, &cfg, 0);

@@ -5,12 +5,14 @@
 # (--check-every 1 makes any divergence fatal). The reduction under test is the one the config
 # table names: the shared-memory window by default (all ranks on this node), one flat
 # MPI_Allreduce with FC_NO_SHM_REDUCE=1 (the path of trainers on several nodes), per-layer
-# MPI_Iallreduce with --overlap on.
+# MPI_Iallreduce with --overlap on. FC_MODEL_ARGS (e.g. "--arch residual --depth 3") changes the
+# model of both runs.
 source "$(dirname "$0")/train_lib.sh"
 NP=${3:?NP}
+read -r -a MODEL <<<"${FC_MODEL_ARGS:-}"
 make_windows
-train 0 "$WIN" --run-dir "$WORK/r1" --steps 50 "${SMALL[@]}" 2>"$WORK/r1.log" || { cat "$WORK/r1.log"; fail "1-process run failed"; }
-train "$NP" "$WIN" --run-dir "$WORK/rn" --steps 50 "${SMALL[@]}" "${@:4}" >"$WORK/rn.log" 2>&1 || { cat "$WORK/rn.log"; fail "$NP-rank run failed"; }
+train 0 "$WIN" --run-dir "$WORK/r1" --steps 50 "${SMALL[@]}" "${MODEL[@]}" 2>"$WORK/r1.log" || { cat "$WORK/r1.log"; fail "1-process run failed"; }
+train "$NP" "$WIN" --run-dir "$WORK/rn" --steps 50 "${SMALL[@]}" "${MODEL[@]}" "${@:4}" >"$WORK/rn.log" 2>&1 || { cat "$WORK/rn.log"; fail "$NP-rank run failed"; }
 grep -q "ranks *$NP ($NP trainers, 0 evaluators)" "$WORK/rn.log" || { cat "$WORK/rn.log"; fail "the run did not use $NP trainers"; }
 if [[ " ${*:4} " == *" --overlap on "* ]]; then want="per-layer MPI_Iallreduce"
 elif [[ -n ${FC_NO_SHM_REDUCE:-} ]]; then want="one flat MPI_Allreduce"
@@ -26,4 +28,4 @@ paste "$WORK/l1" "$WORK/ln" | awk -v np="$NP" '
     || fail "losses differ between 1 and $NP ranks"
 # the losses must move (a frozen run would trivially agree)
 awk 'NR == 1 { a = $1 } END { if (!(a - $1 > 0.01)) exit 1 }' "$WORK/l1" || fail "the loss did not decrease"
-say "ok: $NP ranks${4:+ ${*:4}} ($want) match 1 rank; weights checked identical across ranks after each of 50 steps"
+say "ok: $NP ranks${4:+ ${*:4}}${FC_MODEL_ARGS:+ [$FC_MODEL_ARGS]} ($want) match 1 rank; weights checked identical across ranks after each of 50 steps"

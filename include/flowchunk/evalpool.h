@@ -2,7 +2,8 @@
  * Trainer 0 hands weights to evaluator 0 with NON-BLOCKING sends and never waits for results:
  * each step it tests its sends and probes for reports. Evaluator 0 broadcasts each job to the
  * other evaluators; every evaluator rolls out its contiguous share of the episodes as one batch
- * (rollout.h), the sums are reduced, and evaluator 0 sends one report back. When several jobs
+ * (rollout.h), once per noise draw (EvalConfig.noise_seeds), the sums are reduced, and evaluator 0
+ * sends one report back: the mean over the draws and their spread. When several jobs
  * queued up while the pool was busy, it evaluates the newest and skips the others (logged, and
  * counted in the report). A stop message ends the pool after the job in hand; evaluator 0 then
  * answers "done", so trainer 0 knows no message is left in flight.
@@ -21,6 +22,8 @@
 
 typedef enum { EVAL_PERIODIC = 0, EVAL_FINAL = 1 } EvalKind;
 
+#define EVALPOOL_MAX_DRAWS 32 /* noise draws one evaluation may average */
+
 /* what comes back from an evaluation */
 typedef struct {
     int64_t step;             /* training step of the evaluated weights */
@@ -28,8 +31,11 @@ typedef struct {
     int32_t episodes;
     int32_t skipped;          /* older queued jobs skipped in favour of this one */
     int32_t evaluators;       /* ranks that shared the episodes */
-    double score;             /* mean over episodes of the max reward */
+    double score;             /* mean over draws and episodes of the max reward */
     double success_rate;
+    int32_t noise_seeds;      /* noise draws averaged */
+    double score_std, score_min, score_max; /* over the draws' scores (std 0 for one draw) */
+    double success_min, success_max;
     double mean_coverage;     /* mean over episodes of the max coverage */
     double rollouts_per_s;    /* episodes / wall seconds of the whole pool */
     double seconds;           /* wall time of the evaluation */

@@ -1,8 +1,16 @@
 /* mlp.h: a multilayer perceptron in the style of llm.c: one parameter allocation, gradients in
- * the same layout, forward/backward on cblas_sgemm (OpenBLAS). Layout and names match PyTorch's
- *   nn.Sequential(Linear(in,h), Act, Linear(h,h), Act, ..., Linear(h,out))
- * so "net.0.weight" is (out,in) row-major like nn.Linear.weight, then "net.0.bias", "net.2.weight",
- * ... (Linear modules at even indices, activations between). Implemented in src/mlp.c. */
+ * the same layout, forward/backward on cblas_sgemm (OpenBLAS). Two architectures, both with the
+ * same Linear layers (depth hidden ones of width h, then the output one) and PyTorch's layout:
+ *  MLP_PLAIN     nn.Sequential(Linear(in,h), Act, Linear(h,h), Act, ..., Linear(h,out)):
+ *                "net.0.weight" (out,in) row-major like nn.Linear.weight, "net.0.bias", "net.2.weight",
+ *                ... (Linear modules at even indices, activations between);
+ *  MLP_RESIDUAL  pre-LayerNorm residual blocks (the deep MLPs of IDQL / BRO style policies):
+ *                x1 = Act(inp(x)); x_{j+1} = x_j + Act(blocks.j.fc(blocks.j.norm(x_j))) for the
+ *                depth-1 blocks; out = out(norm_out(x_depth)); names "inp.weight", "blocks.0.norm.weight",
+ *                "blocks.0.norm.bias", "blocks.0.fc.weight", ..., "norm_out.weight", "out.weight".
+ *                The skip path keeps gradients alive through many layers, the norms keep the
+ *                stream's scale fixed. tests/ref/gen_nn_ref.py holds the PyTorch twin.
+ * Implemented in src/mlp.c (+ LayerNorm in src/mlp_norm.c, activations in src/mlp_act.c). */
 #ifndef FLOWCHUNK_MLP_H
 #define FLOWCHUNK_MLP_H
 
@@ -12,12 +20,14 @@
 #define MLP_MAX_LAYERS 16  /* linear layers: depth hidden layers + the output layer */
 
 typedef enum { MLP_RELU = 0, MLP_SILU, MLP_MISH, MLP_GELU } MlpActivation;  /* GELU = exact erf */
+typedef enum { MLP_PLAIN = 0, MLP_RESIDUAL } MlpArch;
 
 typedef struct {
     int in_dim, out_dim;
     int hidden;           /* width of every hidden layer */
     int depth;            /* number of hidden layers (>= 0; 0 = one Linear in->out) */
     MlpActivation act;
+    MlpArch arch;         /* MLP_RESIDUAL needs depth >= 1 */
 } MlpConfig;
 
 /* one parameter tensor inside the flat array */
@@ -41,14 +51,19 @@ typedef struct {
     float *b[MLP_MAX_LAYERS];         /* (dims[l+1]) */
     float *dW[MLP_MAX_LAYERS];        /* gradients, point into grads */
     float *db[MLP_MAX_LAYERS];
-    int n_tensors;                    /* 2 * n_layers */
-    MlpTensor tensors[2 * MLP_MAX_LAYERS];
+    /* MLP_RESIDUAL: the LayerNorm in front of Linear l >= 1, gain and bias (dims[l]); else NULL */
+    float *ln_g[MLP_MAX_LAYERS], *ln_b[MLP_MAX_LAYERS], *dln_g[MLP_MAX_LAYERS], *dln_b[MLP_MAX_LAYERS];
+    int n_tensors;                    /* 2 * n_layers (+ 2 per LayerNorm) */
+    MlpTensor tensors[4 * MLP_MAX_LAYERS];
     /* activation buffers, grown on demand to max_batch rows (see mlp_reserve) */
     int max_batch;
     int batch;                        /* rows of the last mlp_forward */
     float *x[MLP_MAX_LAYERS + 1];     /* x[l]: input of layer l (B, dims[l]); x[n_layers] unused */
     float *z[MLP_MAX_LAYERS];         /* z[l]: pre-activation of hidden layer l < n_layers-1 (B, dims[l+1]) */
-    float *dbuf[2];                   /* (B, max dim) ping-pong buffers for backward */
+    float *u[MLP_MAX_LAYERS];         /* MLP_RESIDUAL: u[l] = norm(x[l]), the input of Linear l >= 1 */
+    float *xhat[MLP_MAX_LAYERS];      /* MLP_RESIDUAL: the normalised x[l] (B, dims[l]) and ... */
+    float *rstd[MLP_MAX_LAYERS];      /* ... its 1/std per row (B), for backward */
+    float *dbuf[3];                   /* (B, max dim) buffers for backward */
     float *act_mem;                   /* the one allocation behind x, z, dbuf */
     /* optional hook: mlp_backward calls grad_ready(grad_ready_ctx, l) as soon as layer l's weight
      * and bias gradients are final (l = n_layers-1 down to 0), so a data-parallel trainer can start
@@ -86,6 +101,16 @@ const MlpTensor *mlp_find_tensor(const Mlp *m, const char *name);
 size_t mlp_count_params(const MlpConfig *cfg);
 /* FLOPs of one forward pass over B rows (2*in*out per Linear per row; activations not counted) */
 double mlp_forward_flops(const MlpConfig *cfg, int B);
+
+/* LayerNorm over rows of n (mlp_norm.c): y = gamma * xhat + beta; xhat, rstd (B) kept for backward
+ * unless NULL. Backward ACCUMULATES into dx, dgamma and dbeta (the residual stream adds up). */
+void mlp_layernorm_forward(float *y, float *xhat, float *rstd, const float *x, const float *gamma,
+                           const float *beta, int B, int n);
+void mlp_layernorm_backward(float *dx, float *dgamma, float *dbeta, const float *dy, const float *xhat,
+                            const float *rstd, const float *gamma, int B, int n);
+/* "plain" | "residual"; the parser returns 0, or -1 if unknown */
+const char *mlp_arch_name(MlpArch a);
+int mlp_arch_parse(const char *s, MlpArch *a);
 
 /* "relu" | "silu" | "mish" | "gelu" */
 const char *mlp_activation_name(MlpActivation a);

@@ -30,6 +30,7 @@ typedef struct {
     int n_freq;           /* sinusoidal feature count (even, >= 2); ignored for TIME_RAW */
     int hidden, depth;    /* MLP width and number of hidden layers */
     MlpActivation act;
+    MlpArch arch;         /* plain nn.Sequential or pre-LayerNorm residual blocks (mlp.h) */
 } PolicyConfig;
 
 typedef struct {

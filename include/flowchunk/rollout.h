@@ -45,6 +45,9 @@ typedef struct {
     int flow_steps;         /* Euler steps of policy_sample (10) */
     int clip_actions;       /* nonzero: clip un-scaled actions to [0,512] (HW1) */
     uint64_t noise_seed;    /* seed of the sampling noise */
+    int noise_seeds;        /* draws averaged by evaluations that repeat the rollouts under noise
+                             * seeds noise_seed .. noise_seed+noise_seeds-1 (the trainer's pool);
+                             * rollout_eval itself always runs one draw, noise_seed */
 } EvalConfig;
 
 /* one episode's outcome */

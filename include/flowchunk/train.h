@@ -36,11 +36,13 @@
 typedef struct {
     char windows[4096];       /* WINDOWS.h5 */
     char run_dir[4096];       /* --run-dir */
+    char command[4096];       /* the command line, for DIR/run.json (report.h) */
     int eval_ranks;           /* E */
     /* model (obs_dim and horizon come from the windows file) */
     PolicyKind policy;
     int hidden, depth;
     MlpActivation act;
+    MlpArch arch;             /* plain or residual (pre-LayerNorm blocks) */
     TimeEmbed time_embed;
     int n_freq;
     /* optimisation (optim.total_steps is set to the run's step count) */
@@ -56,6 +58,7 @@ typedef struct {
     /* evaluation */
     int64_t eval_every;       /* 0 = only the final evaluation (none at all when E = 0) */
     int eval_episodes;
+    int eval_noise_seeds;     /* sampling-noise draws each evaluation averages (spread logged) */
     uint64_t eval_seed;       /* first reset seed (Diffusion Policy's test seeds: 100000) */
     int eval_max_steps;
     PushtResetKind eval_reset;

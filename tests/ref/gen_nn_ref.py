@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """gen_nn_ref.py: PyTorch reference for flowchunk's MLP, policies and optimisers (llm.c style).
 
-Builds the same nn.Sequential as src/mlp.c with PyTorch's own init, feeds explicit inputs
+Builds the same nn.Sequential (or residual MLP, the last case) as src/mlp.c with PyTorch's own init, feeds explicit inputs
 (obs, expert chunk A1, noise A0, time tau) and writes tests/fixtures/nn_ref.bin with the weights,
 the net output, the loss, every gradient, 10 AdamW steps (losses, learning rates, final weights,
 EMA weights) and 10 SGD-with-momentum steps with gradient clipping. tests/nn_ref.c compares.
@@ -26,7 +26,8 @@ KINDS = {"flow": 0, "mse": 1}
 TIMES = {"raw": 0, "sinusoidal": 1}
 ACTS = {"relu": (0, nn.ReLU), "silu": (1, nn.SiLU), "mish": (2, nn.Mish), "gelu": (3, nn.GELU)}
 
-# (name, kind, time embedding, activation); small dims so the fixture stays small
+# (name, kind, time embedding, activation[, architecture]); small dims so the fixture stays small.
+# New cases go at the end: the torch RNG is consumed case by case, so earlier records stay the same.
 CASES = [
     ("flow_relu_raw", "flow", "raw", "relu"),
     ("flow_silu_sin", "flow", "sinusoidal", "silu"),
@@ -35,7 +36,10 @@ CASES = [
     ("flow_mish_raw", "flow", "raw", "mish"),
     ("mse_mish", "mse", "raw", "mish"),
     ("mse_relu", "mse", "raw", "relu"),
+    ("flow_mish_sin_residual", "flow", "sinusoidal", "mish", "residual"),
 ]
+ARCHS = {"plain": 0, "residual": 1}
+DEPTH_RESIDUAL = 3  # the input layer, two residual blocks, the output layer
 OBS_DIM, HORIZON, ACT_DIM, N_FREQ, HIDDEN, DEPTH, BATCH = 6, 4, 2, 8, 16, 2, 5
 CHUNK = HORIZON * ACT_DIM
 # optimiser runs: Diffusion Policy's AdamW betas/eps/wd; lr 1e-3 so 10 steps move the loss
@@ -64,7 +68,40 @@ def time_features(tau, time_embed):
     return torch.cat([torch.sin(arg), torch.cos(arg)], dim=1)
 
 
-def make_net(in_dim, act):
+class Block(nn.Module):
+    """pre-LayerNorm residual block of src/mlp.c: x + act(fc(norm(x)))"""
+
+    def __init__(self, act):
+        super().__init__()
+        self.norm = nn.LayerNorm(HIDDEN)
+        self.fc = nn.Linear(HIDDEN, HIDDEN)
+        self.act = ACTS[act][1]()
+
+    def forward(self, x):
+        return x + self.act(self.fc(self.norm(x)))
+
+
+class ResidualNet(nn.Module):
+    """MLP_RESIDUAL: act(inp(x)), depth-1 blocks, out(norm_out(x))"""
+
+    def __init__(self, in_dim, act):
+        super().__init__()
+        self.inp = nn.Linear(in_dim, HIDDEN)
+        self.act = ACTS[act][1]()
+        self.blocks = nn.ModuleList([Block(act) for _ in range(DEPTH_RESIDUAL - 1)])
+        self.norm_out = nn.LayerNorm(HIDDEN)
+        self.out = nn.Linear(HIDDEN, CHUNK)
+
+    def forward(self, x):
+        x = self.act(self.inp(x))
+        for b in self.blocks:
+            x = b(x)
+        return self.out(self.norm_out(x))
+
+
+def make_net(in_dim, act, arch="plain"):
+    if arch == "residual":  # state_dict names as src/mlp.c: inp.weight, blocks.0.norm.weight, ...
+        return ResidualNet(in_dim, act)
     layers, d = [], in_dim
     for _ in range(DEPTH):
         layers += [nn.Linear(d, HIDDEN), ACTS[act][1]()]
@@ -86,7 +123,7 @@ def loss_fn(m, kind, time_embed, obs, a1, a0, tau):
     else:
         x = obs
         target = a1
-    v = m.net(x)
+    v = m.net(x) if hasattr(m, "net") else m(x)
     return v, ((v - target) ** 2).mean()
 
 
@@ -111,17 +148,18 @@ def params_of(m):
     return {n: p for n, p in m.named_parameters()}
 
 
-def run_case(name, kind, time_embed, act):
+def run_case(name, kind, time_embed, act, arch="plain"):
     tdim = 0 if kind == "mse" else (1 if time_embed == "raw" else N_FREQ)
     in_dim = OBS_DIM + (CHUNK + tdim if kind == "flow" else 0)
-    m = make_net(in_dim, act)
+    m = make_net(in_dim, act, arch)
     obs = torch.randn(BATCH, OBS_DIM) * 0.7
     a1 = torch.rand(BATCH, CHUNK) * 2 - 1
     a0 = torch.randn(BATCH, CHUNK)
     tau = torch.rand(BATCH)
     p = f"{name}/"
-    put(p + "config", [KINDS[kind], OBS_DIM, HORIZON, ACT_DIM, TIMES[time_embed], N_FREQ, HIDDEN,
-                       DEPTH, ACTS[act][0], BATCH])
+    config = [KINDS[kind], OBS_DIM, HORIZON, ACT_DIM, TIMES[time_embed], N_FREQ, HIDDEN,
+              DEPTH if arch == "plain" else DEPTH_RESIDUAL, ACTS[act][0], BATCH]
+    put(p + "config", config + ([ARCHS[arch]] if arch != "plain" else []))
     put(p + "obs", obs); put(p + "act", a1); put(p + "a0", a0); put(p + "tau", tau)
     init = {n: q.detach().clone() for n, q in m.named_parameters()}
     for n, q in init.items():
