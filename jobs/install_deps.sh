@@ -13,7 +13,8 @@ PKGS=(build-essential cmake pkg-config
       libchipmunk-dev
       libblosc-dev libcjson-dev libgd-dev
       chromium fonts-dejavu-core   # headless browser of the report test (tests/report.cmake)
-      munge slurm-wlm slurm-wlm-basic-plugins slurmctld slurmd slurm-client)
+      munge slurm-wlm slurm-wlm-basic-plugins slurmctld slurmd slurm-client
+      openssh-server openssh-client iproute2 util-linux)
 REF_PKGS=(python3-numpy python3-torch python3-h5py python3-shapely python3-zarr python3-numcodecs)
 
 [[ ${1:-} == --reference ]] && PKGS+=("${REF_PKGS[@]}")

@@ -29,6 +29,7 @@
 set -uo pipefail
 
 FC_JOBS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$FC_JOBS_DIR/slurm_conf.sh"
 DIR=${FC_SLURM_DIR:-/tmp/flowchunk-slurm}
 NPROC=$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc)   # nproc obeys OMP_NUM_THREADS
 CPUS=${FC_SLURM_CPUS:-$(( NPROC > 4 ? NPROC : 4 ))}
@@ -126,26 +127,7 @@ SlurmctldPidFile=${CTLD_PID}
 SlurmdPidFile=${SLURMD_PID}
 SlurmctldLogFile=${DIR}/log/slurmctld.log
 SlurmdLogFile=${DIR}/log/slurmd.log
-ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
-SelectType=select/cons_tres
-SelectTypeParameters=CR_Core
-MpiDefault=pmix
-# advertise CPUs=${CPUS} on a ${NPROC}-core box
-SlurmdParameters=config_overrides
-ReturnToService=2
-SchedulerType=sched/backfill
-# schedule every second (a requeued job waits for BeginTime, then for the next pass)
-SchedulerParameters=batch_sched_delay=0,sched_interval=1,bf_interval=1
-AccountingStorageType=accounting_storage/none
-JobAcctGatherType=jobacct_gather/none
-JobCompType=jobcomp/none
-MailProg=/bin/true
-SlurmctldTimeout=30
-SlurmdTimeout=30
-InactiveLimit=0
-KillWait=10
-MinJobAge=300
+$(fc_slurm_conf_policy)
 NodeName=${HOST} NodeAddr=127.0.0.1 CPUs=${CPUS} RealMemory=${mem} State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 EOF

@@ -66,6 +66,10 @@ static int ckpt_write_attrs(hid_t f, const CkptMeta *m) {
     bad |= h5u_set_attr_int(f, "batch", m->batch);
     bad |= h5u_set_attr_int(f, "virtual_shards", m->virtual_shards);
     bad |= h5u_set_attr_int(f, "n_trainers", m->n_trainers);
+    bad |= h5u_set_attr_int(f, "nodes", m->nodes);
+    bad |= h5u_set_attr_str(f, "trainers_per_node", m->trainers_per_node);
+    bad |= h5u_set_attr_str(f, "reduction", m->reduction);
+    bad |= h5u_set_attr_str(f, "precision", m->precision);
     bad |= h5u_set_attr_int(f, "seed", (int64_t)m->seed);
     bad |= h5u_set_attr_int(f, "total_steps", m->total_steps);
     bad |= h5u_set_attr_int(f, "step", m->step);
@@ -205,6 +209,12 @@ static int ckpt_read_attrs(hid_t f, const char *path, CkptMeta *m) {
     m->best_score = at_dbl(&a, "best_score");
     /* added after the first checkpoints of version 1 were written: optional */
     if (h5u_get_attr_double(f, "best_success_rate", &m->best_success_rate) != FC_OK) m->best_success_rate = 0;
+    int64_t nodes = 0; /* the topology: recorded since multi-node runs (issue 16) */
+    m->nodes = h5u_get_attr_int(f, "nodes", &nodes) == FC_OK ? (int)nodes : 0;
+    if (h5u_get_attr_str(f, "trainers_per_node", m->trainers_per_node, sizeof m->trainers_per_node) != FC_OK)
+        m->trainers_per_node[0] = '\0';
+    if (h5u_get_attr_str(f, "reduction", m->reduction, sizeof m->reduction) != FC_OK) m->reduction[0] = '\0';
+    if (h5u_get_attr_str(f, "precision", m->precision, sizeof m->precision) != FC_OK) m->precision[0] = '\0';
     m->best_step = at_int(&a, "best_step");
     at_str(&a, "windows", m->windows, sizeof m->windows);
     if (a.bad) return fc_set_error("%s: checkpoint attribute '%s' is missing or invalid", path, a.first);
@@ -346,6 +356,12 @@ int ckpt_describe(const char *path, int json) {
         cJSON_AddBoolToObject(o, "ema", has_ema);
         cJSON_AddBoolToObject(o, "resumable", has_optim);
         cJSON_AddNumberToObject(o, "n_trainers", m.n_trainers);
+        if (m.nodes > 0) {
+            cJSON_AddNumberToObject(o, "nodes", m.nodes);
+            cJSON_AddStringToObject(o, "trainers_per_node", m.trainers_per_node);
+            cJSON_AddStringToObject(o, "reduction", m.reduction);
+            cJSON_AddStringToObject(o, "precision", m.precision);
+        }
         cJSON_AddNumberToObject(o, "best_score", m.best_score);
         cJSON_AddNumberToObject(o, "best_step", (double)m.best_step);
         cJSON_AddStringToObject(o, "windows", m.windows);
@@ -363,6 +379,9 @@ int ckpt_describe(const char *path, int json) {
     printf("  training    %s lr %g wd %g warmup %lld, batch %d on %d trainer rank(s), seed %llu\n",
            optim_kind_name(m.optim.kind), m.optim.lr, m.optim.weight_decay, (long long)m.optim.warmup_steps, m.batch,
            m.n_trainers, (unsigned long long)m.seed);
+    if (m.nodes > 0)
+        printf("  topology    %d node(s), trainers per node %s, %s gradient reduction, %s\n", m.nodes,
+               m.trainers_per_node, m.reduction, m.precision);
     if (m.best_step >= 0) printf("  best eval   score %.4f at step %lld\n", m.best_score, (long long)m.best_step);
     printf("  windows     %s\n", m.windows);
     return FC_OK;

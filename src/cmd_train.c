@@ -57,7 +57,12 @@ static void train_help(const TrainConfig *d) {
            "  --ema on|off           evaluate an EMA of the weights (Diffusion Policy's; default %s)\n"
            "  --overlap on|off       start each layer's gradient reduction inside backward (per-layer\n"
            "                         MPI_Iallreduce) instead of the reduction after it, with the full\n"
-           "                         optimiser step on every rank (default off: slower, benchmarks/README.md)\n",
+           "                         optimiser step on every rank (default off: slower, benchmarks/README.md)\n"
+           "  --reduce hierarchical|flat  hierarchical (default): the trainers of each node sum the gradient in\n"
+           "                         one shared-memory window and shard the optimiser step; with several nodes\n"
+           "                         trainer r of every node allreduces slice r across nodes (needs the same\n"
+           "                         trainer count on every node, else flat). flat: one MPI_Allreduce of the\n"
+           "                         whole gradient and the full optimiser step on every trainer\n",
            (long long)d->steps, d->batch, d->virtual_shards, d->optim.beta1, d->optim.beta2, d->optim.eps, d->optim.lr,
            d->optim.weight_decay, (long long)d->optim.warmup_steps, d->ema ? "on" : "off");
     printf("evaluation (Diffusion Policy's protocol by default):\n"
@@ -77,17 +82,21 @@ static void train_help(const TrainConfig *d) {
            "  --ckpt-every N         checkpoint every N steps (default %lld; also at the end and on SIGTERM)\n"
            "  --keep K               step checkpoints kept in DIR/ckpt (default %d; 0 = all)\n"
            "  --log-every N          progress line / metrics.jsonl every N steps (default %lld)\n"
-           "  --check-every N        assert identical weights on all trainers every N steps (default %lld; 0 off)\n\n"
+           "  --check-every N        assert identical weights on all trainers every N steps (default %lld; 0 off)\n"
+           "  --watchdog-s S         end the job with an error naming the silent rank and host when no step\n"
+           "                         finishes for max(S, 10 x the median step time) seconds: a frozen rank or a\n"
+           "                         cut link otherwise hangs every rank (default %g; 0 = off)\n\n"
            "Preemption: SIGTERM or SIGUSR1 -> the trainers agree on a step, write a checkpoint and exit %d\n"
            "(requeue, then run the same command with --resume); a second signal exits at once.\n",
-           (long long)d->ckpt_every, d->keep, (long long)d->log_every, (long long)d->check_every, FC_EXIT_REQUEUE);
+           (long long)d->ckpt_every, d->keep, (long long)d->log_every, (long long)d->check_every, d->watchdog_s,
+           FC_EXIT_REQUEUE);
 }
 
 enum {
     O_RUN_DIR = 1000, O_EVAL_RANKS, O_RESUME, O_SEED, O_POLICY, O_HIDDEN, O_DEPTH, O_ACT, O_ARCH, O_TIME, O_NFREQ, O_STEPS,
     O_EPOCHS, O_BATCH, O_SHARDS, O_OPTIM, O_LR, O_WD, O_BETA1, O_BETA2, O_MOMENTUM, O_WARMUP, O_MINLR, O_CLIP, O_EMA,
     O_OVERLAP, O_EVAL_EVERY, O_EVAL_EPISODES, O_EVAL_NOISE, O_EVAL_SEED, O_EVAL_MAX, O_EVAL_RESET, O_FLOW_STEPS, O_NACT, O_CKPT,
-    O_KEEP, O_LOG, O_CHECK, O_HELP
+    O_KEEP, O_LOG, O_CHECK, O_WATCHDOG, O_REDUCE, O_HELP
 };
 
 static const struct option OPTIONS[] = {
@@ -111,6 +120,7 @@ static const struct option OPTIONS[] = {
     {"flow-steps", required_argument, 0, O_FLOW_STEPS}, {"n-action-steps", required_argument, 0, O_NACT},
     {"ckpt-every", required_argument, 0, O_CKPT}, {"keep", required_argument, 0, O_KEEP},
     {"log-every", required_argument, 0, O_LOG}, {"check-every", required_argument, 0, O_CHECK},
+    {"watchdog-s", required_argument, 0, O_WATCHDOG}, {"reduce", required_argument, 0, O_REDUCE},
     {"help", no_argument, 0, O_HELP}, {0, 0, 0, 0}};
 
 static int on_off(const char *opt, const char *s, int *out) {
@@ -207,6 +217,11 @@ static int train_parse(TrainConfig *c, int argc, char **argv) {
         case O_CLIP: DBL_OPT("--grad-clip", 0, 1e30, c->optim.grad_clip); break;
         case O_EMA: if (on_off("--ema", optarg, &c->ema)) return FC_ERR_USAGE; break;
         case O_OVERLAP: if (on_off("--overlap", optarg, &c->overlap)) return FC_ERR_USAGE; break;
+        case O_REDUCE:
+            if (!strcmp(optarg, "hierarchical") || !strcmp(optarg, "hier")) c->reduce_flat = 0;
+            else if (!strcmp(optarg, "flat")) c->reduce_flat = 1;
+            else return cli_usage_error("train", USAGE, "--reduce expects hierarchical or flat, got '%s'", optarg);
+            break;
         case O_EVAL_EVERY: INT_OPT("--eval-every", 0, 1L << 40, c->eval_every); break;
         case O_EVAL_EPISODES: INT_OPT("--eval-episodes", 1, 1 << 20, c->eval_episodes); break;
         case O_EVAL_NOISE: INT_OPT("--eval-noise-seeds", 1, EVALPOOL_MAX_DRAWS, c->eval_noise_seeds); break;
@@ -222,6 +237,12 @@ static int train_parse(TrainConfig *c, int argc, char **argv) {
         case O_KEEP: INT_OPT("--keep", 0, 1 << 20, c->keep); break;
         case O_LOG: INT_OPT("--log-every", 1, 1L << 40, c->log_every); break;
         case O_CHECK: INT_OPT("--check-every", 0, 1L << 40, c->check_every); break;
+        case O_WATCHDOG: {
+            double v_;
+            if (cli_double("train", "--watchdog-s", optarg, 0, 1e9, &v_)) return FC_ERR_USAGE;
+            c->watchdog_s = v_;
+            break;
+        }
         case ':': return cli_usage_error("train", USAGE, "option %s needs a value", argv[optind - 1]);
         default: return cli_usage_error("train", USAGE, "unknown option '%s'", argv[optind - 1]);
         }

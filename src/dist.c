@@ -7,10 +7,13 @@
 #include "flowchunk/check.h"
 
 #include <limits.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static MPI_Comm trainer_comm = MPI_COMM_NULL;
 static MPI_Comm eval_comm = MPI_COMM_NULL;
@@ -195,9 +198,71 @@ void dist_trainer_barrier(void) {
     wait_sleeping(&r, 500);
 }
 
-void dist_trainer_sync(void) {
+/* ---- arrival exchange: who reached which step (the step watchdog reads it) ---------------- */
+
+#define DIST_TAG_ARRIVE 7301
+static struct {
+    int P, me;
+    _Atomic int64_t *heard;     /* heard[r]: the last step trainer r announced (-1: none yet) */
+    int64_t *rbuf, sbuf;
+    MPI_Request *req;           /* [0, P): receives, [P, 2P): sends */
+    char (*host)[64];           /* host of every trainer */
+} arrive;
+
+void dist_arrive_init(void) {
     MPI_Comm c = tcomm();
-    if (c != MPI_COMM_NULL) MPI_Barrier(c);
+    int P = 1, me = 0;
+    if (c != MPI_COMM_NULL) {
+        MPI_Comm_size(c, &P);
+        MPI_Comm_rank(c, &me);
+    }
+    dist_arrive_free();
+    arrive.P = P, arrive.me = me;
+    arrive.heard = fc_calloc((size_t)P, sizeof *arrive.heard);
+    arrive.rbuf = fc_calloc((size_t)P, sizeof *arrive.rbuf);
+    arrive.req = fc_calloc(2 * (size_t)P, sizeof *arrive.req);
+    arrive.host = fc_calloc((size_t)P, sizeof *arrive.host);
+    for (int r = 0; r < P; r++) atomic_store(&arrive.heard[r], -1);
+    snprintf(arrive.host[me], sizeof arrive.host[me], "%s", dist_host());
+    if (c != MPI_COMM_NULL) MPI_Allgather(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, arrive.host, 64, MPI_CHAR, c);
+}
+
+void dist_arrive(int64_t step) {
+    MPI_Comm c = tcomm();
+    if (!arrive.heard) return;
+    atomic_store(&arrive.heard[arrive.me], step);
+    if (c == MPI_COMM_NULL) return;
+    int P = arrive.P;
+    arrive.sbuf = step;
+    for (int r = 0; r < P; r++) {
+        arrive.req[r] = arrive.req[P + r] = MPI_REQUEST_NULL;
+        if (r == arrive.me) continue;
+        MPI_Irecv(&arrive.rbuf[r], 1, MPI_INT64_T, r, DIST_TAG_ARRIVE, c, &arrive.req[r]);
+        MPI_Isend(&arrive.sbuf, 1, MPI_INT64_T, r, DIST_TAG_ARRIVE, c, &arrive.req[P + r]);
+    }
+    int left = P - 1, idx[DIST_MAX_SEGMENTS], n = 0;
+    int *got = P <= DIST_MAX_SEGMENTS ? idx : fc_malloc((size_t)P * sizeof(int));
+    while (left > 0) {
+        MPI_Testsome(P, arrive.req, &n, got, MPI_STATUSES_IGNORE);
+        if (n == MPI_UNDEFINED) break;
+        for (int i = 0; i < n; i++) atomic_store(&arrive.heard[got[i]], arrive.rbuf[got[i]]);
+        left -= n;
+        if (n == 0) sched_yield();
+    }
+    if (got != idx) free(got);
+    MPI_Waitall(P, arrive.req + P, MPI_STATUSES_IGNORE);
+}
+
+int64_t dist_arrive_heard(int r) { return arrive.heard && r < arrive.P ? atomic_load(&arrive.heard[r]) : -1; }
+int dist_arrive_size(void) { return arrive.P; }
+const char *dist_arrive_host(int r) { return arrive.host && r < arrive.P ? arrive.host[r] : "?"; }
+
+void dist_arrive_free(void) {
+    free((void *)arrive.heard);
+    free(arrive.rbuf);
+    free(arrive.req);
+    free(arrive.host);
+    memset(&arrive, 0, sizeof arrive);
 }
 
 void dist_reduce_reset(DistReduce *r) { r->n = 0; }
@@ -220,6 +285,41 @@ int dist_reduce_test(DistReduce *r) {
 void dist_reduce_wait(DistReduce *r) {
     if (r->n) MPI_Waitall(r->n, r->req, MPI_STATUSES_IGNORE);
     r->n = 0;
+}
+
+/* ---- topology ---------------------------------------------------------------------------- */
+
+void dist_topology(DistTopology *t) {
+    memset(t, 0, sizeof *t);
+    int P = dist_world_size(), me = dist_world_rank();
+    if (!mpi_started() || P == 1) {
+        t->nodes = t->trainer_nodes = t->trainers_per_node_max = 1;
+        snprintf(t->trainers_per_node, sizeof t->trainers_per_node, "1");
+        return;
+    }
+    /* node id = the lowest world rank on the node */
+    MPI_Comm node;
+    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, me, MPI_INFO_NULL, &node);
+    int id = me, mine[2];
+    MPI_Allreduce(MPI_IN_PLACE, &id, 1, MPI_INT, MPI_MIN, node);
+    MPI_Comm_free(&node);
+    mine[0] = id, mine[1] = roles_split ? trainer_comm != MPI_COMM_NULL : 1;
+    int *all = fc_malloc(2 * (size_t)P * sizeof(int));
+    MPI_Allgather(mine, 2, MPI_INT, all, 2, MPI_INT, MPI_COMM_WORLD);
+    size_t len = 0;
+    for (int r = 0; r < P; r++) {
+        if (all[2 * r] != r) continue; /* r is the lowest rank of its node: one node */
+        int k = 0;
+        for (int q = 0; q < P; q++) k += all[2 * q] == r && all[2 * q + 1];
+        t->nodes++;
+        if (k == 0) continue;
+        t->trainer_nodes++;
+        if (k > t->trainers_per_node_max) t->trainers_per_node_max = k;
+        if (len < sizeof t->trainers_per_node)
+            len += (size_t)snprintf(t->trainers_per_node + len, sizeof t->trainers_per_node - len, "%s%d",
+                                    t->trainer_nodes > 1 ? "+" : "", k);
+    }
+    free(all);
 }
 
 /* ---- world helpers ------------------------------------------------------------------------- */
@@ -320,19 +420,39 @@ void dist_eval_allreduce_sum(double *v, size_t n) {
 
 /* ---- agreement over an explicit communicator (the windows loader) -------------------------- */
 
+const char *dist_host(void) {
+    static char host[64];
+    if (!host[0] && gethostname(host, sizeof host - 1) != 0) snprintf(host, sizeof host, "?");
+    return host;
+}
+
+/* the last message an agreement produced: agreeing it again (loader, then world) keeps the one
+ * attribution it already has */
+static char dist_agreed[1024];
+
 int dist_comm_agree_error(MPI_Comm comm, int rc) {
     rc = rc != FC_OK ? FC_ERR : FC_OK;
     if (!mpi_started() || comm == MPI_COMM_NULL) return rc;
     int me = 0, n = 1;
     MPI_Comm_rank(comm, &me);
     MPI_Comm_size(comm, &n);
-    int first = rc ? me : n; /* the lowest failing rank, n when none failed */
+    int first = rc ? me : n, failed = rc ? 1 : 0; /* the lowest failing rank, n when none failed */
     MPI_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, comm);
     if (first == n) return FC_OK;
+    MPI_Allreduce(MPI_IN_PLACE, &failed, 1, MPI_INT, MPI_SUM, comm);
     char msg[1024];
-    snprintf(msg, sizeof msg, "%s", me == first ? fc_last_error() : "");
+    if (me == first) {
+        const char *e = fc_last_error();
+        /* a check only some ranks failed (a file missing on one node, a different working
+         * directory): say which rank and host, since the reporting rank may not see the problem */
+        if (failed < n && strcmp(e, dist_agreed) != 0)
+            snprintf(msg, sizeof msg, "rank %d on %s%s: %s", dist_world_rank(), dist_host(),
+                     failed > 1 ? " (and more ranks)" : "", e);
+        else snprintf(msg, sizeof msg, "%s", e);
+    }
     MPI_Bcast(msg, (int)sizeof msg, MPI_CHAR, first, comm);
     msg[sizeof msg - 1] = '\0';
+    snprintf(dist_agreed, sizeof dist_agreed, "%s", msg);
     fc_set_error("%s", msg);
     return FC_ERR;
 }
@@ -378,36 +498,47 @@ size_t dist_gather_bytes(MPI_Comm comm, const void *send, size_t n, void *recv, 
     return total;
 }
 
-/* ---- node-local gradient reduction in one shared-memory window ---------------------------- */
+/* ---- hierarchical gradient reduction: a shared-memory window per node, then across nodes -- */
 
 struct DistShm {
-    MPI_Comm node;     /* the trainers, all on this node */
+    MPI_Comm node;     /* the trainers on this node */
+    MPI_Comm cross;    /* the trainers with this node-local rank, one per node (NULL: one node) */
     MPI_Win win;
-    int P, me;
+    int P, me;         /* trainers on this node, this trainer's rank among them */
+    int nodes;
     size_t n;
-    float **seg;       /* seg[r]: trainer r's n floats, mapped into this process */
+    float **seg;       /* seg[r]: node trainer r's n floats, mapped into this process */
     double **scalar;   /* scalar[r]: one double after trainer r's floats (dist_shm_sum_double) */
 };
 
 DistShm *dist_shm_create(size_t n) {
     MPI_Comm c = tcomm();
     if (c == MPI_COMM_NULL || n == 0 || getenv("FC_NO_SHM_REDUCE")) return NULL;
-    int P, me, local;
-    MPI_Comm_size(c, &P);
+    int me, local, lrank;
     MPI_Comm_rank(c, &me);
-    if (P < 2) return NULL;
     MPI_Comm node;
     MPI_Comm_split_type(c, MPI_COMM_TYPE_SHARED, me, MPI_INFO_NULL, &node);
     MPI_Comm_size(node, &local);
-    /* the same answer everywhere: if any node holds fewer than all trainers, every node does */
-    if (local != P) {
+    MPI_Comm_rank(node, &lrank);
+    /* slice r of every node is summed across nodes by the node-local ranks r: that needs the same
+     * trainer count on every node (the same answer everywhere, else the flat allreduce) */
+    int lo_hi[2] = {-local, local};
+    MPI_Allreduce(MPI_IN_PLACE, lo_hi, 2, MPI_INT, MPI_MAX, c);
+    int nodes = 0, lead = lrank == 0;
+    MPI_Allreduce(&lead, &nodes, 1, MPI_INT, MPI_SUM, c);
+    if (-lo_hi[0] != lo_hi[1] || (local < 2 && nodes < 2)) {
         MPI_Comm_free(&node);
         return NULL;
     }
     DistShm *s = fc_calloc(1, sizeof *s);
-    s->node = node, s->P = P, s->me = me, s->n = n;
-    s->seg = fc_calloc((size_t)P, sizeof *s->seg);
-    s->scalar = fc_calloc((size_t)P, sizeof *s->scalar);
+    s->node = node, s->P = local, s->me = lrank, s->n = n, s->nodes = nodes;
+    s->cross = MPI_COMM_NULL;
+    MPI_Comm cross;
+    MPI_Comm_split(c, lrank, me, &cross);
+    if (nodes > 1) s->cross = cross;
+    else MPI_Comm_free(&cross);
+    s->seg = fc_calloc((size_t)local, sizeof *s->seg);
+    s->scalar = fc_calloc((size_t)local, sizeof *s->scalar);
     MPI_Info info;
     MPI_Info_create(&info);
     MPI_Info_set(info, "alloc_shared_noncontig", "true"); /* each segment on its owner's pages */
@@ -415,7 +546,7 @@ DistShm *dist_shm_create(size_t n) {
     size_t fbytes = (n * sizeof(float) + 63) & ~(size_t)63, bytes = (fbytes + 64 + 4095) & ~(size_t)4095;
     MPI_Win_allocate_shared((MPI_Aint)bytes, (int)sizeof(float), info, node, &mine, &s->win);
     MPI_Info_free(&info);
-    for (int r = 0; r < P; r++) {
+    for (int r = 0; r < local; r++) {
         MPI_Aint size;
         int disp;
         MPI_Win_shared_query(s->win, r, &size, &disp, &s->seg[r]);
@@ -427,6 +558,8 @@ DistShm *dist_shm_create(size_t n) {
     MPI_Win_lock_all(MPI_MODE_NOCHECK, s->win);
     return s;
 }
+
+int dist_shm_nodes(const DistShm *s) { return s->nodes; }
 
 float *dist_shm_buffer(DistShm *s) { return s->seg[s->me]; }
 
@@ -441,8 +574,10 @@ static void dist_shm_fence(DistShm *s) {
     MPI_Win_sync(s->win);
 }
 
-/* out[lo,hi) = sum over trainers of their segments' [lo,hi), added in rank order: every element
- * is summed by one rank in one fixed order, so it is the same number wherever it is stored */
+/* out[lo,hi) = sum over the node's trainers of their segments' [lo,hi), added in rank order:
+ * every element is summed by one rank in one fixed order, so it is the same number wherever it
+ * is stored; then, on several nodes, the node sums of [lo,hi) are added across nodes by the
+ * trainers that own this slice on each node (one allreduce per slice, all slices at once) */
 static void dist_shm_sum_into(DistShm *s, size_t lo, size_t hi, int all) {
     enum { BLK = 1024 };
     float acc[BLK];
@@ -453,12 +588,22 @@ static void dist_shm_sum_into(DistShm *s, size_t lo, size_t hi, int all) {
             const float *g = s->seg[r] + b;
             for (size_t i = 0; i < k; i++) acc[i] += g[i];
         }
-        for (int r = all ? 0 : s->me; r < (all ? s->P : s->me + 1); r++) memcpy(s->seg[r] + b, acc, k * sizeof(float));
+        memcpy(s->seg[s->me] + b, acc, k * sizeof(float));
     }
+    float *mine = s->seg[s->me] + lo;
+    if (s->cross != MPI_COMM_NULL) {
+        for (size_t off = 0; off < hi - lo; off += DIST_CHUNK / 4) {
+            size_t k = hi - lo - off < DIST_CHUNK / 4 ? hi - lo - off : DIST_CHUNK / 4;
+            MPI_Allreduce(MPI_IN_PLACE, mine + off, (int)k, MPI_FLOAT, MPI_SUM, s->cross);
+        }
+    }
+    /* only this rank reads slice [lo,hi) of the others' segments, and it has finished */
+    if (all)
+        for (int r = 0; r < s->P; r++)
+            if (r != s->me) memcpy(s->seg[r] + lo, mine, (hi - lo) * sizeof(float));
 }
 
-/* trainer r sums slice r for all and stores it into every segment: each rank reads and writes n
- * floats, with no intermediate copies */
+/* trainer r of each node sums slice r for all and stores it into every segment of its node */
 void dist_shm_allreduce(DistShm *s) {
     size_t lo, hi;
     dist_shm_slice(s, &lo, &hi);
@@ -502,6 +647,7 @@ void dist_shm_free(DistShm *s) {
         MPI_Win_unlock_all(s->win);
         MPI_Win_free(&s->win);
         MPI_Comm_free(&s->node);
+        if (s->cross != MPI_COMM_NULL) MPI_Comm_free(&s->cross);
     }
     free(s->seg);
     free(s->scalar);

@@ -3,7 +3,8 @@
  * one collective read each (checked with H5Pget_mpio_actual_io_mode), reads /val whole, and
  * serves global batches built from every virtual shard in a per-(seed, epoch, shard) shuffled
  * order. Parallel HDF5 collective I/O: https://docs.hdfgroup.org/hdf5/v1_10/group___d_x_p_l.html
- * Every configuration or file error is agreed over the communicator (dist_comm_agree_error). */
+ * Every configuration or file error is agreed over the communicator (dist_comm_agree_error) before
+ * the next collective call, the per-rank path check included. */
 #include "flowchunk/loader.h"
 #include "flowchunk/check.h"
 #include "flowchunk/dist.h"
@@ -35,13 +36,20 @@ static const char *loader_io_mode_name(H5D_mpio_actual_io_mode_t m) {
     }
 }
 
-/* open the file: MPI-IO driver on comm when MPI is active, serial otherwise */
-static hid_t loader_fopen(const Loader *L) {
+/* what one rank can check alone: the path resolves here (working directory, node-local mounts)
+ * and names an HDF5 file. Agreed before the collective open, or the ranks that passed would wait
+ * inside H5Fopen for the ones that did not. */
+static int loader_check_path(const Loader *L) {
     h5u_quiet();
     struct stat st;
-    if (stat(L->path, &st) != 0) return fc_set_error("%s: %s", L->path, strerror(errno)), -1;
-    if (S_ISDIR(st.st_mode)) return fc_set_error("%s: is a directory, expected a windows file", L->path), -1;
-    if (H5Fis_hdf5(L->path) <= 0) return fc_set_error("%s: not an HDF5 file", L->path), -1;
+    if (stat(L->path, &st) != 0) return fc_set_error("%s: %s", L->path, strerror(errno));
+    if (S_ISDIR(st.st_mode)) return fc_set_error("%s: is a directory, expected a windows file", L->path);
+    if (H5Fis_hdf5(L->path) <= 0) return fc_set_error("%s: not an HDF5 file", L->path);
+    return FC_OK;
+}
+
+/* open the file: MPI-IO driver on comm when MPI is active (collective), serial otherwise */
+static hid_t loader_fopen(const Loader *L) {
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     if (L->comm != MPI_COMM_NULL) H5Pset_fapl_mpio(fapl, L->comm, MPI_INFO_NULL);
     hid_t f = H5Fopen(L->path, H5F_ACC_RDONLY, fapl);
@@ -234,7 +242,9 @@ int loader_open(Loader *L, const char *path, MPI_Comm comm, int global_batch, in
         MPI_Comm_rank(L->comm, &L->rank);
         MPI_Comm_size(L->comm, &L->size);
     }
-    hid_t f = loader_fopen(L);
+    hid_t f = -1;
+    if (dist_comm_agree_error(L->comm, loader_check_path(L)) != FC_OK) goto fail;
+    f = loader_fopen(L);
     int rc = f < 0 ? FC_ERR : FC_OK;
     if (dist_comm_agree_error(L->comm, rc) != FC_OK) goto fail;
     rc = loader_read_meta(L, f);

@@ -150,6 +150,16 @@ void progress_step(Progress *pr, const ProgressStep *s, int log) {
     }
 }
 
+void progress_topology(Progress *pr, int64_t step, int nodes, const char *per_node, const char *reduction,
+                       const char *precision) {
+    if (!pr->metrics) return;
+    fprintf(pr->metrics,
+            "{\"run_start_step\":%lld,\"nodes\":%d,\"trainers_per_node\":\"%s\",\"reduction\":\"%s\","
+            "\"precision\":\"%s\"}\n",
+            (long long)step, nodes, per_node, reduction, precision);
+    fflush(pr->metrics);
+}
+
 void progress_eval(Progress *pr, const ProgressEval *e) {
     if (!pr->active) return;
     if (strcmp(e->kind, "periodic") == 0 || strcmp(e->kind, "final_last") == 0) {

@@ -68,5 +68,10 @@ void progress_eval(Progress *pr, const ProgressEval *e);
 void progress_note(Progress *pr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* wall-clock seconds (monotonic) */
 double progress_now(void);
+/* one metrics.jsonl line recording where this (re)start of the run trains:
+ * {"run_start_step":S,"nodes":..,"trainers_per_node":"2+2","reduction":"..","precision":"fp32"}
+ * (a requeued run may land on another layout, so every start writes one) */
+void progress_topology(Progress *pr, int64_t step, int nodes, const char *per_node, const char *reduction,
+                       const char *precision);
 
 #endif

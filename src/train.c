@@ -2,11 +2,14 @@
  *   setup     roles (dist_split), run directory, loader (collective read of this trainer's
  *             shards), policy/optimiser/EMA, resume from DIR/latest.h5, weights broadcast from
  *             trainer 0. Setup errors are agreed over the world: reported once, every rank exits.
- *   loop      batch -> flow-matching loss and gradient (scaled by 1/B) -> barrier (timed: the wait
- *             for the slower trainer) -> one SUM allreduce (the mean gradient) -> AdamW/SGD step
+ *   loop      batch -> flow-matching loss and gradient (scaled by 1/B) -> arrival exchange (a
+ *             barrier, timed: the wait for the slower trainer; it shows the step watchdog who is
+ *             missing) -> the gradient sum (hierarchical: each node's shared-memory window, then
+ *             slices across nodes; or one flat allreduce) -> AdamW/SGD step (sharded per node)
  *             -> NaN guard on its gradient norm -> EMA; periodic weight checksums,
  *             evaluation hand-offs, checkpoints, progress. A small second allreduce carries the
- *             loss and the preemption flag, so all trainers stop at the same step.
+ *             loss and the preemption flag, so all trainers stop at the same step. A watchdog
+ *             thread ends the job, naming the silent rank, when no step finishes in time.
  *   finish    final checkpoint, final evaluation, pool shutdown, learning curve, summary.json.
  * DIR/report.html (report.h) is rewritten after every evaluation and at the end.
  * Noise is keyed by (seed, step, global slot) and batches by the loader's global position, so the
@@ -19,6 +22,7 @@
 #include "flowchunk/evalpool.h"
 #include "flowchunk/loader.h"
 #include "flowchunk/rollout.h"
+#include "flowchunk/watchdog.h"
 #include "progress.h"
 #include "report.h"
 
@@ -67,6 +71,7 @@ void train_config_default(TrainConfig *c) {
     c->log_every = 100;
     c->check_every = 1000;
     c->resume = 0;
+    c->watchdog_s = WATCHDOG_DEFAULT_S;
 }
 
 /* ---- preemption signals -------------------------------------------------------------------- */
@@ -127,6 +132,9 @@ typedef struct {
     int64_t last_ckpt_step;
     int64_t last_eval_submitted;
     int64_t signal_step, diverge_step; /* test hooks (FC_TEST_SIGNAL_AT_STEP, FC_TEST_DIVERGE_STEP) */
+    int64_t freeze_step;      /* test hook: FC_TEST_FREEZE_AT_STEP on world rank FC_TEST_FREEZE_RANK */
+    Watchdog wd;              /* the step watchdog (trainers, more than one) */
+    DistTopology topo;        /* nodes and trainers per node */
     Policy evalp;             /* trainer 0, E = 0: inline evaluation */
     EvalPool pool;            /* trainer 0, E > 0 */
     int evalp_ready, pool_ready, model_ready, loader_ready; /* what train_free must release */
@@ -264,6 +272,16 @@ static void train_policy_and_eval_config(Trainer *t) {
     t->eval_on = c->eval_ranks > 0 || c->eval_every > 0;
 }
 
+#define TRAIN_PRECISION "fp32" /* weights, gradients, optimiser state and the reduction */
+
+/* the gradient reduction in use, as summary.json, metrics and checkpoints record it */
+static const char *train_reduction_name(const Trainer *t) {
+    if (t->roles.n_trainers < 2) return "none";
+    if (t->cfg->overlap) return "per-layer";
+    if (t->shm) return dist_shm_nodes(t->shm) > 1 ? "hierarchical" : "shared-memory";
+    return "flat";
+}
+
 static void train_fill_meta(const Trainer *t, CkptMeta *m, int64_t step) {
     const TrainConfig *c = t->cfg;
     memset(m, 0, sizeof *m);
@@ -281,6 +299,10 @@ static void train_fill_meta(const Trainer *t, CkptMeta *m, int64_t step) {
     m->batch = c->batch;
     m->virtual_shards = c->virtual_shards;
     m->n_trainers = t->roles.n_trainers;
+    m->nodes = t->topo.nodes;
+    snprintf(m->trainers_per_node, sizeof m->trainers_per_node, "%s", t->topo.trainers_per_node);
+    snprintf(m->reduction, sizeof m->reduction, "%s", train_reduction_name(t));
+    snprintf(m->precision, sizeof m->precision, "%s", TRAIN_PRECISION);
     m->seed = c->seed;
     m->total_steps = t->total_steps;
     m->step = step;
@@ -506,6 +528,13 @@ static int64_t train_signal_step(void) {
     return s ? atoll(s) : -1;
 }
 
+/* test hook: FC_TEST_FREEZE_AT_STEP=N with FC_TEST_FREEZE_RANK=R makes world rank R stop itself
+ * (SIGSTOP) at step N, a frozen rank for the watchdog test */
+static int64_t train_freeze_step(void) {
+    const char *s = getenv("FC_TEST_FREEZE_AT_STEP"), *r = getenv("FC_TEST_FREEZE_RANK");
+    return s && r && atoi(r) == dist_world_rank() ? atoll(s) : -1;
+}
+
 /* CPU seconds of this thread: on a shared node wall time also counts other jobs' time slices */
 static double train_cpu_now(void) {
     struct timespec ts;
@@ -519,16 +548,18 @@ static int train_step(Trainer *t) {
     Mlp *m = &t->p.net;
     double t0 = progress_now(), c0 = train_cpu_now();
     if (t->step == t->signal_step && t->is_t0) raise(SIGTERM);
+    if (t->step == t->freeze_step) raise(SIGSTOP); /* stays stopped: the watchdog must end the job */
     loader_next(&t->L, t->obs, t->act, t->slot);
     mlp_zero_grad(m);
     dist_reduce_reset(&t->reduce);
     float loss_sum = policy_loss_grad(&t->p, t->obs, t->act, t->L.batch_rows, c->seed, (uint64_t)t->step, t->slot,
                                       1.0f / (float)c->batch);
     double t1 = progress_now(), c1 = train_cpu_now();
-    /* a barrier first splits the reduction's time into waiting for the slowest trainer (load
-     * imbalance, a slower or shared core) and moving the bytes; it costs microseconds. With
-     * --overlap on the reductions start inside backward, so the wait stays inside them. */
-    if (!c->overlap) dist_trainer_sync();
+    /* the arrival exchange first splits the reduction's time into waiting for the slowest trainer
+     * (load imbalance, a slower or shared core) and moving the bytes, and tells the watchdog who
+     * is missing when a trainer never arrives; it costs microseconds. With --overlap on the
+     * reductions have already started inside backward. */
+    dist_arrive(t->step);
     double t1w = progress_now();
     size_t lo = 0, hi = t->n; /* the slice of the optimiser state this trainer updates */
     if (t->shm) {
@@ -637,10 +668,16 @@ static void train_print_config(Trainer *t) {
                  (double)t->total_steps / (double)d->steps_per_epoch, (long long)d->steps_per_epoch);
     if (t->step > 0) progress_row(pr, "resumed at", "step %lld", (long long)t->step);
     progress_row(pr, "ema", "%s", t->ema ? "on (Diffusion Policy's warmup, max 0.9999)" : "off");
+    progress_row(pr, "nodes", "%d (trainers per node %s)", t->topo.nodes, t->topo.trainers_per_node);
+    const char *red = train_reduction_name(t);
     progress_row(pr, "gradient reduction", "%s",
-                 c->overlap ? "per-layer MPI_Iallreduce"
-                 : t->shm   ? "sum in a shared-memory window, optimiser sharded (all trainers on one node)"
-                 : t->roles.n_trainers > 1 ? "one flat MPI_Allreduce" : "none (one trainer)");
+                 c->overlap                          ? "per-layer MPI_Iallreduce"
+                 : !strcmp(red, "hierarchical")      ? "hierarchical: sum in each node's shared-memory window, slices "
+                                                       "allreduced across nodes, optimiser sharded per node"
+                 : !strcmp(red, "shared-memory")     ? "sum in a shared-memory window, optimiser sharded (all trainers "
+                                                       "on one node)"
+                 : t->roles.n_trainers > 1           ? "one flat MPI_Allreduce"
+                                                     : "none (one trainer)");
     if (t->eval_on)
         progress_row(pr, "evaluation", "%s every %lld steps: %d episodes from seed %llu (%s) x %d noise draw(s), "
                                        "%d steps max, Ta %d, %d flow steps",
@@ -664,6 +701,11 @@ static void train_write_summary(Trainer *t, int preempted, double wall) {
     cJSON_AddNumberToObject(o, "final_loss", t->last_loss);
     cJSON_AddNumberToObject(o, "trainers", t->roles.n_trainers);
     cJSON_AddNumberToObject(o, "evaluators", t->roles.n_evaluators);
+    cJSON_AddNumberToObject(o, "nodes", t->topo.nodes);
+    cJSON_AddNumberToObject(o, "trainer_nodes", t->topo.trainer_nodes);
+    cJSON_AddStringToObject(o, "trainers_per_node", t->topo.trainers_per_node);
+    cJSON_AddStringToObject(o, "reduction", train_reduction_name(t));
+    cJSON_AddStringToObject(o, "precision", TRAIN_PRECISION);
     cJSON_AddNumberToObject(o, "batch", t->cfg->batch);
     cJSON_AddNumberToObject(o, "params", (double)t->n);
     cJSON_AddNumberToObject(o, "wall_s", wall);
@@ -714,7 +756,7 @@ static int train_setup_model(Trainer *t) {
     policy_init(&t->p, &t->pc, c->seed);
     /* all trainers on one node: the gradient lives in a shared-memory window and is summed in
      * place (no MPI copies: about half the time of MPI_Allreduce here, benchmarks/README.md) */
-    if (!c->overlap && (t->shm = dist_shm_create(t->p.net.n_params)) != NULL)
+    if (!c->overlap && !c->reduce_flat && (t->shm = dist_shm_create(t->p.net.n_params)) != NULL)
         mlp_use_grads(&t->p.net, dist_shm_buffer(t->shm));
     if (c->overlap) {
         t->p.net.grad_ready = train_layer_grad_ready;
@@ -781,6 +823,8 @@ static void train_free(Trainer *t) {
     dist_shm_free(t->shm); /* after policy_free: the gradient lived in it */
     t->shm = NULL;
     if (t->loader_ready) loader_close(&t->L);
+    watchdog_stop(&t->wd);
+    dist_arrive_free();
 }
 
 int train_run(const TrainConfig *c) {
@@ -794,6 +838,7 @@ int train_run(const TrainConfig *c) {
     t->last_eval_submitted = -1;
     t->signal_step = train_signal_step();
     t->diverge_step = train_diverge_step();
+    t->freeze_step = train_freeze_step();
     const char *who = "flowchunk train";
 
     /* roles and file-free checks */
@@ -801,6 +846,7 @@ int train_run(const TrainConfig *c) {
     if (rc == FC_OK) rc = train_check_config(c, &t->roles);
     if ((rc = dist_agree_status(rc, who)) != 0) return rc;
     t->is_t0 = t->roles.world_rank == 0;
+    dist_topology(&t->topo);
     train_install_signals();
     rc = t->is_t0 ? train_prepare_dir(c) : FC_OK;
     if (rc == FC_OK && t->is_t0)
@@ -850,16 +896,25 @@ int train_run(const TrainConfig *c) {
         t->evalp_ready = 1;
     }
     train_print_config(t);
+    progress_topology(&t->pr, t->step, t->topo.nodes, t->topo.trainers_per_node, train_reduction_name(t),
+                      TRAIN_PRECISION);
 
     /* the loop */
     int preempted = 0;
     t->t_train_start = t->t_log = progress_now();
+    dist_arrive_init();
+    watchdog_start(&t->wd, c->watchdog_s, t->step, t->roles.n_trainers);
     while (t->step < t->total_steps) {
+        double ts = progress_now();
         preempted = train_step(t);
+        watchdog_beat(&t->wd, t->step, progress_now() - ts);
         int last = t->step == t->total_steps, end = last || preempted;
         int check = c->check_every > 0 && (t->step % c->check_every == 0 || end);
         int eval = c->eval_every > 0 && t->step % c->eval_every == 0 && !end;
         int ckpt = (c->ckpt_every > 0 && t->step % c->ckpt_every == 0) || end;
+        /* trainer 0 writes or evaluates inline while the others wait in the next step: every
+         * trainer knows it, so the watchdog allows that step a longer wait (WATCHDOG_PAUSE_FACTOR) */
+        if (ckpt || (eval && c->eval_ranks == 0)) watchdog_pause(&t->wd);
         if (t->shm && (check || eval || ckpt)) train_gather_state(t); /* they read the EMA / optimiser whole */
         if (check) train_check_weights(t);
         if (t->is_t0) {
@@ -872,6 +927,7 @@ int train_run(const TrainConfig *c) {
         if (preempted) break;
     }
     double wall = progress_now() - t->t_train_start;
+    watchdog_stop(&t->wd);
 
     /* the end: final evaluation, pool shutdown, curve, summary */
     if (t->is_t0) {

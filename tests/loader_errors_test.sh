@@ -39,4 +39,16 @@ expect_error "global batch 80 too large" 2 "$G" 80 8
 expect_error "No such file" 2 "$T/none.h5" 2 2
 expect_error "not an HDF5 file" 2 "$FX/window_make_fixtures.py" 2 2
 expect_error "global batch 0 must be >= 1" 1 "$G" 0 2
+# a relative path that resolves on one rank only (another working directory, as on a node without
+# the file): the ranks agree before the collective open, and the message names the failing rank
+mkdir -p "$T/a" "$T/b"
+cp "$G" "$T/a/w.h5"
+timeout 60 "$MPIEXEC" --oversubscribe -n 1 --wdir "$T/a" "$PROBE" w.h5 2 2 : -n 1 --wdir "$T/b" "$PROBE" w.h5 2 2 \
+    >"$T/out" 2>"$T/err"
+rc=$?
+[ $rc -ne 124 ] || fail "a windows file missing on one rank hangs the job"
+[ $rc -ne 0 ] || fail "a windows file missing on one rank was not an error"
+[ "$(grep -c '^flowchunk.*error' "$T/err")" = 1 ] || { cat "$T/err"; fail "missing on one rank: not one error line"; }
+grep -q "error: rank 1 on $(hostname): w.h5: No such file" "$T/err" || { cat "$T/err"; fail "missing on one rank: the line does not name rank 1 and its host"; }
+echo "ok: $(grep '^flowchunk.*error' "$T/err")"
 echo "loader_errors_test: OK"

@@ -59,3 +59,10 @@ endforeach()
 
 fc_add_slurm_test(jobs_laptop_train slurm_laptop.sh)
 set_tests_properties(jobs_laptop_train PROPERTIES TIMEOUT 300)
+
+# sbatch -N 2 on a two-node Slurm cluster of its own (jobs/twonode.sh; root + namespaces, else
+# skipped). It needs no single-node cluster, but starts daemons: the same lock and label.
+add_test(NAME slurm_twonode COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/slurm_twonode_test.sh
+         $<TARGET_FILE:train_fixture> ${MPIEXEC_EXECUTABLE} WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+set_tests_properties(slurm_twonode PROPERTIES ENVIRONMENT "${FC_TEST_ENV}" SKIP_RETURN_CODE 77 TIMEOUT 400
+                     RESOURCE_LOCK "flowchunk_slurm;flowchunk_twonode" LABELS "slurm;twonode")

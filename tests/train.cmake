@@ -14,8 +14,14 @@ fc_add_test(train_pool bash ${CMAKE_CURRENT_SOURCE_DIR}/train_pool_test.sh ${FC_
 fc_add_test(train_kill bash ${CMAKE_CURRENT_SOURCE_DIR}/train_kill_test.sh ${FC_TRAIN_ARGS})
 fc_add_test(train_resume bash ${CMAKE_CURRENT_SOURCE_DIR}/train_resume_test.sh ${FC_TRAIN_ARGS})
 fc_add_test(train_errors bash ${CMAKE_CURRENT_SOURCE_DIR}/train_errors_test.sh ${FC_TRAIN_ARGS})
-set_tests_properties(train_ranks_np2 train_ranks_np4 train_ranks_np2_overlap train_ranks_np2_allreduce train_diverge train_pool train_kill train_resume train_errors
+fc_add_test(train_watchdog bash ${CMAKE_CURRENT_SOURCE_DIR}/train_watchdog_test.sh ${FC_TRAIN_ARGS})
+set_tests_properties(train_ranks_np2 train_ranks_np4 train_ranks_np2_overlap train_ranks_np2_allreduce train_diverge train_pool train_kill train_resume train_errors train_watchdog
                      PROPERTIES TIMEOUT 120)
 # the residual architecture: 2 ranks = 1 rank with identical weights; checkpoint names, info, eval, resume
 fc_add_test(train_ranks_np2_residual env "FC_MODEL_ARGS=--arch residual --depth 3" bash ${CMAKE_CURRENT_SOURCE_DIR}/train_ranks_test.sh ${FC_TRAIN_ARGS} 2)
 fc_add_test(train_residual bash ${CMAKE_CURRENT_SOURCE_DIR}/train_residual_test.sh ${FC_TRAIN_ARGS})
+# two real nodes on this machine (jobs/twonode.sh, root + namespaces; skipped where they cannot
+# be created): 2 nodes x 2 trainers + 1 evaluator under mpirun, requeue across nodes, a cut link.
+# The nodes' names are machine-wide: one two-node test at a time.
+fc_add_test(train_twonode bash ${CMAKE_CURRENT_SOURCE_DIR}/train_twonode_test.sh ${FC_TRAIN_ARGS})
+set_tests_properties(train_twonode PROPERTIES TIMEOUT 300 RESOURCE_LOCK flowchunk_twonode LABELS twonode)

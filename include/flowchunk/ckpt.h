@@ -8,6 +8,7 @@
  *   root attributes: format = "flowchunk-checkpoint", version, every hyperparameter (policy
  *   kind, obs kind, obs_steps, horizon, n_action_steps, action_offset, widths/depth/activation,
  *   time embedding, flow_steps, optimiser settings, batch, virtual_shards, n_trainers, seed),
+ *   the topology (nodes, trainers_per_node, reduction, precision; optional: older files lack it),
  *   the step, the loader position (epoch, step in epoch, fingerprint of its sample sequence),
  *   the best score/step so far, and the training RNG description.
  * Training randomness is counter-based (rng.h: a pure function of (seed, stream, step, slot),
@@ -45,6 +46,10 @@ typedef struct {
     int batch;                /* global batch */
     int virtual_shards;
     int n_trainers;           /* trainer ranks of the run that wrote it */
+    int nodes;                /* nodes of that job (0: not recorded, an older checkpoint) */
+    char trainers_per_node[128]; /* "2+2": trainers on each node that held trainers */
+    char reduction[32];       /* gradient reduction: hierarchical | shared-memory | flat | per-layer | none */
+    char precision[16];       /* of the weights, gradients and reduction: "fp32" */
     uint64_t seed;
     int64_t total_steps;
     int64_t step;             /* optimiser steps done */

@@ -58,9 +58,20 @@ int dist_allreduce_max_int(int v);
 int dist_all_equal_u64(uint64_t v);
 /* trainer barrier that sleeps while waiting */
 void dist_trainer_barrier(void);
-/* trainer MPI_Barrier that polls (microseconds when the trainers are in step): the training loop
- * times it to tell waiting for the slowest trainer apart from moving the gradient */
-void dist_trainer_sync(void);
+
+/* arrival exchange, the step watchdog's eyes: every trainer announces each step it reached to
+ * every other trainer (point to point, one int64), so a trainer stuck waiting knows who has not
+ * arrived. dist_arrive_init (collective over trainers, setup) also gathers every trainer's host.
+ * dist_arrive(step) returns when every trainer announced `step`: it is the barrier the training
+ * loop times as the wait for the slowest trainer. dist_arrive_heard(r) (any thread) is the last
+ * step trainer r announced, -1 before the first. */
+void dist_arrive_init(void);
+void dist_arrive(int64_t step);
+int64_t dist_arrive_heard(int r);
+/* trainer count and the host of trainer r, as gathered by dist_arrive_init */
+int dist_arrive_size(void);
+const char *dist_arrive_host(int r);
+void dist_arrive_free(void);
 
 /* overlapped gradient reduction: up to DIST_MAX_SEGMENTS in-place MPI_Iallreduce(SUM) segments,
  * started as each layer's gradient is ready, progressed with MPI_Testall, completed by wait */
@@ -77,30 +88,46 @@ int dist_reduce_test(DistReduce *r);
 /* waits for every started segment, then resets */
 void dist_reduce_wait(DistReduce *r);
 
-/* node-local gradient sum through shared memory: when every trainer runs on one node (and there
- * are >= 2), one MPI shared-memory window holds each trainer's gradient; the sum is computed in
- * place with plain loads and stores, each trainer summing one slice for all (no MPI copies).
- * Collective over trainers; NULL when it does not apply (one trainer, several nodes, or the
- * environment variable FC_NO_SHM_REDUCE set): use dist_allreduce_sum then. */
+/* hierarchical gradient sum: inside each node one MPI shared-memory window holds the node's
+ * trainers' gradients, summed in place with plain loads and stores (each trainer sums one slice
+ * for the node, no MPI copies); across nodes, trainer r of every node allreduces its node's slice
+ * r with the other nodes' trainers r (all slices move at once). Every node then holds the same
+ * bits. Needs the same trainer count on every node. Collective over trainers; NULL when it does
+ * not apply (one trainer, nodes with different trainer counts, or the environment variable
+ * FC_NO_SHM_REDUCE set): use the flat dist_allreduce_sum then. */
 typedef struct DistShm DistShm;
 DistShm *dist_shm_create(size_t n);
+/* how many nodes the trainers span (1: the window alone, no traffic between nodes) */
+int dist_shm_nodes(const DistShm *s);
 /* this trainer's n floats inside the window (write the gradient here) */
 float *dist_shm_buffer(DistShm *s);
-/* in place: every trainer's buffer = the sum over trainers, added in rank order (bit-identical
- * on every trainer). Collective over trainers. */
+/* in place: every trainer's buffer = the sum over trainers, added in node-rank order, then across
+ * nodes (bit-identical on every trainer). Collective over trainers. */
 void dist_shm_allreduce(DistShm *s);
-/* the sharded step (ZeRO-1 inside one node): trainer r owns the slice [lo, hi) of the n floats */
+/* the sharded step (ZeRO-1 inside each node): node trainer r owns the slice [lo, hi) of the n
+ * floats (the same slice on every node, so every node computes the same update) */
 void dist_shm_slice(const DistShm *s, size_t *lo, size_t *hi);
-/* collective: this trainer's own slice of its buffer = the sum over trainers (rank order); the
- * rest of its buffer is left as it was */
+/* collective: this trainer's own slice of its buffer = the sum over all trainers (node sums in
+ * node-rank order, then across nodes); the rest of its buffer is left as it was */
 void dist_shm_reduce_slice(DistShm *s);
-/* collective: the sum of one double per trainer, in rank order (the same bits everywhere) */
+/* collective over the node: the sum of one double per node trainer, in rank order (the same bits
+ * on every node when each holds the same per-slice values) */
 double dist_shm_sum_double(DistShm *s, double v);
 /* collective: x (n floats in private memory) gets every other trainer's slice of its x, through
  * the window (overwrites the window's contents) */
 void dist_shm_allgather(DistShm *s, float *x);
 /* collective over trainers; NULL is fine */
 void dist_shm_free(DistShm *s);
+
+/* where the job runs: nodes = distinct shared-memory domains of the world; trainers_per_node
+ * lists the trainer count of every node that holds trainers, in node order ("2+2"). Collective
+ * over the world, after dist_split. */
+typedef struct {
+    int nodes, trainer_nodes;
+    int trainers_per_node_max;
+    char trainers_per_node[128];
+} DistTopology;
+void dist_topology(DistTopology *t);
 
 /* ---- world-wide helpers -------------------------------------------------------------------- */
 
@@ -144,8 +171,13 @@ void dist_eval_allreduce_sum(double *v, size_t n);
 
 /* collective over comm: FC_OK on every rank when every rank passed rc == FC_OK; otherwise FC_ERR
  * on every rank, and fc_last_error() everywhere holds the message of the lowest failing rank, so
- * rank 0 of comm reports it once. Works without MPI (returns rc as FC_OK/FC_ERR). */
+ * rank 0 of comm reports it once. When only some ranks failed the message starts with "rank R on
+ * HOST: " (R its world rank). Works without MPI (returns rc as FC_OK/FC_ERR). Every per-rank
+ * check that precedes a collective goes through here first, so no rank waits forever inside a
+ * collective the others skipped. */
 int dist_comm_agree_error(MPI_Comm comm, int rc);
+/* this process's host name (gethostname, cached) */
+const char *dist_host(void);
 /* max over comm of v (v itself without MPI) */
 int64_t dist_comm_max_i64(MPI_Comm comm, int64_t v);
 

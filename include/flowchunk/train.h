@@ -54,6 +54,7 @@ typedef struct {
     int ema;
     uint64_t seed;
     int overlap;              /* per-layer MPI_Iallreduce started inside backward instead of one allreduce */
+    int reduce_flat;          /* --reduce flat: one flat MPI_Allreduce instead of the hierarchical sum */
     /* evaluation */
     int64_t eval_every;       /* 0 = only the final evaluation (none at all when E = 0) */
     int eval_episodes;
@@ -69,6 +70,7 @@ typedef struct {
     int64_t log_every;
     int64_t check_every;      /* weight checksum agreement across trainers (0 = off) */
     int resume;
+    double watchdog_s;        /* step watchdog floor in s: limit = max(this, 10 x median step); 0 = off */
 } TrainConfig;
 
 /* the defaults of `flowchunk train --help` */
