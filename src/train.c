@@ -324,11 +324,11 @@ static int train_resume_read(Trainer *t, const char *path) {
     if (a->kind != b->kind || a->obs_dim != b->obs_dim || a->horizon != b->horizon || a->hidden != b->hidden ||
         a->depth != b->depth || a->act != b->act || a->time_embed != b->time_embed || a->arch != b->arch ||
         (a->time_embed == TIME_SINUSOIDAL && a->n_freq != b->n_freq))
-        return fc_set_error("%s: cannot resume: the checkpoint's policy (%s, %s %d x %d %s, time %s) differs from this "
-                            "command line's (%s, %s %d x %d %s, time %s)",
-                            path, policy_kind_name(a->kind), mlp_arch_name(a->arch), a->depth, a->hidden,
-                            mlp_activation_name(a->act), policy_time_embed_name(a->time_embed), policy_kind_name(b->kind),
-                            mlp_arch_name(b->arch), b->depth, b->hidden, mlp_activation_name(b->act),
+        return fc_set_error("%s: cannot resume: the checkpoint's policy (%s, %d x %d %s %s, time %s) differs from this "
+                            "command line's (%s, %d x %d %s %s, time %s)",
+                            path, policy_kind_name(a->kind), a->depth, a->hidden, mlp_activation_name(a->act),
+                            mlp_arch_name(a->arch), policy_time_embed_name(a->time_embed), policy_kind_name(b->kind),
+                            b->depth, b->hidden, mlp_activation_name(b->act), mlp_arch_name(b->arch),
                             policy_time_embed_name(b->time_embed));
     if (m.optim.kind != t->opt.cfg.kind)
         return fc_set_error("%s: cannot resume: optimiser %s in the checkpoint, --optim %s given", path,

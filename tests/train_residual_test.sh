@@ -27,5 +27,5 @@ a=$(field weights_hash "$WORK/full/metrics.jsonl" | tail -n1) b=$(field weights_
 [[ -n $a && $a == "$b" ]] || fail "resumed residual run ends with weights $b, uninterrupted $a"
 # resuming with another architecture: one clear error
 train 0 "$WIN" --run-dir "$WORK/part" --steps 60 "${A[@]}" --arch plain --resume >"$WORK/p3.log" 2>&1 && fail "resume as plain succeeded"
-grep -q "error: .*cannot resume: the checkpoint's policy (flow, residual 3 x 32" "$WORK/p3.log" || { cat "$WORK/p3.log"; fail "no clear error for an architecture mismatch"; }
+grep -q "error: .*cannot resume: the checkpoint's policy (flow, 3 x 32 mish residual" "$WORK/p3.log" || { cat "$WORK/p3.log"; fail "no clear error for an architecture mismatch"; }
 say "ok: residual checkpoint names/attribute, info, eval, bit-identical resume, mismatch refused"
