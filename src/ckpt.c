@@ -233,6 +233,12 @@ static int ckpt_read_tensors(hid_t f, const char *path, const char *group, const
         memcpy(x + t->offset, buf, t->size * sizeof(float));
         free(buf);
     }
+    /* a NaN/Inf weight would only surface as an assertion deep in a rollout on every rank */
+    size_t k = 0;
+    const MlpTensor *bad = mlp_find_nonfinite(m, x, &k);
+    if (bad)
+        return fc_set_error("%s: /%s/%s[%zu] is %g: refusing a checkpoint with non-finite values", path, group,
+                            bad->name, k, (double)x[bad->offset + k]);
     return FC_OK;
 }
 
