@@ -40,9 +40,16 @@ case $MODE in
             >"$W/log" 2>&1
         rc=$? ;;
     explore)
-        "$FUZZER" "${common[@]}" -max_total_time=$(( AMOUNT * 60 )) -artifact_prefix="$CORPUS/" "$W/grown" "$CORPUS" \
-            >"$W/log" 2>&1
-        rc=$? ;;
+        # fork mode keeps going after a finding, so the whole time is spent and every finding kept
+        "$FUZZER" "${common[@]}" -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1 \
+            -max_total_time=$(( AMOUNT * 60 )) -artifact_prefix="$CORPUS/" "$W/grown" "$CORPUS" >"$W/log" 2>&1
+        rc=$?
+        found=$(grep -c 'Test unit written to' "$W/log")
+        last=$(grep -E '^#[0-9]+: cov: ' "$W/log" | tail -n1)
+        echo "fuzz_run: $name explore ${AMOUNT} min: ${last:-no progress line} ($found finding(s) saved in $CORPUS)" >&2
+        grep -E 'Test unit written to|SUMMARY' "$W/log" | sort | uniq -c | head -n 20 >&2
+        (( found == 0 )) || exit 1
+        exit $rc ;;
     *) echo "fuzz_run: mode must be replay or explore" >&2; exit 2 ;;
 esac
 execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$W/log" | tail -n1)
