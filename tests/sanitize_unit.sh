@@ -8,7 +8,8 @@
 #   tests/sanitize_unit.sh build/sanitize -R 'import_cli|window_cli'
 # Multi-rank, Slurm and end-to-end tests stay in the ordinary build.
 set -uo pipefail
-DIR=${1:?usage: sanitize_unit.sh SAN_BUILD_DIR}
+DIR=${1:?usage: sanitize_unit.sh SAN_BUILD_DIR [CTEST ARGS]}
+shift
 HERE=$(cd "$(dirname "$0")" && pwd)
 export ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0:halt_on_error=1:abort_on_error=0:exitcode=99
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

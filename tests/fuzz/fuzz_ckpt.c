@@ -7,16 +7,8 @@
 
 #include <stdlib.h>
 
-int LLVMFuzzerInitialize(int *argc, char ***argv) {
-    (void)argc;
-    (void)argv;
-    fuzz_quiet();
-    return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    const char *path = fuzz_scratch("ckpt.h5");
-    fuzz_write_file(path, data, size);
+    const char *path = fuzz_input_file("ckpt.h5", data, size);
     ckpt_describe(path, 1);
     Policy p;
     CkptMeta meta;

@@ -5,16 +5,8 @@
 #include "flowchunk/episodes.h"
 #include "fuzz_input.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv) {
-    (void)argc;
-    (void)argv;
-    fuzz_quiet();
-    return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    const char *path = fuzz_scratch("episodes.h5");
-    fuzz_write_file(path, data, size);
+    const char *path = fuzz_input_file("episodes.h5", data, size);
     Episodes ep;
     if (episodes_read(&ep, path) == FC_OK) episodes_free(&ep);
     fuzz_check_hdf5_closed("fuzz_episodes");

@@ -1,4 +1,5 @@
-/* fuzz_input.c: scratch files for the fuzz targets (fuzz_input.h). */
+/* fuzz_input.c: what the fuzz targets share (fuzz_input.h): start-up, scratch files, the
+ * open-handle check. */
 #include "fuzz_input.h"
 #include "flowchunk/h5util.h"
 
@@ -42,9 +43,19 @@ void fuzz_write_file(const char *path, const uint8_t *data, size_t size) {
     }
 }
 
-void fuzz_quiet(void) {
+/* every target: stdout (the describers' output) to /dev/null, HDF5's error stack off */
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+    (void)argc;
+    (void)argv;
     if (!freopen("/dev/null", "w", stdout)) abort();
     h5u_quiet();
+    return 0;
+}
+
+const char *fuzz_input_file(const char *name, const uint8_t *data, size_t size) {
+    const char *path = fuzz_scratch(name);
+    fuzz_write_file(path, data, size);
+    return path;
 }
 
 void fuzz_check_hdf5_closed(const char *target) {

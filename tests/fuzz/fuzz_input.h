@@ -1,6 +1,7 @@
 /* fuzz_input.h: what every fuzz target shares: libFuzzer's entry points, and one scratch file /
  * directory per process (under $TMPDIR, /dev/shm when available) that each input is written to,
- * since the readers under test take file names. Targets keep stdout quiet (describers print). */
+ * since the readers under test take file names. LLVMFuzzerInitialize (fuzz_input.c) silences
+ * stdout (describers print) and HDF5's error stack for every target. */
 #ifndef FLOWCHUNK_FUZZ_INPUT_H
 #define FLOWCHUNK_FUZZ_INPUT_H
 
@@ -16,7 +17,7 @@ const char *fuzz_scratch(const char *suffix);
 void fuzz_write_file(const char *path, const uint8_t *data, size_t size);
 /* aborts (a finding) when any HDF5 file or object is still open: call after each input */
 void fuzz_check_hdf5_closed(const char *target);
-/* stdout to /dev/null, HDF5 quiet: call from LLVMFuzzerInitialize */
-void fuzz_quiet(void);
+/* the input written to the scratch file `name`; returns its path */
+const char *fuzz_input_file(const char *name, const uint8_t *data, size_t size);
 
 #endif

@@ -30,6 +30,7 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OPENBLAS_NUM_TH
 W=$(mktemp -d "${TMPDIR:-/tmp}/fc_fuzz_run.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 mkdir -p "$W/grown"
+touch "$W/stamp"   # findings of an explore run are the files newer than this
 name=$(basename "$FUZZER")
 seeds=$(find "$CORPUS" -maxdepth 1 -type f | wc -l)
 common=(-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 -max_len=65536 -print_final_stats=1 -detect_leaks=1)
@@ -44,7 +45,8 @@ case $MODE in
         "$FUZZER" "${common[@]}" -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1 \
             -max_total_time=$(( AMOUNT * 60 )) -artifact_prefix="$CORPUS/" "$W/grown" "$CORPUS" >"$W/log" 2>&1
         rc=$?
-        found=$(grep -c 'Test unit written to' "$W/log")
+        found=$(find "$CORPUS" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'oom-*' -o -name 'timeout-*' \) \
+                -newer "$W/stamp" | wc -l)
         last=$(grep -E '^#[0-9]+: cov: ' "$W/log" | tail -n1)
         echo "fuzz_run: $name explore ${AMOUNT} min: ${last:-no progress line} ($found finding(s) saved in $CORPUS)" >&2
         grep -E 'Test unit written to|SUMMARY' "$W/log" | sort | uniq -c | head -n 20 >&2

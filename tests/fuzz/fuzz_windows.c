@@ -9,16 +9,8 @@
 #include "fuzz_input.h"
 
 
-int LLVMFuzzerInitialize(int *argc, char ***argv) {
-    (void)argc;
-    (void)argv;
-    fuzz_quiet();
-    return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    const char *path = fuzz_scratch("windows.h5");
-    fuzz_write_file(path, data, size);
+    const char *path = fuzz_input_file("windows.h5", data, size);
     window_describe(path, 1);
     Loader L;
     if (loader_open(&L, path, MPI_COMM_NULL, 8, 1, 1) == FC_OK) loader_close(&L);

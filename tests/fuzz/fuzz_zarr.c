@@ -22,16 +22,10 @@ static const char *const ZARR_FILES[] = {
 
 static char store[700];
 
-int LLVMFuzzerInitialize(int *argc, char ***argv) {
-    (void)argc;
-    (void)argv;
-    fuzz_quiet();
-    snprintf(store, sizeof store, "%s", fuzz_scratch("store.zarr"));
-    return 0;
-}
 
 /* removes every file of the previous input, (re)creates the directories and .zgroup */
 static void zarr_fuzz_reset(void) {
+    if (!store[0]) snprintf(store, sizeof store, "%s", fuzz_scratch("store.zarr"));
     static const char *const dirs[] = {"", "/data", "/meta", "/data/state", "/data/action", "/data/keypoint",
                                        "/meta/episode_ends", "/data/state/0"};
     char p[800];
