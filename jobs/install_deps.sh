@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # install_deps.sh: installs the Debian packages flowchunk builds, tests and runs with.
 # Idempotent: asks apt only for what is missing. Works as root, or through sudo otherwise.
-#   jobs/install_deps.sh            build + run + test dependencies (Slurm included)
+#   jobs/install_deps.sh            build + run + test dependencies (Slurm included; clang-14 and
+#                                   its sanitizer/libFuzzer runtimes for tests/sanitize.cmake)
 #   jobs/install_deps.sh --reference  also the Python reference stack (numpy, torch, h5py,
 #                                     shapely, zarr) used only to regenerate test fixtures
 set -euo pipefail
@@ -13,6 +14,7 @@ PKGS=(build-essential cmake pkg-config
       libchipmunk-dev
       libblosc-dev libcjson-dev libgd-dev
       chromium fonts-dejavu-core   # headless browser of the report test (tests/report.cmake)
+      clang-14 libclang-rt-14-dev   # ASan/UBSan/libFuzzer of the sanitizer and fuzz tests (tests/sanitize.cmake)
       munge slurm-wlm slurm-wlm-basic-plugins slurmctld slurmd slurm-client
       openssh-server openssh-client iproute2 util-linux)
 REF_PKGS=(python3-numpy python3-torch python3-h5py python3-shapely python3-zarr python3-numcodecs)

@@ -7,7 +7,8 @@
 #
 # Ctrl-C (or SIGUSR1/SIGTERM to this script) asks the ranks to checkpoint and stop (exit status
 # 3); a second Ctrl-C kills them. Running the same command again resumes from RUN_DIR/latest.h5
-# (--resume is always passed).
+# (--resume is always passed). SIGTERM sent to mpirun itself also checkpoints (mpirun forwards it
+# to the ranks) but mpirun then exits 1: the script reads RUN_DIR/summary.json and exits 3 too.
 # Environment: NP (ranks, default 4), EVAL_RANKS (default 1), FLOWCHUNK (the binary), MPIRUN_ARGS
 # (extra mpirun options), and every variable of jobs/env.sh.
 set -uo pipefail
@@ -35,4 +36,4 @@ fc_job_header "$(( NP - EVAL_RANKS )) trainer + $EVAL_RANKS evaluator rank(s) on
 
 fc_run_forwarding "${FC_MPI[@]}" "$FLOWCHUNK" train "$WINDOWS" --run-dir "$RUN_DIR" \
     --eval-ranks "$EVAL_RANKS" --resume "$@"
-fc_finish_train $?
+fc_finish_train $? "$RUN_DIR"

@@ -18,9 +18,12 @@
 #                               scontrol requeue, preemption: Slurm signals every rank itself) is
 #                               only noted in FC_GOT_TERM, outside Slurm it is forwarded as SIGUSR1.
 #                               Returns CMD's exit status.
-#   fc_finish_train RC          after a training step: 0 -> return 0; 3 after SIGUSR1 ->
+#   fc_finish_train RC [RUN_DIR] after a training step: 0 -> return 0; 3 after SIGUSR1 ->
 #                               `scontrol requeue $SLURM_JOB_ID`, exit 0; 3 after SIGTERM -> exit 3
-#                               (Slurm requeues or cancels the job itself); else exit RC
+#                               (Slurm requeues or cancels the job itself); else exit RC.
+#                               mpirun that gets SIGTERM itself exits 1 even when every rank
+#                               checkpointed and exited 3: with RUN_DIR, a summary.json written
+#                               by this launch with status "preempted" turns RC into 3
 #   fc_eval_json CKPT OUT EPISODES [ARGS...]
 #                               `flowchunk eval CKPT --episodes EPISODES --json ARGS` through
 #                               FC_MPI; writes rank 0's JSON object to OUT (dies if there is none)
@@ -79,8 +82,10 @@ fc_check_world() {  # fc_check_world NP  (after fc_mpi_cmd)
 
 FC_GOT_TERM=0
 FC_GOT_USR1=0
+FC_LAUNCH_STAMP=
 fc_run_forwarding() {
     local pid rc
+    FC_LAUNCH_STAMP=$(mktemp "${TMPDIR:-/tmp}/fc_launch.XXXXXX")   # summary.json newer than this: ours
     # setsid: the launcher gets its own process group, so a terminal's Ctrl-C reaches only this
     # script, which turns it into a graceful USR1 (mpirun would abort the job on SIGINT)
     setsid "$@" &
@@ -101,8 +106,20 @@ fc_run_forwarding() {
     return "$rc"
 }
 
-fc_finish_train() {  # fc_finish_train RC
-    local rc=$1
+fc_finish_train() {  # fc_finish_train RC [RUN_DIR]
+    local rc=$1 dir=${2:-} end=$(( SECONDS + 15 ))
+    # mpirun may exit before its ranks have written summary.json (they run on without it)
+    if (( rc != 0 && rc != FC_EXIT_REQUEUE )) && [[ -n $dir && -n $FC_LAUNCH_STAMP ]]; then
+        while [[ ! $dir/summary.json -nt $FC_LAUNCH_STAMP ]] && pgrep -f -- "--run-dir $dir" >/dev/null && (( SECONDS < end )); do
+            sleep 0.2
+        done
+    fi
+    if (( rc != 0 && rc != FC_EXIT_REQUEUE )) && [[ -n $dir && -n $FC_LAUNCH_STAMP && $dir/summary.json -nt $FC_LAUNCH_STAMP ]] &&
+        grep -q '"status":[[:space:]]*"preempted"' "$dir/summary.json"; then
+        fc_log "the launcher exited $rc, but the ranks checkpointed and stopped ($dir/summary.json: preempted): status $FC_EXIT_REQUEUE"
+        rc=$FC_EXIT_REQUEUE
+    fi
+    [[ -n $FC_LAUNCH_STAMP ]] && rm -f "$FC_LAUNCH_STAMP"
     if (( rc == 0 )); then fc_log "training finished"; return 0; fi
     if (( rc != FC_EXIT_REQUEUE )); then
         if (( FC_GOT_TERM )); then fc_log "stopped by Slurm's SIGTERM (launcher exit status $rc)"

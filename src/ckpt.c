@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 #include <hdf5.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,8 @@ static int ckpt_write_attrs(hid_t f, const CkptMeta *m) {
     bad |= h5u_set_attr_double(f, "best_score", m->best_score);
     bad |= h5u_set_attr_double(f, "best_success_rate", m->best_success_rate);
     bad |= h5u_set_attr_int(f, "best_step", m->best_step);
+    bad |= h5u_set_attr_double(f, "log_loss_sum", m->log_loss_sum);
+    bad |= h5u_set_attr_int(f, "log_steps", m->log_steps);
     bad |= h5u_set_attr_str(f, "windows", m->windows);
     bad |= h5u_set_attr_str(f, "rng", "philox4x32-10 keyed by (seed, stream, step, global slot); no sequential state");
     return bad ? FC_ERR : FC_OK;
@@ -216,6 +219,10 @@ static int ckpt_read_attrs(hid_t f, const char *path, CkptMeta *m) {
     if (h5u_get_attr_str(f, "reduction", m->reduction, sizeof m->reduction) != FC_OK) m->reduction[0] = '\0';
     if (h5u_get_attr_str(f, "precision", m->precision, sizeof m->precision) != FC_OK) m->precision[0] = '\0';
     m->best_step = at_int(&a, "best_step");
+    /* the open metrics window (optional: older checkpoints resume with an empty one) */
+    if (h5u_get_attr_double(f, "log_loss_sum", &m->log_loss_sum) != FC_OK || !isfinite(m->log_loss_sum) ||
+        h5u_get_attr_int(f, "log_steps", &m->log_steps) != FC_OK || m->log_steps < 0)
+        m->log_loss_sum = 0, m->log_steps = 0;
     at_str(&a, "windows", m->windows, sizeof m->windows);
     if (a.bad) return fc_set_error("%s: checkpoint attribute '%s' is missing or invalid", path, a.first);
     if (norm_h5_read(f, path, &m->norm) != FC_OK) return FC_ERR;
@@ -249,6 +256,12 @@ static int ckpt_read_tensors(hid_t f, const char *path, const char *group, const
         memcpy(x + t->offset, buf, t->size * sizeof(float));
         free(buf);
     }
+    /* a NaN/Inf weight would only surface as an assertion deep in a rollout on every rank */
+    size_t k = 0;
+    const MlpTensor *bad = mlp_find_nonfinite(m, x, &k);
+    if (bad)
+        return fc_set_error("%s: /%s/%s[%zu] is %g: refusing a checkpoint with non-finite values", path, group,
+                            bad->name, k, (double)x[bad->offset + k]);
     return FC_OK;
 }
 

@@ -131,6 +131,17 @@ void evalpool_stop(EvalPool *ep) {
 
 /* ---- evaluation ---------------------------------------------------------------------------- */
 
+/* 1 when p's weights are all finite; else 0 and (when say) one line naming the first bad value:
+ * a poisoned network is reported as 0 episodes instead of asserting inside the simulator */
+static int evalpool_weights_finite(const Policy *p, int64_t step, int say) {
+    size_t k = 0;
+    const MlpTensor *t = mlp_find_nonfinite(&p->net, p->net.params, &k);
+    if (t && say)
+        fprintf(stderr, "flowchunk: eval pool: weights of step %lld are not finite (%s[%zu] = %g): not evaluated\n",
+                (long long)step, t->name, k, (double)p->net.params[t->offset + k]);
+    return t == NULL;
+}
+
 /* rolls out episodes [first, first+count) of ec once per noise draw and adds their sums */
 static void evalpool_share(Policy *p, const Norm *norm, const EvalConfig *ec, int first, int count, double *sums) {
     if (count <= 0) return;
@@ -188,7 +199,7 @@ void evalpool_run_inline(Policy *p, const float *weights, const Norm *norm, cons
     memcpy(p->net.params, weights, p->net.n_params * sizeof(float));
     double sums[ES_N] = {0};
     double t0 = progress_now();
-    evalpool_share(p, norm, ec, 0, ec->episodes, sums);
+    if (evalpool_weights_finite(p, step, 1)) evalpool_share(p, norm, ec, 0, ec->episodes, sums);
     evalpool_fill_report(rep, sums, ec->noise_seeds, step, kind, progress_now() - t0, 1, 0);
 }
 
@@ -233,7 +244,7 @@ int evalpool_serve(const DistRoles *roles, const PolicyConfig *pc, const Norm *n
         dist_eval_bcast(msg + sizeof h, n * sizeof(float));
         memcpy(p.net.params, msg + sizeof h, n * sizeof(float));
         double sums[ES_N] = {0};
-        evalpool_share(&p, norm, ec, first, count, sums);
+        if (evalpool_weights_finite(&p, h.step, root)) evalpool_share(&p, norm, ec, first, count, sums);
         dist_eval_allreduce_sum(sums, ES_N);
         if (root) {
             EvalReport rep;

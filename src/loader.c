@@ -45,6 +45,7 @@ static int loader_check_path(const Loader *L) {
     if (stat(L->path, &st) != 0) return fc_set_error("%s: %s", L->path, strerror(errno));
     if (S_ISDIR(st.st_mode)) return fc_set_error("%s: is a directory, expected a windows file", L->path);
     if (H5Fis_hdf5(L->path) <= 0) return fc_set_error("%s: not an HDF5 file", L->path);
+    if (h5u_check_file(L->path) != FC_OK) return FC_ERR; /* a corrupt global heap would hang HDF5 */
     return FC_OK;
 }
 
@@ -73,6 +74,7 @@ static int loader_check_2d(hid_t f, const char *label, const char *name, int64_t
         return fc_set_error("%s: %s has %d dimensions, expected 2 %s", label, name, r, want);
     }
     if (!h5u_is_float(f, name)) return fc_set_error("%s: %s is not floating point", label, name);
+    if (h5u_check_plausible(f, label, name, 4.0 * (double)dims[0] * (double)dims[1]) != FC_OK) return FC_ERR;
     *rows_out = (int64_t)dims[0];
     return FC_OK;
 }

@@ -296,6 +296,18 @@ const MlpTensor *mlp_find_tensor(const Mlp *m, const char *name) {
     return NULL;
 }
 
+const MlpTensor *mlp_find_nonfinite(const Mlp *m, const float *x, size_t *index) {
+    for (int i = 0; i < m->n_tensors; i++) {
+        const MlpTensor *t = &m->tensors[i];
+        for (size_t k = 0; k < t->size; k++)
+            if (!isfinite(x[t->offset + k])) {
+                *index = k;
+                return t;
+            }
+    }
+    return NULL;
+}
+
 static const char *const mlp_arch_names[] = {"plain", "residual"};
 
 const char *mlp_arch_name(MlpArch a) {

@@ -38,6 +38,7 @@ static int progress_trim_metrics(const char *path, int64_t keep_step) {
             /* evaluations are logged when they arrive; their step is the weights' step */
             if (s > keep_step) continue;
         }
+        if (strstr(line, "\"partial\":true")) continue; /* the resumed run logs these steps in full */
         fwrite(line, 1, (size_t)len, out);
     }
     free(line);
@@ -143,9 +144,10 @@ void progress_step(Progress *pr, const ProgressStep *s, int log) {
         fprintf(pr->metrics,
                 "{\"step\":%lld,\"epoch\":%lld,\"loss\":%.9g,\"lr\":%.9g,\"grad_norm\":%.9g,"
                 "\"samples_per_s\":%.6g,\"step_ms\":%.6g,\"max_step_ms\":%.6g,\"allreduce_ms\":%.6g,"
-                "\"wait_ms\":%.6g,\"elapsed_s\":%.6g,\"weights_hash\":\"%016llx\"}\n",
+                "\"wait_ms\":%.6g,\"elapsed_s\":%.6g,\"weights_hash\":\"%016llx\"%s}\n",
                 (long long)s->step, (long long)s->epoch, s->loss, s->lr, s->grad_norm, s->samples_per_s, s->step_ms,
-                s->max_step_ms, s->allreduce_ms, s->wait_ms, s->elapsed_s, (unsigned long long)s->weights_hash);
+                s->max_step_ms, s->allreduce_ms, s->wait_ms, s->elapsed_s, (unsigned long long)s->weights_hash,
+                s->partial ? ",\"partial\":true" : "");
         fflush(pr->metrics);
     }
 }

@@ -23,6 +23,8 @@ typedef struct {
     double wait_ms;         /* mean wait for the slowest trainer before it (0 with --overlap on) */
     double elapsed_s;       /* since training started (this process) */
     uint64_t weights_hash;  /* checksum of the live weights after the step (0 = not logged) */
+    int partial;            /* a stop signal cut the interval short: the line says "partial":true,
+                             * and a resume drops it (its steps reappear in the next full line) */
 } ProgressStep;
 
 /* one evaluation report */
@@ -53,7 +55,7 @@ typedef struct {
 } Progress;
 
 /* opens DIR/metrics.jsonl (truncated on a fresh run; on resume the lines of steps after
- * resume_step are dropped, so a restart from an older checkpoint leaves no duplicates).
+ * resume_step, and partial lines, are dropped, so a restart leaves no duplicates).
  * active = 0 makes a silent Progress. FC_OK or FC_ERR + fc_set_error. */
 int progress_open(Progress *pr, int active, const char *run_dir, int64_t total_steps, int64_t log_every,
                   int resume, int64_t resume_step);

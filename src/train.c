@@ -143,7 +143,9 @@ typedef struct {
     uint64_t *slot;
     /* statistics */
     double loss_acc, step_ms_acc, reduce_ms_acc, wait_ms_acc, max_step_ms;
-    int64_t acc_steps;
+    int64_t acc_steps;        /* steps in loss_acc, counting those carried over a resume */
+    int64_t carried_steps;    /* of those, run before the resume (not in the timing sums) */
+    int log_regular;          /* this step logs by --log-every (else its window stays open) */
     double t_log;
     double t_train_start;
     double reduce_s_total, wait_s_total, step_s_total;
@@ -314,6 +316,8 @@ static void train_fill_meta(const Trainer *t, CkptMeta *m, int64_t step) {
     m->best_score = t->best_score;
     m->best_success_rate = t->best_success;
     m->best_step = t->best_step;
+    m->log_loss_sum = t->log_regular ? 0 : t->loss_acc; /* the metrics window a resume continues */
+    m->log_steps = t->log_regular ? 0 : t->acc_steps;
 }
 
 /* trainer 0: read DIR/latest.h5 into the live state; the others get it by broadcast */
@@ -349,6 +353,8 @@ static int train_resume_read(Trainer *t, const char *path) {
     t->best_success = m.best_success_rate;
     t->best_step = m.best_step;
     t->last_ckpt_step = m.step;
+    t->loss_acc = m.log_loss_sum; /* the first metrics line after the resume averages the same steps */
+    t->acc_steps = t->carried_steps = m.log_steps;
     fc_log("resumed from step %lld (epoch %lld) of %s", (long long)m.step, (long long)m.epoch, path);
     if (m.n_trainers != t->roles.n_trainers)
         fc_log("resume: the checkpoint was written by %d trainer ranks, this job has %d: same batches, losses equal up to "
@@ -616,24 +622,26 @@ static int train_step(Trainer *t) {
 static void train_log(Trainer *t, int log) {
     double now = progress_now();
     int64_t k = t->acc_steps > 0 ? t->acc_steps : 1;
+    int64_t kt = t->acc_steps - t->carried_steps > 0 ? t->acc_steps - t->carried_steps : 1; /* timed here */
     ProgressStep s = {0};
+    s.partial = !t->log_regular;
     s.step = t->step;
     s.epoch = loader_state(&t->L).epoch;
     s.loss = t->loss_acc / (double)k;
     s.lr = t->last_lr;
     s.grad_norm = t->last_gnorm;
     double dt = now - t->t_log;
-    s.samples_per_s = dt > 0 ? (double)k * t->cfg->batch / dt : 0;
-    s.step_ms = t->step_ms_acc / (double)k;
+    s.samples_per_s = dt > 0 ? (double)kt * t->cfg->batch / dt : 0;
+    s.step_ms = t->step_ms_acc / (double)kt;
     s.max_step_ms = t->max_step_ms;
-    s.allreduce_ms = t->reduce_ms_acc / (double)k;
-    s.wait_ms = t->wait_ms_acc / (double)k;
+    s.allreduce_ms = t->reduce_ms_acc / (double)kt;
+    s.wait_ms = t->wait_ms_acc / (double)kt;
     s.elapsed_s = now - t->t_train_start;
     s.weights_hash = log ? ckpt_hash_floats(t->p.net.params, t->n) : 0;
     progress_step(&t->pr, &s, log);
     if (log) {
         t->loss_acc = t->step_ms_acc = t->reduce_ms_acc = t->wait_ms_acc = t->max_step_ms = 0;
-        t->acc_steps = 0;
+        t->acc_steps = t->carried_steps = 0;
         t->t_log = now;
     }
 }
@@ -915,6 +923,10 @@ int train_run(const TrainConfig *c) {
         /* trainer 0 writes or evaluates inline while the others wait in the next step: every
          * trainer knows it, so the watchdog allows that step a longer wait (WATCHDOG_PAUSE_FACTOR) */
         if (ckpt || (eval && c->eval_ranks == 0)) watchdog_pause(&t->wd);
+        /* a stop between log steps writes a line marked partial; the checkpoint carries the open
+         * window, so a resumed run logs the uninterrupted run's next line (metrics.jsonl) */
+        t->log_regular = t->step % c->log_every == 0 || last || t->step == 1;
+        int log = t->log_regular || preempted;
         if (t->shm && (check || eval || ckpt)) train_gather_state(t); /* they read the EMA / optimiser whole */
         if (check) train_check_weights(t);
         if (t->is_t0) {
@@ -922,7 +934,6 @@ int train_run(const TrainConfig *c) {
             if (eval) train_evaluate(t, EVAL_PERIODIC);
             if (ckpt) train_write_ckpt(t);
         }
-        int log = t->step % c->log_every == 0 || last || preempted || t->step == 1;
         if (t->is_t0) train_log(t, log);
         if (preempted) break;
     }

@@ -3,7 +3,9 @@
  * with libblosc, which also undoes the shuffle/bitshuffle filter recorded in each chunk's header
  * (blosc 1.x bitshuffles only blocks whose element count is a multiple of 8 and copies the
  * others: decompression mirrors that by itself). Every chunk's size is checked against its blosc
- * header BEFORE decompression, since blosc 1.x trusts the header's compressed size.
+ * header BEFORE decompression, since blosc 1.x trusts the header's compressed size; a first pass
+ * probes every chunk file (present, size and header fit the array) before the array is allocated,
+ * and chunk byte counts are bounded before any product of them can overflow.
  * Spec: https://zarr-specs.readthedocs.io/en/latest/v2/v2.0.html;
  * blosc header: https://github.com/Blosc/c-blosc/blob/main/README_CHUNK_FORMAT.rst */
 #include "flowchunk/zarr.h"
@@ -20,6 +22,8 @@
 
 /* refuse arrays larger than this (a corrupt .zarray, not a real data set) */
 #define ZARR_MAX_BYTES ((int64_t)1 << 36)
+/* refuse chunks larger than this: zarr chunks are megabytes; a blosc 1.x chunk cannot exceed 2 GB */
+#define ZARR_MAX_CHUNK_BYTES ((int64_t)1 << 28)
 
 void zarr_array_free(ZarrArray *a) {
     free(a->data);
@@ -147,12 +151,60 @@ static int zarr_parse_meta(const char *label, ZarrArray *a, char *sep) {
                 if (a->shape[d] && a->count > ZARR_MAX_BYTES / a->shape[d]) too_big = 1;
                 else a->count *= a->shape[d];
             }
+            int64_t chunk = a->elem_size; /* checked before any product can overflow */
+            for (int d = 0; d < rank && chunk <= ZARR_MAX_CHUNK_BYTES; d++)
+                chunk = a->chunks[d] > ZARR_MAX_CHUNK_BYTES ? ZARR_MAX_CHUNK_BYTES + 1 : chunk * a->chunks[d];
             if (too_big || a->count > ZARR_MAX_BYTES / a->elem_size)
-                fc_set_error("%s/.zarray: shape is implausibly large", label);
+                fc_set_error("%s/.zarray: shape is implausibly large (over %lld bytes)", label,
+                             (long long)ZARR_MAX_BYTES);
+            else if (chunk > ZARR_MAX_CHUNK_BYTES)
+                fc_set_error("%s/.zarray: chunks are implausibly large (over %lld bytes per chunk)", label,
+                             (long long)ZARR_MAX_CHUNK_BYTES);
             else rc = FC_OK;
         }
     }
     cJSON_Delete(j);
+    return rc;
+}
+
+/* checks a chunk file of len bytes whose first bytes are hdr (at least BLOSC_MIN_HEADER_LENGTH
+ * when len allows) against what the array needs, BEFORE anything is allocated for it */
+static int zarr_check_chunk(const char *path, const ZarrArray *a, const char *hdr, size_t len, size_t chunk_bytes) {
+    if (strcmp(a->compressor, "none") == 0) {
+        if (len != chunk_bytes) return fc_set_error("%s: raw chunk has %zu bytes, expected %zu", path, len, chunk_bytes);
+        return FC_OK;
+    }
+    size_t nbytes = 0, cbytes = 0, blocksize = 0, vbytes = 0;
+    if (len < BLOSC_MIN_HEADER_LENGTH)
+        return fc_set_error("%s: truncated chunk (%zu bytes, shorter than a blosc header)", path, len);
+    blosc_cbuffer_sizes(hdr, &nbytes, &cbytes, &blocksize);
+    if (cbytes == 0 && nbytes == 0) return fc_set_error("%s: not a blosc chunk (unknown header version)", path);
+    if (cbytes > len)
+        return fc_set_error("%s: truncated chunk (%zu bytes, its blosc header says %zu)", path, len, cbytes);
+    if (cbytes < len)
+        return fc_set_error("%s: chunk has %zu trailing bytes after its blosc data (corrupt)", path, len - cbytes);
+    if (nbytes != chunk_bytes)
+        return fc_set_error("%s: chunk decompresses to %zu bytes, expected %zu (chunks x dtype %s)", path, nbytes,
+                            chunk_bytes, a->dtype);
+    if (blosc_cbuffer_validate(hdr, len, &vbytes) != 0 || vbytes != chunk_bytes)
+        return fc_set_error("%s: corrupt blosc header", path);
+    return FC_OK;
+}
+
+/* the first pass over the chunk grid: every chunk file exists and its size / blosc header fits
+ * the array, so a corrupt .zarray or chunk never makes us allocate what the files cannot hold */
+static int zarr_probe_chunk(const char *path, const ZarrArray *a, size_t chunk_bytes) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return errno == ENOENT ? fc_set_error("%s: chunk file is missing", path)
+                                   : fc_set_error("%s: %s", path, strerror(errno));
+    struct stat st;
+    char hdr[BLOSC_MIN_HEADER_LENGTH] = {0};
+    int rc;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) rc = fc_set_error("%s: not a regular file", path);
+    else if (fread(hdr, 1, sizeof hdr, f) != ((size_t)st.st_size < sizeof hdr ? (size_t)st.st_size : sizeof hdr))
+        rc = fc_set_error("%s: %s", path, strerror(EIO));
+    else rc = zarr_check_chunk(path, a, hdr, (size_t)st.st_size, chunk_bytes);
+    fclose(f);
     return rc;
 }
 
@@ -163,33 +215,10 @@ static int zarr_read_chunk(const char *path, const ZarrArray *a, void *chunk, si
     int err = zarr_slurp(path, &buf, &len);
     if (err == ENOENT) return fc_set_error("%s: chunk file is missing", path);
     if (err) return fc_set_error("%s: %s", path, strerror(err));
-    int rc = FC_OK;
-    if (strcmp(a->compressor, "none") == 0) {
-        if (len != chunk_bytes)
-            rc = fc_set_error("%s: raw chunk has %zu bytes, expected %zu", path, len, chunk_bytes);
-        else memcpy(chunk, buf, len);
-        free(buf);
-        return rc;
-    }
-    size_t nbytes = 0, cbytes = 0, blocksize = 0, vbytes = 0;
-    if (len < BLOSC_MIN_HEADER_LENGTH) {
-        rc = fc_set_error("%s: truncated chunk (%zu bytes, shorter than a blosc header)", path, len);
-    } else {
-        blosc_cbuffer_sizes(buf, &nbytes, &cbytes, &blocksize);
-        if (cbytes == 0 && nbytes == 0)
-            rc = fc_set_error("%s: not a blosc chunk (unknown header version)", path);
-        else if (cbytes > len)
-            rc = fc_set_error("%s: truncated chunk (%zu bytes, its blosc header says %zu)", path, len, cbytes);
-        else if (cbytes < len)
-            rc = fc_set_error("%s: chunk has %zu trailing bytes after its blosc data (corrupt)", path, len - cbytes);
-        else if (nbytes != chunk_bytes)
-            rc = fc_set_error("%s: chunk decompresses to %zu bytes, expected %zu (chunks x dtype %s)", path, nbytes,
-                              chunk_bytes, a->dtype);
-        else if (blosc_cbuffer_validate(buf, len, &vbytes) != 0 || vbytes != chunk_bytes)
-            rc = fc_set_error("%s: corrupt blosc header", path);
-        else if (blosc_decompress_ctx(buf, chunk, chunk_bytes, 1) != (int)chunk_bytes)
-            rc = fc_set_error("%s: blosc cannot decompress this chunk (corrupt data)", path);
-    }
+    int rc = zarr_check_chunk(path, a, buf, len, chunk_bytes);
+    if (rc == FC_OK && strcmp(a->compressor, "none") == 0) memcpy(chunk, buf, len);
+    else if (rc == FC_OK && blosc_decompress_ctx(buf, chunk, chunk_bytes, 1) != (int)chunk_bytes)
+        rc = fc_set_error("%s: blosc cannot decompress this chunk (corrupt data)", path);
     free(buf);
     return rc;
 }
@@ -231,17 +260,22 @@ static int zarr_read_typed(const char *dir, const char *name, const char *want_d
     if (zarr_parse_meta(label, &a, &sep) != FC_OK) return FC_ERR;
     if (want_dtype && strcmp(a.dtype, want_dtype) != 0)
         return fc_set_error("%s: dtype %s, expected %s", label, a.dtype, want_dtype);
-    a.data = fc_malloc((size_t)a.count * (size_t)a.elem_size);
-    int64_t nch[ZARR_MAX_RANK], ci[ZARR_MAX_RANK] = {0};
+    int64_t nch[ZARR_MAX_RANK];
     size_t chunk_elems = 1;
     for (int d = 0; d < a.rank; d++) {
         nch[d] = (a.shape[d] + a.chunks[d] - 1) / a.chunks[d];
-        chunk_elems *= (size_t)a.chunks[d];
+        chunk_elems *= (size_t)a.chunks[d]; /* bounded by ZARR_MAX_CHUNK_BYTES (zarr_parse_meta) */
     }
     size_t chunk_bytes = chunk_elems * (size_t)a.elem_size;
-    char *chunk = fc_malloc(chunk_bytes);
+    char *chunk = NULL;
     int rc = FC_OK;
-    if (a.count > 0)
+    /* pass 0 probes every chunk file, pass 1 (only then are the array and a chunk allocated) reads */
+    for (int pass = 0; pass < 2 && rc == FC_OK && a.count > 0; pass++) {
+        if (pass == 1) {
+            a.data = fc_malloc((size_t)a.count * (size_t)a.elem_size);
+            chunk = fc_malloc(chunk_bytes);
+        }
+        int64_t ci[ZARR_MAX_RANK] = {0};
         for (;;) { /* every chunk of the grid, in C order */
             char path[4400];
             int k = snprintf(path, sizeof path, "%s/", label);
@@ -249,12 +283,14 @@ static int zarr_read_typed(const char *dir, const char *name, const char *want_d
                 if (d) path[k++] = sep;
                 k += snprintf(path + k, sizeof path - (size_t)k, "%lld", (long long)ci[d]);
             }
-            if ((rc = zarr_read_chunk(path, &a, chunk, chunk_bytes)) != FC_OK) break;
-            zarr_place_chunk(&a, ci, chunk);
+            if (pass == 0) rc = zarr_probe_chunk(path, &a, chunk_bytes);
+            else if ((rc = zarr_read_chunk(path, &a, chunk, chunk_bytes)) == FC_OK) zarr_place_chunk(&a, ci, chunk);
+            if (rc != FC_OK) break;
             int d = a.rank - 1;
             while (d >= 0 && ++ci[d] == nch[d]) ci[d--] = 0;
             if (d < 0) break;
         }
+    }
     free(chunk);
     if (rc != FC_OK) {
         zarr_array_free(&a);

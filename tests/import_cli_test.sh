@@ -76,6 +76,28 @@ expect_fail unknown_compressor "compressor 'lz4' is not supported" "$T/z"
 fresh; sed -i 's/25650/25600/' "$T/z/data/action/.zarray"
 expect_fail shape_mismatch "data/action: shape (25600,2), expected (25650,2)" "$T/z"
 
+# sizes from the metadata are checked before anything is allocated or indexed with them
+# state_zarray CHUNKS SHAPE: a data/state/.zarray like the real one with other chunks/shape
+state_zarray() {
+    printf '{"chunks":[%s],"compressor":{"blocksize":0,"clevel":5,"cname":"zstd","id":"blosc","shuffle":2},"dtype":"<f4","fill_value":0.0,"filters":null,"order":"C","shape":[%s],"zarr_format":2}\n' \
+        "$1" "$2" > "$T/z/data/state/.zarray"
+}
+# 627354920205059 x 7351 x 4 bytes wraps to 3220 (= the real chunk's size) in 64 bits: the real
+# chunk 0.0 then "fits", and placing its rows walked far outside it (SIGSEGV)
+fresh; state_zarray 627354920205059,7351 25650,5
+expect_fail chunk_overflow "data/state/.zarray: chunks are implausibly large" "$T/z"
+fresh; state_zarray 1000000000000,5 25650,5
+expect_fail chunk_huge "data/state/.zarray: chunks are implausibly large" "$T/z"
+# 60 GB of rows but only 160 chunk files: refused by the chunk probe before the array is
+# allocated (under a 6 GB address-space limit the old reader died "out of memory")
+# (not under AddressSanitizer, whose shadow memory needs far more address space than 6 GB)
+fresh; state_zarray 161,5 3000000000,5
+if [ -z "${ASAN_OPTIONS:-}" ]; then
+    (ulimit -v 6000000; fails=0; expect_fail shape_huge "data/state/160.0: chunk file is missing" "$T/z"; exit $fails) || fail "shape_huge"
+else
+    expect_fail shape_huge "data/state/160.0: chunk file is missing" "$T/z"
+fi
+
 fresh; "$EDIT" "$T/z/meta/episode_ends/0" i8 5 500 || fail "import_zarr_edit failed"
 expect_fail ends_not_increasing "episode_ends not increasing at index 5 (500 after 738)" "$T/z"
 

@@ -223,7 +223,7 @@ static int standin_window(int argc, char **argv, int rank) {
 }
 
 int main(int argc, char **argv) {
-    int world, rc;
+    int world, rc = 2; /* standin_die does not return */
     MPI_Init(&argc, &argv);
     MPI_Comm_rank(MPI_COMM_WORLD, &standin_rank);
     MPI_Comm_size(MPI_COMM_WORLD, &world);

@@ -56,3 +56,9 @@ wait_step() {
     done
     return 1
 }
+
+# metrics_canon FILE: the step lines of a metrics.jsonl without the timing fields (what must be
+# equal between an uninterrupted and a stopped-and-resumed run), one per line
+metrics_canon() {
+    grep '^{"step"' "$1" | sed -E 's/"(samples_per_s|step_ms|max_step_ms|allreduce_ms|wait_ms|elapsed_s)":[^,}]*,?//g; s/,}/}/'
+}

@@ -60,6 +60,8 @@ typedef struct {
     double best_score;        /* best evaluation score so far (-1 = none) */
     double best_success_rate; /* its success rate */
     int64_t best_step;        /* its step (-1 = none) */
+    double log_loss_sum;      /* losses summed since the last metrics line (resume continues it) */
+    int64_t log_steps;        /* steps in that sum */
 } CkptMeta;
 
 /* the tensors of a checkpoint; NULL members are not written (an evaluation-only checkpoint has

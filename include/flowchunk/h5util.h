@@ -35,6 +35,12 @@ int h5u_is_float(hid_t loc, const char *name);
 int h5u_is_integer(hid_t loc, const char *name);
 /* read all of dataset `name` converted to memtype into buf (caller sized it from h5u_shape) */
 int h5u_read(hid_t loc, const char *name, hid_t memtype, void *buf);
+/* FC_OK when the HDF5 file at path is safe to hand to the HDF5 library: its global heaps (the
+ * variable-length strings) decode without HDF5 1.10's endless loop; h5u_open_read calls it */
+int h5u_check_file(const char *path);
+/* FC_OK when dataset `name` can hold `bytes` of data given its file's size and filters (deflate
+ * expands at most 1032:1), else fc_set_error("FILE: /name claims N bytes ... implausible") */
+int h5u_check_plausible(hid_t loc, const char *file_label, const char *name, double bytes);
 /* read dataset `name`, checking that it exists with exactly `rank` dims, and dims[i] where
  * expect[i] >= 0; on mismatch fc_set_error("FILE: /name has shape (..), expected (..)") */
 int h5u_read_checked(hid_t loc, const char *file_label, const char *name, hid_t memtype, int rank,

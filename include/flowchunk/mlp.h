@@ -97,6 +97,9 @@ void mlp_zero_grad(Mlp *m);
 const char *mlp_param_name(const Mlp *m, int i, char *buf);
 /* the tensor called `name`, or NULL */
 const MlpTensor *mlp_find_tensor(const Mlp *m, const char *name);
+/* the first non-finite value of x (a flat array in m's layout): its tensor, *index set to the
+ * position inside that tensor; NULL when every value is finite */
+const MlpTensor *mlp_find_nonfinite(const Mlp *m, const float *x, size_t *index);
 /* number of parameters of a config without allocating */
 size_t mlp_count_params(const MlpConfig *cfg);
 /* FLOPs of one forward pass over B rows (2*in*out per Linear per row; activations not counted) */

@@ -1,0 +1,20 @@
+# Hardening (issue 17): the regression tests of the failures found by hostile use: metrics after
+# a stop + resume, implausible sizes in HDF5 files, poisoned checkpoints, the launcher's status
+# after SIGTERM, and the fault-injection matrix of a 3-rank training run.
+# (this file is included before train.cmake, which defines train_fixture: the same arguments)
+set(FC_HARDEN_TRAIN_ARGS $<TARGET_FILE:train_fixture> ${MPIEXEC_EXECUTABLE})
+fc_add_test(train_metrics_resume bash ${CMAKE_CURRENT_SOURCE_DIR}/train_metrics_test.sh ${FC_HARDEN_TRAIN_ARGS})
+set_tests_properties(train_metrics_resume PROPERTIES TIMEOUT 180)
+fc_add_test(harden_launcher_term bash ${CMAKE_CURRENT_SOURCE_DIR}/harden_launcher_test.sh ${FC_HARDEN_TRAIN_ARGS})
+set_tests_properties(harden_launcher_term PROPERTIES TIMEOUT 120)
+add_executable(harden_poison harden_poison.c)
+target_link_libraries(harden_poison PRIVATE flowchunk_core)
+target_compile_options(harden_poison PRIVATE ${FC_WARNINGS})
+fc_add_test(harden_inputs bash ${CMAKE_CURRENT_SOURCE_DIR}/harden_inputs_test.sh $<TARGET_FILE:train_fixture>
+            $<TARGET_FILE:eval_make_ckpt> $<TARGET_FILE:harden_poison>)
+fc_add_test_exe(harden_evalpool harden_evalpool.c)
+fc_add_test(harden_evalpool_nan harden_evalpool)
+# the fault matrix (kill -9 of every role, inside a checkpoint write, stop signals to the launcher,
+# disk full on a tmpfs: needs root, skipped otherwise; SIGSTOP waits for the watchdog of #16)
+fc_add_test(train_faults bash ${CMAKE_CURRENT_SOURCE_DIR}/train_faults_test.sh ${FC_HARDEN_TRAIN_ARGS})
+set_tests_properties(train_faults PROPERTIES TIMEOUT 400)
