@@ -7,7 +7,9 @@ source "$(dirname "$0")/train_lib.sh"
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 make_windows
 export FLOWCHUNK=$FC NP=3 EVAL_RANKS=1
-A=(--steps 100000 --hidden 32 --depth 2 --batch 32 --virtual-shards 4 --eval-every 0 --log-every 5 --seed 3)
+# far more steps than the test lasts: the run must still be training when the signal comes (a
+# finished run exits 0 or is caught in its final phase, which is not what this test is about)
+A=(--steps 100000000 --hidden 32 --depth 2 --batch 32 --virtual-shards 4 --eval-every 0 --log-every 5 --seed 3)
 bash "$ROOT/jobs/laptop_train.sh" "$WIN" "$WORK/run" "${A[@]}" >"$WORK/log" 2>&1 &
 script=$!
 wait_step "$WORK/run/metrics.jsonl" 10 "$script" 60 || { cat "$WORK/log"; fail "training did not start"; }
