@@ -7,7 +7,7 @@
 #   kill -9 of trainer 0 inside a checkpoint write             -> non-zero, the previous latest.h5 intact
 #   SIGUSR1 / SIGTERM to jobs/laptop_train.sh (the launcher)   -> 3 (checkpointed, requeue)
 #   disk full during a checkpoint (run dir on a small tmpfs)   -> 1, one error line, latest.h5 intact
-#   SIGSTOP of a rank                                          -> needs the step watchdog (issue 16)
+#   SIGSTOP of a rank                                          -> tests/train_watchdog_test.sh
 source "$(dirname "$0")/train_lib.sh"
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 make_windows
@@ -104,8 +104,6 @@ else
     say "disk full: SKIPPED (cannot mount a tmpfs here: needs root)"
 fi
 
-# ---- SIGSTOP of a rank: the job must end within the step watchdog's time (issue 16 adds it to
-# src/train.c). LEAD: when merging #16, replace this note with: SIGSTOP rank 1, gone_within
-# "$job" <watchdog s + 30>, status != 0, then recovers.
-say "SIGSTOP of a rank: SKIPPED (needs the step watchdog of issue 16)"
+# ---- SIGSTOP of a rank: the step watchdog's case, tested in train_watchdog (trainer 1 and
+# trainer 0 frozen: the job ends within the watchdog time with one line naming the rank)
 say "ok"
