@@ -152,6 +152,17 @@ void progress_step(Progress *pr, const ProgressStep *s, int log) {
     }
 }
 
+void progress_val(Progress *pr, int64_t step, double val_loss, int64_t n) {
+    if (!pr->active) return;
+    progress_break_line(pr);
+    fprintf(stderr, "flowchunk: validation loss at step %lld: %.5f (%lld windows)\n", (long long)step, val_loss,
+            (long long)n);
+    if (!pr->metrics) return;
+    fprintf(pr->metrics, "{\"val_step\":%lld,\"val_loss\":%.9g,\"val_windows\":%lld}\n", (long long)step, val_loss,
+            (long long)n);
+    fflush(pr->metrics);
+}
+
 void progress_topology(Progress *pr, int64_t step, int nodes, const char *per_node, const char *reduction,
                        const char *precision) {
     if (!pr->metrics) return;

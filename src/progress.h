@@ -73,6 +73,8 @@ double progress_now(void);
 /* one metrics.jsonl line recording where this (re)start of the run trains:
  * {"run_start_step":S,"nodes":..,"trainers_per_node":"2+2","reduction":"..","precision":"fp32"}
  * (a requeued run may land on another layout, so every start writes one) */
+/* one line {"val_step":S,"val_loss":L,"val_windows":N} in metrics.jsonl (and on stderr) */
+void progress_val(Progress *pr, int64_t step, double val_loss, int64_t n);
 void progress_topology(Progress *pr, int64_t step, int nodes, const char *per_node, const char *reduction,
                        const char *precision);
 

@@ -73,7 +73,12 @@ static void runlog_eval_grow(RunLog *r, int *cap) {
 }
 
 static void runlog_line(RunLog *r, cJSON *o, int caps[5]) {
-    double step = runlog_num(o, "step"), es = runlog_num(o, "eval_step");
+    double step = runlog_num(o, "step"), es = runlog_num(o, "eval_step"), vs = runlog_num(o, "val_step");
+    if (isfinite(vs)) { /* the validation loss, logged at each evaluation */
+        double v = runlog_num(o, "val_loss");
+        if (isfinite(v)) runlog_push(&r->val_loss, &caps[1], vs, v);
+        return;
+    }
     if (isfinite(step)) {
         double loss = runlog_num(o, "loss"), v = runlog_num(o, "val_loss");
         if (isfinite(loss)) runlog_push(&r->loss, &caps[0], step, loss);

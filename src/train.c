@@ -458,6 +458,24 @@ static void train_poll_pool(Trainer *t) {
     while (evalpool_poll(&t->pool, &r)) train_on_report(t, &r);
 }
 
+/* trainer 0, at each evaluation: the flow-matching loss of the live weights on (up to
+ * TRAIN_VAL_MAX of) the validation windows, with the same noise every time (key seed ^ VAL, step
+ * 0, slot = window), so the curve compares the weights and nothing else (llm.c's val loss) */
+#define TRAIN_VAL_MAX 4096
+static void train_log_val_loss(Trainer *t) {
+    const Loader *L = &t->L;
+    int64_t n = L->n_val < TRAIN_VAL_MAX ? L->n_val : TRAIN_VAL_MAX;
+    if (n <= 0) return;
+    uint64_t slot[256], key = t->cfg->seed ^ 0x76616c5f6c6f7373ULL; /* "val_loss" */
+    double sum = 0;
+    for (int64_t i0 = 0; i0 < n; i0 += 256) {
+        int B = n - i0 < 256 ? (int)(n - i0) : 256;
+        for (int j = 0; j < B; j++) slot[j] = (uint64_t)(i0 + j);
+        sum += policy_loss(&t->p, L->val_obs + i0 * L->obs_row, L->val_act + i0 * L->act_row, B, key, 0, slot);
+    }
+    progress_val(&t->pr, t->step, sum / (double)n, n);
+}
+
 /* hands the current weights to the pool, or evaluates them inline (E = 0) */
 static void train_evaluate(Trainer *t, EvalKind kind) {
     if (t->last_eval_submitted == t->step) return;
@@ -932,6 +950,7 @@ int train_run(const TrainConfig *c) {
         if (t->is_t0) {
             if (c->eval_ranks > 0) train_poll_pool(t);
             if (eval) train_evaluate(t, EVAL_PERIODIC);
+            if (eval || (end && t->eval_on)) train_log_val_loss(t);
             if (ckpt) train_write_ckpt(t);
         }
         if (t->is_t0) train_log(t, log);
