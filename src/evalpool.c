@@ -145,6 +145,7 @@ static int evalpool_weights_finite(const Policy *p, int64_t step, int say) {
 /* rolls out episodes [first, first+count) of ec once per noise draw and adds their sums */
 static void evalpool_share(Policy *p, const Norm *norm, const EvalConfig *ec, int first, int count, double *sums) {
     if (count <= 0) return;
+    FC_ASSERT(ec->noise_seeds >= 1 && ec->noise_seeds <= EVALPOOL_MAX_DRAWS, "an evaluation averages 1..EVALPOOL_MAX_DRAWS draws");
     uint64_t *seeds = fc_malloc((size_t)count * sizeof(uint64_t));
     for (int i = 0; i < count; i++) seeds[i] = rollout_seed(ec, first + i);
     for (int k = 0; k < ec->noise_seeds; k++) {

@@ -88,6 +88,7 @@ int rollout_config_check(const EvalConfig *cfg, const Policy *p, const Norm *nor
     int H = p->cfg.horizon;
     if (cfg->episodes < 1) return fc_set_error("the evaluation needs at least one episode");
     if (cfg->max_steps < 1) return fc_set_error("max_steps must be at least 1, got %d", cfg->max_steps);
+    if (cfg->noise_seeds < 1) return fc_set_error("an evaluation averages at least one noise draw, got %d", cfg->noise_seeds);
     if (cfg->obs_steps < 1) return fc_set_error("obs_steps must be at least 1, got %d", cfg->obs_steps);
     if (p->cfg.act_dim != PUSHT_ACTION_DIM)
         return fc_set_error("the policy predicts %d-d actions, Push-T needs %d", p->cfg.act_dim, PUSHT_ACTION_DIM);
