@@ -35,7 +35,8 @@
 # e.g.  twonode.sh sh nodeA 'mpirun $FCMN_MPI_ARGS --host nodeA:2,nodeB:2 -np 4 hostname'
 #
 # knobs: FCMN_BASE (default /tmp/mn: keys, sshd config, node logs, slurm state; it stays visible
-# at the same path on both nodes even under /tmp, which is otherwise node-local), FCMN_PREFIX (default fcmn-: the netns and veth names), FCMN_SLURM_CPUS (default 4).
+# at the same path on both nodes even under /tmp, which is otherwise node-local), FCMN_KEEP (one
+# more directory kept visible the same way, e.g. a checkout under /tmp), FCMN_PREFIX (default fcmn-: the netns and veth names), FCMN_SLURM_CPUS (default 4).
 # needs: iproute2, util-linux (unshare, nsenter), openssh-server + openssh-client, Open MPI;
 # for slurm-up: munge, slurmctld, slurmd, libpmix-dev (all in jobs/install_deps.sh). Traffic stays
 # on lo and the veth pair (the namespaces have no other interface or route).
@@ -49,6 +50,8 @@ VETH=("${NSP}a" "${NSP}b")
 SSHD=$BASE/ssh
 RUN=$BASE/nodes
 STAGE=/media                    # an empty dir used only inside the nodes' private mount ns
+KEEP=${FCMN_KEEP:-}             # another directory both nodes must see where it is (a checkout under /tmp)
+STAGE2=/mnt
 
 log() { printf '[twonode %s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -96,13 +99,15 @@ EOF
     # PID 1 of each node: private mounts, hostname, then sshd; it stays as the node's init
     cat >"$RUN/node_init.sh" <<'EOF'
 #!/bin/bash
-# node_init.sh NODE ADDR BASE STAGE: runs as PID 1 of the node's PID namespace
+# node_init.sh NODE ADDR BASE STAGE [KEEP STAGE2]: runs as PID 1 of the node's PID namespace
 set -e
-NODE=$1 ADDR=$2 BASE=$3 STAGE=$4
+NODE=$1 ADDR=$2 BASE=$3 STAGE=$4 KEEP=${5:-} STAGE2=${6:-}
 hostname "$NODE"
 mount --bind "$BASE/etc/hosts" /etc/hosts
 mount --bind "$BASE" "$STAGE"            # keep the shared dir while /tmp is replaced
+[ -n "$KEEP" ] && mount --bind "$KEEP" "$STAGE2"
 mount -t tmpfs -o mode=1777 "tmp-$NODE" /tmp
+if [ -n "$KEEP" ]; then mkdir -p "$KEEP"; mount --move "$STAGE2" "$KEEP"; fi
 mkdir -p "$BASE"
 mount --move "$STAGE" "$BASE"
 mount -t tmpfs -o mode=1777 "shm-$NODE" /dev/shm
@@ -140,7 +145,7 @@ do_up() {
         # nsenter --net (not `ip netns exec`: that remounts /sys and hides /sys/fs/cgroup, which
         # slurmd needs) execs unshare (no fork): $! is unshare; its forked child is the node's PID 1
         setsid nsenter --net="/run/netns/$NSP$n" unshare --uts --mount --pid --ipc --fork --mount-proc --propagation private \
-            "$RUN/node_init.sh" "$n" "$a" "$BASE" "$STAGE" </dev/null >"$RUN/$n.log" 2>&1 &
+            "$RUN/node_init.sh" "$n" "$a" "$BASE" "$STAGE" "$KEEP" "$STAGE2" </dev/null >"$RUN/$n.log" 2>&1 &
         echo $! >"$RUN/$n.unshare"
     done
     for n in "${NODES[@]}"; do
