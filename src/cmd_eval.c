@@ -305,24 +305,9 @@ static int eval_gif(const EvalArgs *args, Policy *p, const Norm *norm, const Eva
     return rc;
 }
 
-/* mean, sample standard deviation, min and max of n values */
-typedef struct { double mean, std, min, max; } EvalSpread;
-
-static EvalSpread eval_spread(const double *v, int n) {
-    EvalSpread s = {0, 0, v[0], v[0]};
-    for (int i = 0; i < n; i++) {
-        s.mean += v[i] / n;
-        if (v[i] < s.min) s.min = v[i];
-        if (v[i] > s.max) s.max = v[i];
-    }
-    for (int i = 0; n > 1 && i < n; i++) s.std += (v[i] - s.mean) * (v[i] - s.mean) / (n - 1);
-    s.std = sqrt(s.std);
-    return s;
-}
-
 static void eval_add_spread(cJSON *o, const char *name, const double *v, int n) {
     char key[64];
-    EvalSpread s = eval_spread(v, n);
+    RolloutSpread s = rollout_spread(v, n);
     cJSON *arr = cJSON_AddArrayToObject(o, strcat(strcpy(key, "draw_"), name));
     for (int i = 0; i < n; i++) cJSON_AddItemToArray(arr, cJSON_CreateNumber(v[i]));
     snprintf(key, sizeof key, "%s_std", name);
@@ -433,7 +418,7 @@ int cmd_eval(int argc, char **argv) {
         rollout_result_merge(&all, draws, K); /* the K draws' episodes, draw-major */
         all.seconds = seconds;                /* the draws ran one after the other */
         all.rollouts_per_s = seconds > 0 ? all.episodes / seconds : 0.0;
-        EvalSpread ss = eval_spread(score_k, K), su = eval_spread(success_k, K);
+        RolloutSpread ss = rollout_spread(score_k, K), su = rollout_spread(success_k, K);
         fc_log("score %.4f +- %.4f (min %.4f, max %.4f over %d noise draw(s))  success %.3f (min %.2f, max %.2f)  "
                "mean max coverage %.4f  %d episodes per draw, %lld env steps", ss.mean, ss.std, ss.min, ss.max, K,
                su.mean, su.min, su.max, all.mean_coverage, c.episodes, (long long)all.env_steps);

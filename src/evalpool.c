@@ -175,16 +175,14 @@ static void evalpool_fill_report(EvalReport *rep, const double *sums, int draws,
     rep->kind = kind;
     rep->episodes = (int32_t)lround(sums[ES_EPISODES] / draws);
     rep->noise_seeds = draws;
-    rep->score_min = rep->success_min = 1e300;
-    rep->score_max = rep->success_max = -1e300;
-    double mean = sums[ES_REWARD] / n, var = 0;
+    double score_k[EVALPOOL_MAX_DRAWS], success_k[EVALPOOL_MAX_DRAWS];
     for (int k = 0; k < draws; k++) {
-        double sk = sums[ES_DRAWS + 2 * k] / per_draw, uk = sums[ES_DRAWS + 2 * k + 1] / per_draw;
-        rep->score_min = fmin(rep->score_min, sk), rep->score_max = fmax(rep->score_max, sk);
-        rep->success_min = fmin(rep->success_min, uk), rep->success_max = fmax(rep->success_max, uk);
-        if (draws > 1) var += (sk - mean) * (sk - mean) / (draws - 1);
+        score_k[k] = sums[ES_DRAWS + 2 * k] / per_draw;
+        success_k[k] = sums[ES_DRAWS + 2 * k + 1] / per_draw;
     }
-    rep->score_std = sqrt(var);
+    RolloutSpread ss = rollout_spread(score_k, draws), su = rollout_spread(success_k, draws);
+    rep->score_std = ss.std, rep->score_min = ss.min, rep->score_max = ss.max;
+    rep->success_min = su.min, rep->success_max = su.max;
     rep->skipped = skipped;
     rep->evaluators = evaluators;
     rep->score = sums[ES_REWARD] / n;

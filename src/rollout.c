@@ -319,6 +319,19 @@ void rollout_result_merge(EvalResult *out, const EvalResult *parts, int n_parts)
     rollout_result_summarize(out);
 }
 
+RolloutSpread rollout_spread(const double *v, int n) {
+    FC_ASSERT(n >= 1, "a spread needs at least one value");
+    RolloutSpread s = {0, 0, v[0], v[0]};
+    for (int i = 0; i < n; i++) {
+        s.mean += v[i] / n;
+        if (v[i] < s.min) s.min = v[i];
+        if (v[i] > s.max) s.max = v[i];
+    }
+    for (int i = 0; n > 1 && i < n; i++) s.std += (v[i] - s.mean) * (v[i] - s.mean) / (n - 1);
+    s.std = sqrt(s.std);
+    return s;
+}
+
 void rollout_result_free(EvalResult *res) {
     free(res->ep);
     memset(res, 0, sizeof *res);

@@ -127,6 +127,10 @@ void rollout_result_summarize(EvalResult *res);
  * seconds = max, policy/sim seconds and decisions summed */
 void rollout_result_merge(EvalResult *out, const EvalResult *parts, int n_parts);
 void rollout_result_free(EvalResult *res);
+/* the spread of n >= 1 values (the scores of an evaluation's noise draws): mean, sample standard
+ * deviation (0 for one value), min, max */
+typedef struct { double mean, std, min, max; } RolloutSpread;
+RolloutSpread rollout_spread(const double *v, int n);
 
 void rollout_trace_alloc(RolloutTrace *t, int max_steps);
 void rollout_trace_free(RolloutTrace *t);
