@@ -8,6 +8,9 @@
  *    the default-sized 3x512 Mish net, flow and MSE, and a residual 5x512 net (its LayerNorms
  *    reduce each row on its own): an episode's actions cannot depend on the
  *    episodes it shares an evaluation batch with.
+ *  - the activations' vector kernels equal their scalar definitions bit for bit, forward and
+ *    backward (in place too), on every tail length and on the values where the clamps and the
+ *    special cases act (NaN, infinities, the exp range ends, Mish's cap at 20, zeros, denormals).
  * The kernel the build picked is printed (avx2 or scalar); both give the same bits. */
 #include "flowchunk/mlp.h"
 #include "flowchunk/policy.h"
@@ -125,8 +128,47 @@ static void test_policy(const char *name, PolicyKind kind, MlpArch arch, int hid
     policy_free(&p);
 }
 
+/* the same bits, or both NaN (a NaN's sign and payload follow operand order, which the compiler
+ * may swap in a commutative operation) */
+static int same_values(const float *a, const float *b, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (memcmp(a + i, b + i, sizeof(float)) != 0 && !(isnan(a[i]) && isnan(b[i]))) return 0;
+    return 1;
+}
+
+static void test_activations(void) {
+    const float special[] = {NAN, -NAN, INFINITY, -INFINITY, 0.0f, -0.0f, 1e-40f, -1e-40f, 19.99f, 20.0f,
+                             20.01f, -86.9f, -87.0f, -87.5f, 87.9f, 88.0f, 88.5f, 1e30f, -1e30f, 1.0f};
+    const size_t ns = sizeof special / sizeof *special, N = 1037;
+    float *z = randn(N, 77), *dy = randn(N, 78);
+    for (size_t i = 0; i < N; i++) z[i] *= 6.0f;
+    for (size_t i = 0; i < ns; i++) z[3 * i + 1] = special[i];
+    float *y = malloc(N * sizeof(float)), *yr = malloc(N * sizeof(float));
+    float *g = malloc(N * sizeof(float)), *gr = malloc(N * sizeof(float));
+    const MlpActivation acts[] = {MLP_RELU, MLP_SILU, MLP_MISH, MLP_GELU};
+    int bad = 0;
+    for (size_t a = 0; a < sizeof acts / sizeof *acts; a++)
+        for (size_t n = 0; n <= N; n += n < 40 ? 1 : 499) {
+            mlp_act_forward(acts[a], y, z, n);
+            mlp_act_forward_ref(acts[a], yr, z, n);
+            mlp_act_backward(acts[a], g, dy, z, n);
+            mlp_act_backward_ref(acts[a], gr, dy, z, n);
+            int ok = same_values(y, yr, n) && same_values(g, gr, n);
+            memcpy(g, dy, n * sizeof(float)); /* in place, as mlp_backward calls it */
+            mlp_act_backward(acts[a], g, g, z, n);
+            ok = ok && same_values(g, gr, n);
+            EXPECT(ok, "activation %s, n = %zu: vector kernel differs from its scalar definition",
+                   mlp_activation_name(acts[a]), n);
+            bad += !ok;
+        }
+    printf("  activations relu/silu/mish/gelu, 46 lengths, special values: kernel = scalar definition   %s\n",
+           bad ? "FAIL" : "ok");
+    free(z); free(dy); free(y); free(yr); free(g); free(gr);
+}
+
 int main(void) {
     test_kernel();
+    test_activations();
     test_policy("flow, toy net 2 x 32", POLICY_FLOW, MLP_PLAIN, 32, 2, 64);
     test_policy("flow, default size 3 x 512 mish", POLICY_FLOW, MLP_PLAIN, 512, 3, 64);
     test_policy("mse, 3 x 512 mish", POLICY_MSE, MLP_PLAIN, 512, 3, 64);

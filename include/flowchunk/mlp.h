@@ -123,5 +123,8 @@ int mlp_activation_parse(const char *s, MlpActivation *a);
  * y = act(z); dz = dy * act'(z) */
 void mlp_act_forward(MlpActivation a, float *y, const float *z, size_t n);
 void mlp_act_backward(MlpActivation a, float *dz, const float *dy, const float *z, size_t n);
+/* the scalar definitions the vector kernels of mlp_act_forward/backward equal bit for bit */
+void mlp_act_forward_ref(MlpActivation a, float *y, const float *z, size_t n);
+void mlp_act_backward_ref(MlpActivation a, float *dz, const float *dy, const float *z, size_t n);
 
 #endif
