@@ -28,7 +28,7 @@
 
 static const char *EVAL_USAGE =
     "usage: flowchunk eval CHECKPOINT.h5 [--episodes N] [--seed S] [--reset legacy|gym]\n"
-    "                      [--max-steps 300] [--n-action-steps N] [--flow-steps K] [--raw]\n"
+    "                      [--max-steps 300] [--n-action-steps N] [--flow-steps K] [--noise-scale X] [--raw]\n"
     "                      [--clip on|off] [--noise-seed S] [--noise-seeds K]\n"
     "                      [--gif OUT.gif [--gif-episodes 0,1,2] [--gif-size PX]] [--json]\n"
     "\n"
@@ -56,6 +56,8 @@ static const char *EVAL_USAGE =
     "      --max-steps N       env steps per episode (default 300)\n"
     "      --n-action-steps N  actions executed per decision (default: see protocols)\n"
     "      --flow-steps K      Euler steps per sample (default: the checkpoint's)\n"
+    "      --noise-scale X     start the Euler integration from X * N(0, I) instead of N(0, I): a\n"
+    "                          sampling temperature, X < 1 is greedier (default 1)\n"
     "      --clip on|off       clip actions to [0,512] (default: off legacy, on gym)\n"
     "      --noise-seed S      first seed of the sampling noise (default 0)\n"
     "      --noise-seeds K     noise draws to average over (default 5; 1 = a single draw)\n"
@@ -76,6 +78,7 @@ typedef struct {
     int max_steps;
     int n_action_steps;  /* -1: protocol default */
     int flow_steps;      /* -1: the checkpoint's */
+    double noise_scale;  /* initial Euler noise scale (1) */
     int clip;            /* -1: protocol default */
     uint64_t noise_seed;
     int noise_seeds;     /* draws of the sampling noise: seeds noise_seed .. noise_seed+K-1 */
@@ -116,12 +119,13 @@ static int eval_parse_list(const char *s, EvalArgs *a) {
 }
 
 static int eval_parse(int argc, char **argv, EvalArgs *a) {
-    enum { O_EPISODES = 1000, O_SEED, O_RESET, O_MAX_STEPS, O_NAS, O_FLOW, O_CLIP, O_NOISE, O_NOISES, O_RAW, O_GIF,
+    enum { O_EPISODES = 1000, O_SEED, O_RESET, O_MAX_STEPS, O_NAS, O_FLOW, O_NSCALE, O_CLIP, O_NOISE, O_NOISES, O_RAW, O_GIF,
            O_GIF_EP, O_GIF_SIZE, O_JSON };
     static const struct option opts[] = {
         {"episodes", required_argument, 0, O_EPISODES}, {"seed", required_argument, 0, O_SEED},
         {"reset", required_argument, 0, O_RESET}, {"max-steps", required_argument, 0, O_MAX_STEPS},
         {"n-action-steps", required_argument, 0, O_NAS}, {"flow-steps", required_argument, 0, O_FLOW},
+        {"noise-scale", required_argument, 0, O_NSCALE},
         {"clip", required_argument, 0, O_CLIP}, {"noise-seed", required_argument, 0, O_NOISE},
         {"noise-seeds", required_argument, 0, O_NOISES},
         {"raw", no_argument, 0, O_RAW}, {"gif", required_argument, 0, O_GIF},
@@ -135,6 +139,7 @@ static int eval_parse(int argc, char **argv, EvalArgs *a) {
     a->gif_size = 256;
     a->n_gif = 1; /* episode 0 */
     a->noise_seeds = EVAL_DEFAULT_NOISE_SEEDS;
+    a->noise_scale = 1.0;
     optind = 1;
     opterr = 0;
     long v;
@@ -150,6 +155,7 @@ static int eval_parse(int argc, char **argv, EvalArgs *a) {
         case O_MAX_STEPS: rc = cli_int("eval", "--max-steps", optarg, 1, 100000, &v); a->max_steps = (int)v; break;
         case O_NAS: rc = cli_int("eval", "--n-action-steps", optarg, 1, 100000, &v); a->n_action_steps = (int)v; break;
         case O_FLOW: rc = cli_int("eval", "--flow-steps", optarg, 1, 100000, &v); a->flow_steps = (int)v; break;
+        case O_NSCALE: rc = cli_double("eval", "--noise-scale", optarg, 0.0, 10.0, &a->noise_scale); break;
         case O_CLIP:
             if (!strcmp(optarg, "on")) a->clip = 1;
             else if (!strcmp(optarg, "off")) a->clip = 0;
@@ -190,6 +196,7 @@ static int eval_config(const EvalArgs *a, const CkptMeta *m, const Policy *p, Ev
     if (a->n_action_steps > 0) c->n_action_steps = a->n_action_steps;
     if (a->flow_steps > 0) c->flow_steps = a->flow_steps;
     if (a->clip >= 0) c->clip_actions = a->clip;
+    c->noise_scale = (float)a->noise_scale;
     c->noise_seed = a->noise_seed;
     c->noise_seeds = a->noise_seeds;
     if (rollout_config_check(c, p, &m->norm) != FC_OK) {
@@ -349,6 +356,7 @@ static void eval_print_json(const EvalArgs *a, const CkptMeta *m, const EvalConf
     cJSON_AddNumberToObject(o, "n_action_steps", c->n_action_steps);
     cJSON_AddNumberToObject(o, "action_offset", c->action_offset);
     cJSON_AddNumberToObject(o, "flow_steps", c->flow_steps);
+    cJSON_AddNumberToObject(o, "noise_scale", c->noise_scale);
     cJSON_AddBoolToObject(o, "clip_actions", c->clip_actions);
     cJSON_AddNumberToObject(o, "noise_seed", (double)a->noise_seed);
     cJSON *seeds = cJSON_AddArrayToObject(o, "seeds"), *mr = cJSON_AddArrayToObject(o, "max_reward");

@@ -39,6 +39,7 @@ void rollout_config_dp(EvalConfig *cfg) {
     cfg->n_action_steps = 8;
     cfg->action_offset = 1;
     cfg->flow_steps = 10;
+    cfg->noise_scale = 1.0f;
     cfg->noise_seeds = 1;
 }
 
@@ -53,6 +54,7 @@ void rollout_config_hw1(EvalConfig *cfg, int horizon) {
     cfg->n_action_steps = horizon;
     cfg->action_offset = 0;
     cfg->flow_steps = 10;
+    cfg->noise_scale = 1.0f;
     cfg->noise_seeds = 1;
     cfg->clip_actions = 1;
 }
@@ -103,6 +105,8 @@ int rollout_config_check(const EvalConfig *cfg, const Policy *p, const Norm *nor
     if (cfg->n_action_steps < 1 || cfg->action_offset + cfg->n_action_steps > H)
         return fc_set_error("%d action steps from offset %d do not fit a chunk of %d actions", cfg->n_action_steps,
                             cfg->action_offset, H);
+    if (!(cfg->noise_scale >= 0.0f && cfg->noise_scale <= 10.0f))
+        return fc_set_error("the noise scale must be in [0, 10], got %g", (double)cfg->noise_scale);
     if (p->cfg.kind == POLICY_FLOW && cfg->flow_steps < 1)
         return fc_set_error("flow_steps must be at least 1, got %d", cfg->flow_steps);
     return FC_OK;
@@ -196,7 +200,10 @@ static void rollout_run(Policy *p, const Norm *norm, const EvalConfig *cfg, cons
         for (int i = 0; i < n; i++) {
             if (done[i]) continue;
             memcpy(raw + (size_t)m * od, hist + (size_t)i * od, (size_t)od * sizeof(float));
-            rng_normal_fill(a0 + (size_t)m * cd, (size_t)cd, rng_key(cfg->noise_seed, RNG_STREAM_SAMPLE, seeds[i], decision[i]));
+            float *z = a0 + (size_t)m * cd;
+            rng_normal_fill(z, (size_t)cd, rng_key(cfg->noise_seed, RNG_STREAM_SAMPLE, seeds[i], decision[i]));
+            if (cfg->noise_scale != 1.0f)
+                for (int k = 0; k < cd; k++) z[k] *= cfg->noise_scale;
             decision[i]++;
             idx[m++] = i;
         }

@@ -7,6 +7,8 @@
 #    invariant inference, rowgemm.h); the GIF's re-run of episodes reproduces their evaluation
 #  - every score is the mean over 5 noise draws by default (--noise-seeds K): draw k is the
 #    evaluation under noise seed S+k, exactly as a one-draw run with --noise-seed S+k
+#  - --noise-scale 0 starts every Euler integration at zero: all draws agree (spread 0), and it
+#    is recorded in the JSON; the default 1 is the N(0, I) of training
 #  - EMA weights by default, --raw evaluates the live weights (and changes the result)
 #  - --max-steps is respected; --reset gym is the HW1 protocol (seeds 0.., whole chunk, clipping)
 #  - --gif writes an animated GIF (one episode, and a grid of three)
@@ -74,6 +76,14 @@ d1=$(jget "$T/k3.json" draw_score | cut -d, -f2)
 [ "$d1" = "$(jget "$T/k1.json" draw_score | tr -d '[]')" ] ||
     fail "draw 1 of --noise-seeds 3 --noise-seed 10 ($d1) != --noise-seeds 1 --noise-seed 11 ($(jget "$T/k1.json" score))"
 grep -q 'over 3 noise draw' "$T/k3.err" || fail "the summary line should state the draws: $(cat "$T/k3.err")"
+
+# ---- --noise-scale: 0 removes the sampling noise, so the 3 draws are one; 1 is the default
+run ns0 --episodes 6 --max-steps 60 --json --noise-seeds 3 --noise-scale 0 "$T/kp.h5"
+[ "$(jget "$T/ns0.json" draw_score | tr -d '[]' | tr ',' '\n' | sort -u | wc -l)" = 1 ] ||
+    fail "--noise-scale 0: the 3 draws should agree: $(jget "$T/ns0.json" draw_score)"
+[ "$(jget "$T/ns0.json" noise_scale)" = 0 ] || fail "--noise-scale 0 should be recorded in the JSON"
+[ "$(jget "$T/k3.json" noise_scale)" = 1 ] || fail "the default noise scale should be 1"
+USAGE_OK=1 expect_fail bad_noise_scale "--noise-scale expects" --noise-scale -1 "$T/kp.h5"
 
 # ---- --raw evaluates other weights; --max-steps; --noise-seed changes the draws
 run raw --episodes 6 --max-steps 60 --json --raw "$T/kp.h5"

@@ -43,6 +43,7 @@ typedef struct {
     int n_action_steps;     /* Ta: actions executed open-loop per decision (<= H - action_offset) */
     int action_offset;      /* first executed chunk index: To-1 (DP), 0 for To=1 */
     int flow_steps;         /* Euler steps of policy_sample (10) */
+    float noise_scale;      /* the initial Euler noise is scale * N(0, I): a sampling temperature (1) */
     int clip_actions;       /* nonzero: clip un-scaled actions to [0,512] (HW1) */
     uint64_t noise_seed;    /* seed of the sampling noise */
     int noise_seeds;        /* draws averaged by evaluations that repeat the rollouts under noise
