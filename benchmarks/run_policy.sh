@@ -14,6 +14,8 @@
 #   POLICY=flow|mse  STEPS=60000  NP=1 (trainer ranks; +EVAL_RANKS evaluators)  EVAL_RANKS=0
 #   MAX_EPISODES= (empty: all)  VAL_EPISODES=0  SEED=0  WORK=/tmp/flowchunk-policy (big files, not committed)
 #   POST_ONLY=1      only the evaluations and copies, of a run already trained in WORK/NAME
+#   EVAL_ARGS=       extra `flowchunk eval` options for every evaluation (e.g. "--flow-steps 20"
+#                    to score a checkpoint trained with another default under today's)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 NAME=${1:?usage: run_policy.sh NAME [train args...]}
@@ -22,6 +24,7 @@ DATA=${DATA:-zarr} OBS=${OBS:-keypoints} OBS_STEPS=${OBS_STEPS:-2} HORIZON=${HOR
 PAD=${PAD:-edge} POLICY=${POLICY:-flow} STEPS=${STEPS:-60000} NP=${NP:-1} EVAL_RANKS=${EVAL_RANKS:-0}
 MAX_EPISODES=${MAX_EPISODES:-} VAL_EPISODES=${VAL_EPISODES:-0} SEED=${SEED:-0} DEMOS=${DEMOS:-200}
 DEMOS_ARGS=${DEMOS_ARGS:-}
+read -r -a EVAL_XARGS <<<"${EVAL_ARGS:-}"
 WORK=${WORK:-/tmp/flowchunk-policy}
 FC=${FLOWCHUNK:-$ROOT/build/flowchunk}
 ZARR=${FC_ZARR:-$ROOT/../shared/data/pusht_cchi_v7_replay.zarr}
@@ -50,10 +53,10 @@ CMD=(mpirun -np $((NP + EVAL_RANKS)) "$FC" train "$W/windows.h5" --run-dir "$W/r
 echo "train_wall_seconds=$((SECONDS - start))" >> "$OUTR/command.txt"
 fi
 for which in best latest; do
-    "$FC" eval "$W/run/$which.h5" --episodes 50 --seed 100000 --json > "$OUTR/eval_$which.json"
+    "$FC" eval "$W/run/$which.h5" --episodes 50 --seed 100000 --json "${EVAL_XARGS[@]}" > "$OUTR/eval_$which.json"
 done
-"$FC" eval "$W/run/best.h5" --episodes 500 --seed 200000 --json > "$OUTR/eval_best_heldout500.json"
-"$FC" eval "$W/run/best.h5" --episodes 50 --seed 100000 --gif "$OUTR/rollouts.gif" --gif-episodes 0,1,2,3 \
+"$FC" eval "$W/run/best.h5" --episodes 500 --seed 200000 --json "${EVAL_XARGS[@]}" > "$OUTR/eval_best_heldout500.json"
+"$FC" eval "$W/run/best.h5" --episodes 50 --seed 100000 "${EVAL_XARGS[@]}" --gif "$OUTR/rollouts.gif" --gif-episodes 0,1,2,3 \
     --gif-size 192 >/dev/null 2>&1 || true
 cp "$W/run/metrics.jsonl" "$W/run/summary.json" "$W/run/learning_curve.png" "$OUTR/" 2>/dev/null || true
 grep -v '^\s*$' "$W/train.log" | grep -E 'eval|best|error' > "$OUTR/train_evals.log" || true
@@ -62,6 +65,6 @@ num() { sed -n "s/.*\"$1\":\([-0-9.e]*\).*/\1/p" "$2"; }
 dp=$(grep '^{"eval_step"' "$OUTR/metrics.jsonl" | sed -n 's/.*"eval_step":\([0-9]*\).*"score":\([0-9.]*\).*/\1 \2/p' |
      sort -n | awk '{ s[NR] = $2; if ($2 > b) b = $2 } END { n = NR < 5 ? NR : 5; for (i = NR - n + 1; i <= NR; i++) m += s[i] / n
                      printf "training evals: best %.3f, mean of last %d %.3f", b, n, m }')
-echo "run_policy $NAME: $dp; 5-draw best.h5 $(num score "$OUTR/eval_best.json") (success $(num success_rate "$OUTR/eval_best.json")," \
-     "500 held-out $(num score "$OUTR/eval_best_heldout500.json")), latest.h5 $(num score "$OUTR/eval_latest.json")" \
+echo "run_policy $NAME: $dp; 5-draw${EVAL_ARGS:+ ($EVAL_ARGS)} best.h5 $(num score "$OUTR/eval_best.json") (success $(num success_rate "$OUTR/eval_best.json")," \
+     "500 held-out $(num score "$OUTR/eval_best_heldout500.json") success $(num success_rate "$OUTR/eval_best_heldout500.json")), latest.h5 $(num score "$OUTR/eval_latest.json")" \
      "in $((SECONDS - start)) s" | tee -a "$OUTR/command.txt" >&2

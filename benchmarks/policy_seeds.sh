@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# policy_seeds.sh: one recipe over several training seeds, as the field reports it. Reads the
+# run_policy.sh results benchmarks/results/policy/PREFIX_s0, PREFIX_s1, ... and prints a markdown
+# table (one row per seed, then the mean and the min-max over seeds) of Diffusion Policy's two
+# numbers from the training evaluations (best, mean of the last 5), the 5-draw scores and success
+# rates of best.h5 on the 50 DP test seeds and on 500 held-out legacy starts, and the training
+# wall time; also written to benchmarks/results/policy/PREFIX_seeds.md.
+#
+#   benchmarks/policy_seeds.sh PREFIX [SEEDS...]      (default seeds: 0 1 2)
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PREFIX=${1:?usage: policy_seeds.sh PREFIX [SEEDS...]}
+shift
+SEEDS=("$@")
+[[ ${#SEEDS[@]} -gt 0 ]] || SEEDS=(0 1 2)
+R=$ROOT/benchmarks/results/policy
+num() { sed -n "s/.*\"$1\":[[:space:]]*\([-0-9.e]*\).*/\1/p" "$2" | head -1; }
+
+rows=()
+for s in "${SEEDS[@]}"; do
+    d=$R/${PREFIX}_s$s
+    for f in metrics.jsonl eval_best.json eval_best_heldout500.json; do
+        [[ -f $d/$f ]] || { echo "policy_seeds: $d/$f is missing (run benchmarks/run_policy.sh ${PREFIX}_s$s first)" >&2; exit 1; }
+    done
+    # training evaluations in step order: best and mean of the last 5, with their success rates
+    dp=$(grep '^{"eval_step"' "$d/metrics.jsonl" |
+         sed -n 's/.*"eval_step":\([0-9]*\).*"score":\([0-9.]*\),"success_rate":\([0-9.]*\).*/\1 \2 \3/p' | sort -n |
+         awk '{ s[NR] = $2; u[NR] = $3; if ($2 > b) { b = $2; bu = $3 } }
+              END { n = NR < 5 ? NR : 5; for (i = NR - n + 1; i <= NR; i++) { m += s[i] / n; mu += u[i] / n }
+                    printf "%.4f %.4f %.4f %.4f", b, bu, m, mu }')
+    wall=$(num wall_s "$d/summary.json")
+    rows+=("$s $dp $(num score "$d/eval_best.json") $(num success_rate "$d/eval_best.json") $(num score "$d/eval_best_heldout500.json") $(num success_rate "$d/eval_best_heldout500.json") ${wall:-0}")
+done
+
+{
+    echo "| seed | train evals: best (success) | mean of last 5 (success) | best.h5, 5 draws, 50 DP seeds: score / success | 500 held-out: score / success | training wall |"
+    echo "|---|---|---|---|---|---|"
+    printf '%s\n' "${rows[@]}" | awk '
+        { printf "| %s | %.3f (%.0f%%) | %.3f (%.0f%%) | %.3f / %.0f%% | %.3f / %.0f%% | %.1f min |\n", $1, $2, 100*$3, $4, 100*$5, $6, 100*$7, $8, 100*$9, $10/60
+          for (k = 2; k <= 10; k++) { v[k] += $k; if (NR == 1 || $k < lo[k]) lo[k] = $k; if (NR == 1 || $k > hi[k]) hi[k] = $k } }
+        END { n = NR
+              printf "| **mean (min-max)** | **%.3f** (%.3f-%.3f) | **%.3f** (%.3f-%.3f) | **%.3f** (%.3f-%.3f) / **%.0f%%** (%.0f-%.0f%%) | **%.3f** (%.3f-%.3f) / **%.0f%%** (%.0f-%.0f%%) | %.1f min |\n",
+                  v[2]/n, lo[2], hi[2], v[4]/n, lo[4], hi[4], v[6]/n, lo[6], hi[6], 100*v[7]/n, 100*lo[7], 100*hi[7],
+                  v[8]/n, lo[8], hi[8], 100*v[9]/n, 100*lo[9], 100*hi[9], v[10]/n/60 }'
+} | tee "$R/${PREFIX}_seeds.md"

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# train_step_ab.sh: the training step of two builds of flowchunk, A and B, interleaved in one run
+# (the cores' speed drifts: only ratios measured side by side mean anything). Each round trains
+# STEPS steps with each build on the same windows and arguments, one trainer, one BLAS thread,
+# and reads the mean step time of the steps after the first LOG from metrics.jsonl; prints each
+# round, the median ms per step of each build, the ratio A/B, whether the two builds' weights
+# are the same bits after the run, and the load average.
+#
+#   benchmarks/train_step_ab.sh A_BUILD_DIR B_BUILD_DIR WINDOWS.h5 [flowchunk train args...]
+# Environment: ROUNDS (default 5), STEPS (default 300), LOG (default 100: steps 101..STEPS are timed)
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+A=${1:?usage: train_step_ab.sh A_BUILD B_BUILD WINDOWS.h5 [train args...]}
+B=${2:?usage: train_step_ab.sh A_BUILD B_BUILD WINDOWS.h5 [train args...]}
+WIN=${3:?usage: train_step_ab.sh A_BUILD B_BUILD WINDOWS.h5 [train args...]}
+shift 3
+ROUNDS=${ROUNDS:-5} STEPS=${STEPS:-300} LOG=${LOG:-100}
+for b in "$A" "$B"; do [[ -x $b/flowchunk ]] || { echo "train_step_ab: no $b/flowchunk (build it first)" >&2; exit 1; }; done
+[[ -f $WIN ]] || { echo "train_step_ab: no windows file $WIN" >&2; exit 1; }
+source "$ROOT/jobs/env.sh"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# step_ms of the steps after the first LOG: (elapsed(STEPS) - elapsed(LOG)) / (STEPS - LOG)
+timed() {
+    awk -v lo="$LOG" -v hi="$STEPS" '
+        match($0, /"step":[0-9]+/) { s = substr($0, RSTART + 7, RLENGTH - 7) + 0
+            if (match($0, /"elapsed_s":[0-9.e+-]+/)) { e = substr($0, RSTART + 12, RLENGTH - 12) + 0
+                if (s == lo) e0 = e; if (s == hi) e1 = e } }
+        END { printf "%.3f", 1000 * (e1 - e0) / (hi - lo) }' "$1"
+}
+hash() { grep '"weights_hash"' "$1" | tail -1 | sed 's/.*"weights_hash":"\([0-9a-f]*\)".*/\1/'; }
+echo "round  A ms/step  B ms/step  A/B" >&2
+for r in $(seq "$ROUNDS"); do
+    for side in A B; do
+        dir=$A; [[ $side == B ]] && dir=$B
+        rm -rf "$tmp/$side"
+        "$dir/flowchunk" train "$WIN" --run-dir "$tmp/$side" --steps "$STEPS" --eval-every 0 --ckpt-every 0 \
+            --log-every "$LOG" "$@" > "$tmp/$side.log" 2>&1 || { echo "train_step_ab: $side failed: $(tail -2 "$tmp/$side.log")" >&2; exit 1; }
+        cp "$tmp/$side/metrics.jsonl" "$tmp/$side.r$r.jsonl"
+    done
+    a=$(timed "$tmp/A.r$r.jsonl") b=$(timed "$tmp/B.r$r.jsonl")
+    echo "$r $a $b" >> "$tmp/rounds"
+    awk -v r="$r" -v a="$a" -v b="$b" 'BEGIN { printf "%5d  %9.2f  %9.2f  %.3f\n", r, a, b, a / b }' >&2
+done
+med() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+ma=$(cut -d' ' -f2 "$tmp/rounds" | med) mb=$(cut -d' ' -f3 "$tmp/rounds" | med)
+ratio=$(awk '{ print $2 / $3 }' "$tmp/rounds" | med)
+same=no; [[ $(hash "$tmp/A.r1.jsonl") == "$(hash "$tmp/B.r1.jsonl")" ]] && same=yes
+printf 'train_step_ab: median ms/step A %s, B %s; median of the rounds'"'"' A/B %.3f; same weights after %s steps: %s; load average %s\n' \
+    "$ma" "$mb" "$ratio" "$STEPS" "$same" "$(cut -d' ' -f1-3 /proc/loadavg)"
