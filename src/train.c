@@ -43,7 +43,7 @@ void train_config_default(TrainConfig *c) {
     memset(c, 0, sizeof *c);
     c->eval_ranks = 0;
     c->policy = POLICY_FLOW;
-    /* the recipe (README "Results"): residual 5 x 512, 40,000 steps, 20 Euler steps */
+    /* the recipe (README "Results"): residual 5 x 512, 40,000 steps */
     c->hidden = 512;
     c->depth = 5;
     c->arch = MLP_RESIDUAL;
@@ -65,7 +65,7 @@ void train_config_default(TrainConfig *c) {
     c->eval_seed = 100000;
     c->eval_max_steps = 300;
     c->eval_reset = PUSHT_RESET_LEGACY;
-    c->flow_steps = 20;
+    c->flow_steps = 10;
     c->n_action_steps = 0;
     c->ckpt_every = 2000;
     c->keep = 3;
