@@ -1,3 +1,5 @@
 # nn benchmarks: training-step throughput (forward + backward + AdamW) of the flow policy against
 # PyTorch; run both side by side with benchmarks/run_train_step.sh BUILD_DIR.
 fc_add_bench(bench_train_step bench_train_step.c)
+# the measured fp32 FMA peak of one core (the yardstick of the GEMM GFLOP/s above)
+fc_add_bench(bench_peak bench_peak.c)
