@@ -28,18 +28,22 @@ for s in "${SEEDS[@]}"; do
          awk '{ s[NR] = $2; u[NR] = $3; if ($2 > b) { b = $2; bu = $3 } }
               END { n = NR < 5 ? NR : 5; for (i = NR - n + 1; i <= NR; i++) { m += s[i] / n; mu += u[i] / n }
                     printf "%.4f %.4f %.4f %.4f", b, bu, m, mu }')
-    wall=$(num wall_s "$d/summary.json")
-    rows+=("$s $dp $(num score "$d/eval_best.json") $(num success_rate "$d/eval_best.json") $(num score "$d/eval_best_heldout500.json") $(num success_rate "$d/eval_best_heldout500.json") ${wall:-0}")
+    # the whole run's wall time from run_policy's command.txt; a resumed run's summary.json only
+    # counts its last part, so such a row is marked
+    wall=$(sed -n 's/^train_wall_seconds=\([0-9]*\)$/\1/p' "$d/command.txt" 2>/dev/null | tail -1)
+    [[ -n $wall ]] || wall=$(num wall_s "$d/summary.json")
+    (( $(grep -c '"run_start_step"' "$d/metrics.jsonl") > 1 )) && s="$s (resumed: wall of the last part)"
+    rows+=("${s// /_} $dp $(num score "$d/eval_best.json") $(num success_rate "$d/eval_best.json") $(num score "$d/eval_best_heldout500.json") $(num success_rate "$d/eval_best_heldout500.json") ${wall:-0}")
 done
 
 {
     echo "| seed | train evals: best (success) | mean of last 5 (success) | best.h5, 5 draws, 50 DP seeds: score / success | 500 held-out: score / success | training wall |"
     echo "|---|---|---|---|---|---|"
     printf '%s\n' "${rows[@]}" | awk '
-        { printf "| %s | %.3f (%.0f%%) | %.3f (%.0f%%) | %.3f / %.0f%% | %.3f / %.0f%% | %.1f min |\n", $1, $2, 100*$3, $4, 100*$5, $6, 100*$7, $8, 100*$9, $10/60
+        { gsub(/_/, " ", $1); printf "| %s | %.3f (%.0f%%) | %.3f (%.0f%%) | %.3f / %.0f%% | %.3f / %.0f%% | %.1f min |\n", $1, $2, 100*$3, $4, 100*$5, $6, 100*$7, $8, 100*$9, $10/60
           for (k = 2; k <= 10; k++) { v[k] += $k; if (NR == 1 || $k < lo[k]) lo[k] = $k; if (NR == 1 || $k > hi[k]) hi[k] = $k } }
         END { n = NR
-              printf "| **mean (min-max)** | **%.3f** (%.3f-%.3f) | **%.3f** (%.3f-%.3f) | **%.3f** (%.3f-%.3f) / **%.0f%%** (%.0f-%.0f%%) | **%.3f** (%.3f-%.3f) / **%.0f%%** (%.0f-%.0f%%) | %.1f min |\n",
+              printf "| **mean (min-max)** | **%.3f** (%.3f-%.3f) | **%.3f** (%.3f-%.3f) | **%.3f** (%.3f-%.3f) / **%.0f%%** (%.0f-%.0f%%) | **%.3f** (%.3f-%.3f) / **%.0f%%** (%.0f-%.0f%%) | |\n",
                   v[2]/n, lo[2], hi[2], v[4]/n, lo[4], hi[4], v[6]/n, lo[6], hi[6], 100*v[7]/n, 100*lo[7], 100*hi[7],
-                  v[8]/n, lo[8], hi[8], 100*v[9]/n, 100*lo[9], 100*hi[9], v[10]/n/60 }'
+                  v[8]/n, lo[8], hi[8], 100*v[9]/n, 100*lo[9], 100*hi[9] }'
 } | tee "$R/${PREFIX}_seeds.md"
