@@ -10,13 +10,13 @@
 # and prints where everything is.
 #
 #   jobs/quickstart.sh [ZARR_DIR]
-# Environment: OUT (default runs/quickstart), STEPS (optimiser steps, default 20000), NP (ranks,
+# Environment: OUT (default runs/quickstart), STEPS (optimiser steps, default 24000), NP (ranks,
 # default cores + 1), EVAL_RANKS (default 1), DEMOS (expert episodes when no zarr, default 200).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 OUT=${OUT:-runs/quickstart}
-STEPS=${STEPS:-20000}
+STEPS=${STEPS:-24000}
 export NP=${NP:-$(( $(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc) + 1 ))}
 DEMOS=${DEMOS:-200}
 ZARR=${1:-${FC_ZARR:-$ROOT/../shared/data/pusht_cchi_v7_replay.zarr}}
