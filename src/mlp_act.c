@@ -1,5 +1,5 @@
-/* mlp_act.c: the MLP's activations and their derivatives, written as branch-free loops that the
- * compiler vectorises (with AVX2/AVX-512 clones picked at load time), matching PyTorch 1.13:
+/* mlp_act.c: the MLP's activations and their derivatives, matching PyTorch 1.13, each defined by
+ * a scalar loop (compiled with AVX2/AVX-512 clones picked at load time):
  *   ReLU  y = max(z, 0)                      https://pytorch.org/docs/1.13/generated/torch.nn.ReLU.html
  *   SiLU  y = z * sigmoid(z)                 https://pytorch.org/docs/1.13/generated/torch.nn.SiLU.html
  *   Mish  y = z * tanh(softplus(z))          https://arxiv.org/abs/1908.08681 (Misra 2019)
@@ -9,8 +9,9 @@
  * Cephes' expf (Cody-Waite reduction + degree-6 polynomial, ~1 ulp; http://www.netlib.org/cephes/).
  * SiLU and Mish, the hot ones, also have AVX2 kernels (picked at run time) that do the scalar
  * loop's operations in its order, without FMA, 8 lanes at a time: the same bits (nn_invariance).
- * GCC under -std=c11 does not vectorise the scalar loops ("control flow in loop"): measured, they
- * were 29% of a residual 5x512 training step, the kernels take that to 4% (benchmarks/README.md). */
+ * GCC under -std=c11 does not vectorise the scalar loops ("control flow in loop"): measured with
+ * perf, they were 29% of a residual 5x512 training step, the kernels take that to 4%
+ * (benchmarks/README.md, "Training step"). */
 #include "flowchunk/mlp.h"
 
 #include <math.h>
