@@ -50,7 +50,9 @@ static inline float act_expf(float x) {
     p = p * r + 1.6666665459e-1f;
     p = p * r + 5.0000001201e-1f;
     float y = p * (r * r) + r + 1.0f;
-    int32_t bits = ((int32_t)k + 127) << 23;
+    /* a NaN input gives k = NaN, whose int conversion is undefined in C (UBSan): any scale will
+     * do, y is NaN already (the AVX2 kernel's cvttps gives INT_MIN there, also a NaN result) */
+    int32_t bits = ((k == k ? (int32_t)k : 0) + 127) << 23;
     float scale;
     memcpy(&scale, &bits, sizeof scale);
     return y * scale;
