@@ -180,8 +180,10 @@ settings() {
 }
 new_env=$(settings; printf 'TOL=%q\nRANKS=%q\nEVAL_RANKS=%q\n' "$TOL" "$RANKS" "$EVAL_RANKS")
 if [[ -s $STUDY_DIR/study.env ]]; then
-    differ=$(diff <(grep -vE '^(TOL|RANKS|EVAL_RANKS)=' "$STUDY_DIR/study.env") <(settings) | grep '^[<>]' | tr '\n' ' ')
-    [[ -z $differ ]] || die_usage "$STUDY_DIR holds a study with other settings ($differ): use another --out, or the same options"
+    differ=$(awk 'NR == FNR { old[substr($0, 1, index($0, "="))] = $0; next }
+                  old[substr($0, 1, index($0, "="))] != $0 { k = substr($0, 1, index($0, "=") - 1); printf "%s%s", sep, k; sep = ", " }' \
+             "$STUDY_DIR/study.env" <(settings))
+    [[ -z $differ ]] || die_usage "$STUDY_DIR holds a study with other settings (they differ in $differ): use another --out, or the same options"
 fi
 
 # ---- the data, then the checks that need it (all before anything runs or is submitted)
