@@ -13,6 +13,7 @@
 set -uo pipefail
 FC_SCRIPT=study
 FC_ROOT=${FC_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+export FC_ROOT   # the array tasks find jobs/ through it (sbatch exports the environment)
 source "$FC_ROOT/jobs/env.sh"
 source "$FC_ROOT/jobs/launch.sh"
 source "$FC_ROOT/jobs/study_lib.sh"
@@ -226,7 +227,7 @@ if (( SLURM )); then
         echo "$id" >> "$STUDY_DIR/logs/array_ids"
         fc_log "submitted job array $id (tasks $list, at most $PARALLEL at a time; logs $STUDY_DIR/logs/fc-study-${id}_<task>.out)"
         (( WAIT )) || { fc_log "when it has finished: jobs/study.sh summary $STUDY_DIR"; echo "$id"; exit 0; }
-        while [[ -n $(squeue -h -r -j "$id" -o %i 2>/dev/null) ]]; do sleep 2; done
+        study_wait_array "$id"
     fi
     study_status >&2 || fc_die "some runs did not finish (their logs: $STUDY_DIR/logs/); submit the same command again to resume them"
     study_summary "$STUDY_DIR"; exit $?

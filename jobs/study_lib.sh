@@ -96,3 +96,14 @@ study_stop_here() {
     fc_log "stopped during the held-out evaluations: run the same command again to resume"
     exit "$FC_EXIT_REQUEUE"
 }
+
+# study_wait_array ID: returns when every task of job array ID has ended (requeued tasks are
+# waited for; a job slurmctld no longer knows has ended). Polls every STUDY_POLL_S (default 5) s.
+study_wait_array() {
+    local out
+    while out=$(scontrol -o show job "$1" 2>/dev/null) && [[ -n $out ]]; do
+        grep -o 'JobState=[A-Z_]*' <<<"$out" |
+            grep -qvE '=(COMPLETED|FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY|BOOT_FAIL|DEADLINE|SPECIAL_EXIT)$' || return 0
+        sleep "${STUDY_POLL_S:-5}"
+    done
+}

@@ -26,10 +26,15 @@ for _ in $(seq 1 900); do
     compgen -G "$S/N4_s0/ckpt/step_0000150.h5" >/dev/null && break
     sleep 0.1
 done
-scancel --signal=USR1 --batch "${id}_0" || fail "scancel --signal=USR1 --batch ${id}_0 failed"
-say "sent USR1 to task ${id}_0"
-for _ in $(seq 1 1200); do [[ -z $(squeue -h -r -j "$id" -o %i 2>/dev/null) ]] && break; sleep 0.25; done
-[[ -z $(squeue -h -r -j "$id" -o %i 2>/dev/null) ]] && say "array $id ended" || fail "array $id still queued after 300 s"
+# by the task's own job id: `scancel --signal=USR1 ${id}_0` retries on the requeued task and signals
+# its next start too
+jid=$(scontrol -o show job "${id}_0" | sed -n 's/^JobId=\([0-9]*\).*/\1/p')
+[[ -n $jid ]] || fail "no job id for array task ${id}_0"
+scancel --signal=USR1 --batch "$jid" || fail "scancel --signal=USR1 --batch $jid failed"
+say "sent USR1 to task ${id}_0 (job $jid)"
+export STUDY_POLL_S=0.5
+timeout 300 bash -c "source '$FC_ROOT/jobs/study_lib.sh'; study_wait_array $id" || fail "array $id did not end within 300 s"
+say "array $id ended"
 for t in 0 1 2 3; do
     [[ -s $S/logs/fc-study-${id}_$t.out ]] || fail "no log $S/logs/fc-study-${id}_$t.out (%x-%A_%a)"
 done
