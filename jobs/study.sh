@@ -17,7 +17,6 @@ export FC_ROOT   # the array tasks find jobs/ through it (sbatch exports the env
 source "$FC_ROOT/jobs/env.sh"
 source "$FC_ROOT/jobs/launch.sh"
 source "$FC_ROOT/jobs/study_lib.sh"
-ORIG_ARGS=("$@")
 
 usage() {
     cat <<'USAGE'
@@ -80,23 +79,28 @@ study_status() {  # one line per run of STUDY_DIR; fails when some run is unfini
     (( todo == 0 ))
 }
 
+# the whole command is one function, read before it runs: editing or updating this file while a
+# study runs (git pull) cannot change what the running command does
+study_main() {
+ORIG_ARGS=("$@")
 case ${1:-} in
     -h|--help) usage; exit 0 ;;
     summary) [[ -n ${2:-} ]] || die_usage "summary needs the study directory"; study_summary "$2"; exit $? ;;
     status)  [[ -s ${2:-}/study.env ]] || die_usage "status needs a study directory"
              STUDY_DIR=$(cd "$2" && pwd); study_status; exit 0 ;;
     task)    # the local runner's one run: task DIR N SEED
+             # shellcheck disable=SC1091
              STUDY_DIR=$2; source "$STUDY_DIR/study.env"; fc_find_flowchunk
              FC_MPI=(); (( RANKS > 1 )) && FC_MPI=(mpirun -np "$RANKS")
              study_run_task "$3" "$4"; exit $? ;;
 esac
 
 # ---- options
-OUT= DATA=human ZARR=${FC_ZARR:-$FC_ROOT/../shared/data/pusht_cchi_v7_replay.zarr} SIZES_ARG= NSEEDS=3
+OUT='' DATA=human ZARR=${FC_ZARR:-$FC_ROOT/../shared/data/pusht_cchi_v7_replay.zarr} SIZES_ARG='' NSEEDS=3
 EPOCHS=400 MIN_STEPS=10000 MAX_STEPS=100000 BATCH=256 EVALS=10 LAST_CKPTS=3 HELDOUT_EPISODES=200
 HELDOUT_SEED=200000 DP_EPISODES=50 NOISE_SEEDS=2 TOL=0.02 VAL_EPISODES=0
 WINDOW_ARGS="--obs keypoints --obs-steps 2 --horizon 16 --n-action-steps 8 --pad edge"
-SLURM=0 PARALLEL=2 RANKS=1 EVAL_RANKS=0 SBATCH_ARGS= WAIT=0 DRY=0 TRAIN_ARGS="--depth 5 --arch residual"
+SLURM=0 PARALLEL=2 RANKS=1 EVAL_RANKS=0 SBATCH_ARGS='' WAIT=0 DRY=0 TRAIN_ARGS="--depth 5 --arch residual"
 int_opt() { [[ ${2:-} =~ ^[0-9]+$ ]] || die_usage "$1 expects a non-negative integer, got '${2:-}'"; }
 while (( $# )); do
     case $1 in
@@ -191,10 +195,12 @@ fi
 if [[ ! -s $EPISODES ]]; then
     case $DATA in
         human) fc_log "importing the human demos from $ZARR"
-               "$FLOWCHUNK" import "$ZARR" -o "$EPISODES.tmp" >&2 && mv "$EPISODES.tmp" "$EPISODES" || fc_die "flowchunk import $ZARR failed" ;;
+               "$FLOWCHUNK" import "$ZARR" -o "$EPISODES.tmp" >&2 || fc_die "flowchunk import $ZARR failed"
+               mv "$EPISODES.tmp" "$EPISODES" ;;
         expert) fc_log "generating $(( NMAX + VAL_EPISODES )) scripted-expert demos (reset seeds from 300000)"
-                "$FLOWCHUNK" demos -o "$EPISODES.tmp" --episodes $(( NMAX + VAL_EPISODES )) --seed 300000 >&2 &&
-                    mv "$EPISODES.tmp" "$EPISODES" || fc_die "flowchunk demos failed" ;;
+                "$FLOWCHUNK" demos -o "$EPISODES.tmp" --episodes $(( NMAX + VAL_EPISODES )) --seed 300000 >&2 ||
+                    fc_die "flowchunk demos failed"
+                mv "$EPISODES.tmp" "$EPISODES" ;;
     esac
 fi
 info=$("$FLOWCHUNK" info "$EPISODES" --json 2>&1) || die_usage "$EPISODES is not a readable flowchunk file: $info"
@@ -264,3 +270,7 @@ trap - INT TERM
 (( stop )) && { fc_log "stopped: run the same command again to resume"; exit "$FC_EXIT_REQUEUE"; }
 study_status >&2 || fc_die "$failed run(s) failed (logs in $STUDY_DIR/logs/); run the same command again to retry them"
 study_summary "$STUDY_DIR"
+}
+
+study_main "$@"
+exit $?

@@ -1,4 +1,4 @@
-# shellcheck shell=bash disable=SC2034  # sourced by tests/study_*_test.sh
+# shellcheck shell=bash disable=SC2034,SC2054  # sourced by tests/study_*_test.sh; "4,8" is one word
 # study_lib.sh: the tiny study every study test runs (2 sizes x 2 seeds of scripted-expert demos,
 # a 2 x 128 net, 600 steps: a few seconds per run, long enough to be stopped mid-training) and
 # the checks of its outputs. Needs FC_ROOT (the source tree), FLOWCHUNK and REPORT_PNG_CHECK.
