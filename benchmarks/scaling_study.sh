@@ -3,9 +3,10 @@
 # demos (N = 10, 25, 50, 100, 206) and the built-in scripted expert (N = 25 .. 800), 3 seeds each,
 # the study's default recipe (residual 5 x 512 net, fp32, 400 epochs with at least 10,000 and at
 # most 100,000 steps of batch 256), each run scored on its last 3 checkpoints x (200 held-out +
-# 50 DP starts) x 2 noise draws. Runs through jobs/study.sh (locally 2 runs at a time, or with
+# 50 DP starts) x 2 noise draws, one budget probe (seed 0 at twice the steps) per size. Runs through jobs/study.sh (locally 2 runs at a time, or with
 # --slurm one job array per source), then copies the CSVs, plots, commands and wall times to
-# benchmarks/results/study_{human,expert}/. About 11 CPU-hours (one core per run), docs/study.md.
+# benchmarks/results/study_{human,expert}/. About 19 CPU-hours with the budget probes (one core
+# per run; docs/study.md).
 #   benchmarks/scaling_study.sh [--slurm] [OUT_ROOT]      (default OUT_ROOT /tmp/flowchunk-study)
 # Interrupt it any time: the same command resumes.
 set -euo pipefail

@@ -46,8 +46,12 @@ scoring:
   --heldout-episodes N   held-out legacy starts from --heldout-seed (default 200, seed 200000)
   --dp-episodes N        DP test seeds 100000.. (default 50; 0 = none)
   --noise-seeds K        sampling-noise draws per evaluation (default 2)
+  --probe F              per size, seed 0 is trained once more with F x the budget (default 2; 0 = no
+                         probe): the size is converged only if that probe scores at most --tol
+                         above seed 0 (a flat curve can be a plateau before learning, not the end)
   --tol X                a run is converged when neither its last 3 training evaluations (vs the 3
-                         before) nor its held-out checkpoints rise by more than X (default 0.02)
+                         before) nor its held-out checkpoints rise by more than X, and its size's
+                         budget probe gains at most X (default 0.02)
 where:
   --slurm                one Slurm job array (default: run locally)
   --parallel P           runs at once: local processes or the array's %P limit (default 2)
@@ -70,11 +74,11 @@ study_summary() {  # study_summary DIR
 
 study_status() {  # one line per run of STUDY_DIR; fails when some run is unfinished
     local n s d todo=0
-    while read -r n s; do
-        d=$STUDY_DIR/N${n}_s${s}
-        if study_run_done "$d"; then echo "N=$n seed $s: finished"
-        elif [[ -s $d/latest.h5 ]]; then echo "N=$n seed $s: interrupted at step $(study_json_num "$d/summary.json" step) (resumes)"; todo=$(( todo + 1 ))
-        else echo "N=$n seed $s: not started"; todo=$(( todo + 1 )); fi
+    while read -r n s x; do
+        d=$STUDY_DIR/$(study_run_name "$n" "$s" "$x")
+        if study_run_done "$d"; then echo "$(basename "$d"): finished"
+        elif [[ -s $d/latest.h5 ]]; then echo "$(basename "$d"): interrupted at step $(study_json_num "$d/summary.json" step) (resumes)"; todo=$(( todo + 1 ))
+        else echo "$(basename "$d"): not started"; todo=$(( todo + 1 )); fi
     done < "$STUDY_DIR/tasks.txt"
     (( todo == 0 ))
 }
@@ -92,13 +96,13 @@ case ${1:-} in
              # shellcheck disable=SC1091
              STUDY_DIR=$2; source "$STUDY_DIR/study.env"; fc_find_flowchunk
              FC_MPI=(); (( RANKS > 1 )) && FC_MPI=(mpirun -np "$RANKS")
-             study_run_task "$3" "$4"; exit $? ;;
+             study_run_task "$3" "$4" "${5:-1}"; exit $? ;;
 esac
 
 # ---- options
 OUT='' DATA=human ZARR=${FC_ZARR:-$FC_ROOT/../shared/data/pusht_cchi_v7_replay.zarr} SIZES_ARG='' NSEEDS=3
 EPOCHS=400 MIN_STEPS=10000 MAX_STEPS=100000 BATCH=256 EVALS=10 LAST_CKPTS=3 HELDOUT_EPISODES=200
-HELDOUT_SEED=200000 DP_EPISODES=50 NOISE_SEEDS=2 TOL=0.02 VAL_EPISODES=0
+HELDOUT_SEED=200000 DP_EPISODES=50 NOISE_SEEDS=2 TOL=0.02 VAL_EPISODES=0 PROBE=2
 WINDOW_ARGS="--obs keypoints --obs-steps 2 --horizon 16 --n-action-steps 8 --pad edge"
 SLURM=0 PARALLEL=2 RANKS=1 EVAL_RANKS=0 SBATCH_ARGS='' WAIT=0 DRY=0 TRAIN_ARGS="--depth 5 --arch residual"
 int_opt() { [[ ${2:-} =~ ^[0-9]+$ ]] || die_usage "$1 expects a non-negative integer, got '${2:-}'"; }
@@ -120,6 +124,7 @@ while (( $# )); do
         --heldout-seed) int_opt "$1" "${2:-}"; HELDOUT_SEED=$2; shift ;;
         --dp-episodes) int_opt "$1" "${2:-}"; DP_EPISODES=$2; shift ;;
         --noise-seeds) int_opt "$1" "${2:-}"; NOISE_SEEDS=$2; shift ;;
+        --probe) int_opt "$1" "${2:-}"; PROBE=$2; shift ;;
         --tol) [[ ${2:-} =~ ^[0-9]*\.?[0-9]+$ ]] || die_usage "--tol expects a number, got '${2:-}'"; TOL=$2; shift ;;
         --slurm) SLURM=1 ;;
         --parallel) int_opt "$1" "${2:-}"; PARALLEL=$2; shift ;;
@@ -179,7 +184,7 @@ SEEDS=$(seq -s ' ' 0 $(( NSEEDS - 1 )))
 settings() {
     local v
     for v in DATA EPISODES SIZES_SORTED SEEDS EPOCHS MIN_STEPS MAX_STEPS BATCH EVALS LAST_CKPTS HELDOUT_EPISODES \
-             HELDOUT_SEED DP_EPISODES NOISE_SEEDS VAL_EPISODES WINDOW_ARGS TRAIN_ARGS; do
+             HELDOUT_SEED DP_EPISODES NOISE_SEEDS VAL_EPISODES PROBE WINDOW_ARGS TRAIN_ARGS; do
         printf '%s=%q\n' "$v" "${!v}"
     done
 }
@@ -208,7 +213,8 @@ info=$("$FLOWCHUNK" info "$EPISODES" --json 2>&1) || die_usage "$EPISODES is not
 have=$(grep -o '"episodes":[0-9]*' <<<"$info" | head -n1 | cut -d: -f2)
 (( NMAX + VAL_EPISODES <= have )) || die_usage "size $NMAX is larger than the $have episodes of $EPISODES"
 : > "$STUDY_DIR/tasks.txt.tmp"
-for n in "${SIZES[@]}"; do for s in $SEEDS; do echo "$n $s" >> "$STUDY_DIR/tasks.txt.tmp"; done; done
+for n in "${SIZES[@]}"; do for s in $SEEDS; do echo "$n $s 1" >> "$STUDY_DIR/tasks.txt.tmp"; done; done
+if (( PROBE > 1 )); then for n in "${SIZES[@]}"; do echo "$n 0 $PROBE" >> "$STUDY_DIR/tasks.txt.tmp"; done; fi
 ntask=$(wc -l < "$STUDY_DIR/tasks.txt.tmp")
 if (( DRY )); then
     fc_log "dry run: ${#SIZES[@]} sizes (${SIZES[*]}) x $NSEEDS seeds = $ntask runs of $EPISODES; nothing started"
@@ -218,8 +224,8 @@ mv "$STUDY_DIR/tasks.txt.tmp" "$STUDY_DIR/tasks.txt"
 printf '%s\n' "$new_env" > "$STUDY_DIR/study.env"
 printf '%s %s\n' "$(date -u +%FT%TZ)" "$(printf '%q ' "$0" "${ORIG_ARGS[@]:-}")" >> "$STUDY_DIR/commands.txt"
 pending=() i=0
-while read -r n s; do study_run_done "$STUDY_DIR/N${n}_s${s}" || pending+=("$i"); i=$(( i + 1 )); done < "$STUDY_DIR/tasks.txt"
-fc_log "$ntask runs (${#SIZES[@]} sizes x $NSEEDS seeds), $(( ntask - ${#pending[@]} )) finished earlier, ${#pending[@]} to run"
+while read -r n s x; do study_run_done "$STUDY_DIR/$(study_run_name "$n" "$s" "$x")" || pending+=("$i"); i=$(( i + 1 )); done < "$STUDY_DIR/tasks.txt"
+fc_log "$ntask runs (${#SIZES[@]} sizes x $NSEEDS seeds$( (( PROBE > 1 )) && echo " + ${#SIZES[@]} budget probes x$PROBE")), $(( ntask - ${#pending[@]} )) finished earlier, ${#pending[@]} to run"
 
 # ---- Slurm: one job array over the runs still to do
 if (( SLURM )); then
@@ -258,12 +264,13 @@ wait_one() {
 }
 for i in "${pending[@]}"; do
     (( stop )) && break
-    read -r n s < <(sed -n "$(( i + 1 ))p" "$STUDY_DIR/tasks.txt")
+    read -r n s x < <(sed -n "$(( i + 1 ))p" "$STUDY_DIR/tasks.txt")
+    name=$(study_run_name "$n" "$s" "$x")
     while (( ${#task_of[@]} >= PARALLEL )); do wait_one; done
     (( stop )) && break
-    setsid bash "$FC_ROOT/jobs/study.sh" task "$STUDY_DIR" "$n" "$s" >> "$STUDY_DIR/logs/N${n}_s${s}.log" 2>&1 &
-    task_of[$!]=N${n}_s${s}
-    fc_log "started N=$n seed $s (log: logs/N${n}_s${s}.log)"
+    setsid bash "$FC_ROOT/jobs/study.sh" task "$STUDY_DIR" "$n" "$s" "$x" >> "$STUDY_DIR/logs/$name.log" 2>&1 &
+    task_of[$!]=$name
+    fc_log "started $name (log: logs/$name.log)"
 done
 while (( ${#task_of[@]} )); do wait_one; done
 trap - INT TERM

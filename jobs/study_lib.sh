@@ -4,10 +4,11 @@
 # the study's settings loaded (STUDY_DIR/study.env), FLOWCHUNK found and FC_MPI set (an empty
 # array = run flowchunk as one process).
 #
-#   study_run_task N SEED   in STUDY_DIR/N<N>_s<SEED>/:
+#   study_run_task N SEED [SCALE]   in STUDY_DIR/$(study_run_name N SEED SCALE)/:
 #     1. windows.h5: the first N episodes of the permutation seeded by SEED (nested in N)
 #     2. the budget rule: steps = clamp(ceil(EPOCHS * windows / BATCH), MIN_STEPS, MAX_STEPS),
-#        rounded up to a multiple of EVALS; evaluation and checkpoint every steps / EVALS
+#        rounded up to a multiple of EVALS, times SCALE (a budget probe: SCALE = PROBE); evaluation
+#        and checkpoint every steps / EVALS
 #     3. flowchunk train --resume (checkpoint + requeue on SIGUSR1/SIGTERM as train.sbatch)
 #     4. held-out scoring of the last LAST_CKPTS checkpoints: HELDOUT_EPISODES legacy starts from
 #        HELDOUT_SEED and DP_EPISODES from 100000 (the DP test seeds), NOISE_SEEDS draws each,
@@ -17,16 +18,20 @@
 
 study_run_done() { [[ -s $1/study/task.json ]]; }
 
+# study_run_name N SEED [SCALE]: N<N>_s<SEED>, or N<N>_s<SEED>_x<SCALE> for a budget probe
+study_run_name() { if (( ${3:-1} == 1 )); then echo "N$1_s$2"; else echo "N$1_s$2_x$3"; fi; }
+
 # study_json_num FILE KEY: a number of a flat JSON object
 study_json_num() { grep -o "\"$2\":[[:space:]]*[-0-9.eE+]*" "$1" 2>/dev/null | head -n1 | sed 's/.*:[[:space:]]*//'; }
 
 study_run_task() {
-    local n=$1 seed=$2 run=$STUDY_DIR/N$1_s$2 t0=$SECONDS
-    if study_run_done "$run"; then fc_log "N=$n seed $seed: finished earlier, skipped"; return 0; fi
+    local n=$1 seed=$2 scale=${3:-1} run t0=$SECONDS
+    run=$STUDY_DIR/$(study_run_name "$1" "$2" "${3:-1}")
+    if study_run_done "$run"; then fc_log "$(basename "$run"): finished earlier, skipped"; return 0; fi
     mkdir -p "$run/study" || fc_die "cannot create $run/study"
     # the wall time of every (re)start adds up in study/wall_s, also when this start is stopped
     trap 'echo $(( SECONDS - '"$t0"' )) >> "'"$run"'/study/wall_s"' EXIT
-    fc_job_header "study run N=$n seed $seed: $run"
+    fc_job_header "study run N=$n seed $seed$( (( scale > 1 )) && echo ", budget probe x$scale"): $run"
     if [[ ! -s $run/windows.h5 ]]; then
         local launch=()
         [[ -n ${SLURM_JOB_ID:-} && ${LAUNCHER:-srun} == srun ]] && launch=(srun --mpi="${SRUN_MPI:-pmix}" --ntasks=1)
@@ -40,9 +45,9 @@ study_run_task() {
     steps=$(( (EPOCHS * windows + BATCH - 1) / BATCH ))
     (( steps < MIN_STEPS )) && steps=$MIN_STEPS
     (( MAX_STEPS > 0 && steps > MAX_STEPS )) && steps=$MAX_STEPS
-    steps=$(( (steps + EVALS - 1) / EVALS * EVALS ))
+    steps=$(( (steps + EVALS - 1) / EVALS * EVALS * scale ))
     interval=$(( steps / EVALS ))
-    fc_log "budget: $windows windows, $EPOCHS epochs of batch $BATCH -> $steps steps (min $MIN_STEPS, max $MAX_STEPS); evaluation and checkpoint every $interval"
+    fc_log "budget: $windows windows, $EPOCHS epochs of batch $BATCH -> $steps steps (min $MIN_STEPS, max $MAX_STEPS$( (( scale > 1 )) && echo ", x$scale: a budget probe")); evaluation and checkpoint every $interval"
 
     if [[ $(study_json_num "$run/summary.json" total_steps) != "$steps" ]] ||
         ! grep -q '"status":[[:space:]]*"finished"' "$run/summary.json" 2>/dev/null; then
@@ -81,11 +86,11 @@ study_run_task() {
     local wall=$(( SECONDS - t0 )) prev list=
     for step in "${ckpts[@]}"; do list+=${list:+,}$(( 10#$step )); done
     prev=$(awk '{s += $1} END {print s + 0}' "$run/study/wall_s" 2>/dev/null)
-    printf '{"episodes":%s,"seed":%s,"windows":%s,"batch":%s,"steps":%s,"epochs":%s,"interval":%s,"checkpoints":[%s],"wall_s":%s}\n' \
+    printf '{"episodes":%s,"seed":%s,"scale":'"$scale"',"windows":%s,"batch":%s,"steps":%s,"epochs":%s,"interval":%s,"checkpoints":[%s],"wall_s":%s}\n' \
         "$n" "$seed" "$windows" "$BATCH" "$steps" "$(awk -v s="$steps" -v b="$BATCH" -v w="$windows" 'BEGIN {printf "%.1f", s * b / w}')" \
         "$interval" "$list" "$(( prev + wall ))" > "$run/study/task.json.tmp"
     mv "$run/study/task.json.tmp" "$run/study/task.json"
-    fc_log "N=$n seed $seed: finished ($steps steps, ${#ckpts[@]} checkpoints scored)"
+    fc_log "$(basename "$run"): finished ($steps steps, ${#ckpts[@]} checkpoints scored)"
 }
 
 # a stop during the held-out evaluations: the run resumes at its first unscored checkpoint

@@ -28,7 +28,9 @@ static void study_help(void) {
            "  P_curves.png    every run's training evaluations, one panel per N\n"
            "  STUDY_DIR/report.html        the study's page, linking each run's report\n\n"
            "  --tol X     a run is converged when its last 3 training evaluations average at most X above\n"
-           "              the 3 before and its scored checkpoints rise by at most X (default 0.02)\n"
+           "              the 3 before, its scored checkpoints rise by at most X, and its size's budget\n"
+           "              probe N<N>_s<seed>_x<F>/ (F times the steps) scores at most X above the run it\n"
+           "              repeats (default 0.02)\n"
            "  --prefix P  where the outputs go\n"
            "  --quiet     no table on stderr\n",
            USAGE);

@@ -199,7 +199,7 @@ int report_study_write(const char *study_dir, const char *csv_prefix, const char
     s = plot_add(&p, "runs", "score per run (click: its report)", 0x7f7f7f, rx, ry, nr, PLOT_MARKERS);
     s->href = hp, s->tip = tp;
     char fit_label[128];
-    if (power) snprintf(fit_label, sizeof fit_label, "fit 1 - score = %.3g N^-%.3f", pa, pb);
+    if (power) snprintf(fit_label, sizeof fit_label, "fit 1 - score = %.3g N^%.3f", pa, -pb);
     else snprintf(fit_label, sizeof fit_label, "fit %.3f %+.3f log10 N", a, b);
     plot_add(&p, "fit", fit_label, 0x444444, fx, fit, nfit, PLOT_LINE)->dash = 1;
     s = plot_add(&p, "success", ci ? "success rate: mean, 95% interval" : "success rate: mean +-std", report_colour(0), N, succ, ns,
@@ -209,10 +209,10 @@ int report_study_write(const char *study_dir, const char *csv_prefix, const char
     sbuf_put(&bf, "</div>\n");
     if (png && plot_png_write(&p, png) != FC_OK) fc_log("warning: %s", fc_last_error());
     if (power)
-        sbuf_printf(&bf, "<p class=\"sub\" id=\"fit\">Power law over the %d runs: 1 - score = %.4g N^-%.4f (b, 95%%: "
+        sbuf_printf(&bf, "<p class=\"sub\" id=\"fit\">Power law over the %d runs: 1 - score = %.4g N^%.4f (b, 95%%: "
                          "%.4f..%.4f; doubling N multiplies the shortfall by %.3f). Intervals: 95%% over seeds and "
                          "starts (study_summary.csv).</p>\n",
-                    nr, pa, pb, pb_lo, pb_hi, pow(2, -pb));
+                    nr, pa, -pb, pb_lo, pb_hi, pow(2, -pb));
     else
         sbuf_printf(&bf, "<p class=\"sub\" id=\"fit\">Least-squares fit over the %d runs: score = %.4f %+.4f log10 N "
                          "(%+.4f per decade of demonstrations).</p>\n",

@@ -37,8 +37,9 @@ double study_trend(const double *y, int n);
 /* the summary of the study directory dir written by jobs/study.sh: <prefix>.csv (runs),
  * <prefix>_summary.csv (sizes), <prefix>_fit.csv, <prefix>_{score,success,curves}.png and
  * dir/report.html; prefix NULL = dir/study. A run is converged when it has at least 4 training
- * evaluations, the mean of its last 3 is at most tol above the 3 before, and the linear trend
- * over its scored checkpoints rises by at most tol. Unfinished runs are left out. FC_OK or
+ * evaluations, the mean of its last 3 is at most tol above the 3 before, the linear trend over
+ * its scored checkpoints rises by at most tol, and its size's budget probe (N<N>_s<seed>_x<F>/)
+ * scores at most tol above the run it repeats. Unfinished runs are left out. FC_OK or
  * FC_ERR + fc_set_error; quiet = 0 prints the table, the fit and the unconverged runs to stderr */
 int study_summary_write(const char *dir, const char *prefix, double tol, int quiet);
 

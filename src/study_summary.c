@@ -2,6 +2,8 @@
  * study.h): reads every finished run N<N>_s<seed>/ (study/task.json, the held-out and DP-seed
  * evaluations study/heldout_<step>.json and dp_<step>.json of its last checkpoints, the training
  * evaluations of metrics.jsonl), marks each run converged or still rising, and writes
+ * A budget probe N<N>_s<seed>_x<F>/ (seed 0 trained with F times the budget) turns every run of its
+ * size unconverged when it scores more than tol above the run it repeats.
  *   study.csv          one row per run (score = mean over the last checkpoints, noise draws and
  *                      held-out starts, with its 95% interval over the starts)
  *   study_summary.csv  one row per N: 95% intervals over seeds and starts (study_crossed_interval)
@@ -32,7 +34,7 @@ typedef struct {
 } StudyEval;
 
 typedef struct {
-    int n, seed;
+    int n, seed, scale;                      /* scale > 1: a budget probe */
     char dir[4200];
     double steps, epochs, windows, wall_s;
     StudyEval held, dp;
@@ -41,6 +43,7 @@ typedef struct {
     int n_eval;                              /* training evaluations */
     double *eval_step, *eval_score;          /* (n_eval) */
     double last_train_eval, gain_train, gain_heldout;
+    double probe_gain;                       /* its size's budget probe minus the run it repeats (NAN: none) */
     int converged;
 } StudyRun;
 
@@ -162,6 +165,8 @@ static int study_run_cmp(const void *a, const void *b) {
 
 typedef struct {
     int n, first, count, converged;          /* runs [first, first + count) of the sorted list */
+    const StudyRun *probe;                   /* the size's budget probe, NULL if none (finished) */
+    double probe_gain;
     StudyInterval score, success, dp_score, dp_success;
     double sd, lo, hi, succ_sd;              /* over the runs' scores (the older summary columns) */
 } StudySize;
@@ -197,26 +202,28 @@ static int study_write_csvs(const char *prefix, const StudyRun *runs, int nr, co
     FILE *f = fopen(path, "w");
     if (!f) return fc_set_error("%s: cannot write", path);
     fprintf(f, "episodes,seed,score,success_rate,score_lo,score_hi,success_lo,success_hi,dp_score,dp_success_rate,"
-               "steps,epochs,windows,checkpoints,starts,last_train_eval,gain_train,gain_heldout,converged,wall_s\n");
+               "steps,epochs,windows,checkpoints,starts,last_train_eval,gain_train,gain_heldout,converged,wall_s,"
+               "probe_gain\n");
     for (int i = 0; i < nr; i++) {
         const StudyRun *r = &runs[i];
-        fprintf(f, "%d,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.0f,%.1f,%.0f,%d,%d,%.4f,%.4f,%.4f,%d,%.0f\n", r->n,
-                r->seed, r->score.mean, r->success.mean, r->score.lo, r->score.hi, r->success.lo, r->success.hi,
+        fprintf(f, "%d,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.0f,%.1f,%.0f,%d,%d,%.4f,%.4f,%.4f,%d,%.0f,%.4f\n",
+                r->n, r->seed, r->score.mean, r->success.mean, r->score.lo, r->score.hi, r->success.lo, r->success.hi,
                 r->dp_score, r->dp_success, r->steps, r->epochs, r->windows, r->held.k, r->held.nj, r->last_train_eval,
-                r->gain_train, r->gain_heldout, r->converged, r->wall_s);
+                r->gain_train, r->gain_heldout, r->converged, r->wall_s, r->probe_gain);
     }
     fclose(f);
     snprintf(path, sizeof path, "%s_summary.csv", prefix);
     if (!(f = fopen(path, "w"))) return fc_set_error("%s: cannot write", path);
     fprintf(f, "episodes,seeds,score_mean,score_std,score_min,score_max,success_mean,success_std,score_lo,score_hi,"
                "success_lo,success_hi,dp_score_mean,dp_score_lo,dp_score_hi,dp_success_mean,dp_success_lo,"
-               "dp_success_hi,starts,converged_runs\n");
+               "dp_success_hi,starts,converged_runs,probe_steps,probe_score,probe_gain\n");
     for (int i = 0; i < ns; i++) {
         const StudySize *z = &sz[i];
-        fprintf(f, "%d,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%d,%d\n", z->n,
-                z->count, z->score.mean, z->sd, z->lo, z->hi, z->success.mean, z->succ_sd, z->score.lo, z->score.hi,
-                z->success.lo, z->success.hi, z->dp_score.mean, z->dp_score.lo, z->dp_score.hi, z->dp_success.mean,
-                z->dp_success.lo, z->dp_success.hi, runs[z->first].held.nj, z->converged);
+        fprintf(f, "%d,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%d,%d,%.0f,%.4f,%.4f\n",
+                z->n, z->count, z->score.mean, z->sd, z->lo, z->hi, z->success.mean, z->succ_sd, z->score.lo,
+                z->score.hi, z->success.lo, z->success.hi, z->dp_score.mean, z->dp_score.lo, z->dp_score.hi,
+                z->dp_success.mean, z->dp_success.lo, z->dp_success.hi, runs[z->first].held.nj, z->converged,
+                z->probe ? z->probe->steps : NAN, z->probe ? z->probe->score.mean : NAN, z->probe_gain);
     }
     fclose(f);
     snprintf(path, sizeof path, "%s_fit.csv", prefix);
@@ -274,10 +281,10 @@ static int study_plot_vs_n(const char *path, const StudyRun *runs, int nr, const
     if (isfinite(fit->a)) {
         study_fit_curve(fit, x0, x1, 64, fx, fy);
         if (isfinite(fit->b_lo))
-            snprintf(flabel, sizeof flabel, "fit 1 - %s = %.3g N^-%.3f (b in %.3f..%.3f)", success ? "success" : "score",
-                     fit->a, fit->b, fit->b_lo, fit->b_hi);
+            snprintf(flabel, sizeof flabel, "fit 1 - %s = %.3g N^%.3f (b in %.3f..%.3f)", success ? "success" : "score",
+                     fit->a, -fit->b, fit->b_lo, fit->b_hi);
         else
-            snprintf(flabel, sizeof flabel, "fit 1 - %s = %.3g N^-%.3f", success ? "success" : "score", fit->a, fit->b);
+            snprintf(flabel, sizeof flabel, "fit 1 - %s = %.3g N^%.3f", success ? "success" : "score", fit->a, -fit->b);
         plot_add(&p, "fit", flabel, 0x333333, fx, fy, 64, PLOT_LINE)->dash = 1;
     }
     int rc = plot_png_write(&p, path);
@@ -290,6 +297,7 @@ static int study_plot_curves(const char *path, const StudyRun *runs, const Study
     Plot *pl = fc_calloc((size_t)ns, sizeof *pl);
     char (*titles)[128] = fc_calloc((size_t)ns, sizeof *titles);
     char (*labels)[PLOT_MAX_SERIES / 2][64] = fc_calloc((size_t)ns, sizeof *labels);
+    char (*probe_label)[64] = fc_calloc((size_t)ns, sizeof *probe_label);
     double *hx = fc_calloc((size_t)sz[ns - 1].first + (size_t)sz[ns - 1].count, STUDY_MAX_CKPTS * sizeof(double));
     double *hy = fc_calloc((size_t)sz[ns - 1].first + (size_t)sz[ns - 1].count, STUDY_MAX_CKPTS * sizeof(double));
     for (int i = 0; i < ns; i++) {
@@ -298,7 +306,7 @@ static int study_plot_curves(const char *path, const StudyRun *runs, const Study
         plot_init(&pl[i], 400, 270, titles[i], "step (dots: held-out score of the scored checkpoints)",
                   "training evaluation score");
         pl[i].y.fixed = 1, pl[i].y.min = 0, pl[i].y.max = 1;
-        for (int k = 0; k < z->count && 2 * k + 1 < PLOT_MAX_SERIES; k++) {
+        for (int k = 0; k < z->count && 2 * k + 3 < PLOT_MAX_SERIES; k++) {
             const StudyRun *r = &runs[z->first + k];
             uint32_t c = report_colour(k);
             snprintf(labels[i][k], 64, "seed %d%s", r->seed, r->converged ? "" : " (rising)");
@@ -310,11 +318,19 @@ static int study_plot_curves(const char *path, const StudyRun *runs, const Study
             for (int j = 0; j < kh; j++) x[j] = r->held.ckpt_step[j], y[j] = r->held.ckpt_score[j];
             plot_add(&pl[i], "held", NULL, c, x, y, kh, PLOT_MARKERS);
         }
+        if (z->probe && pl[i].n_series + 2 <= PLOT_MAX_SERIES) {
+            const StudyRun *r = z->probe;
+            snprintf(probe_label[i], sizeof probe_label[i], "seed %d, %dx budget (probe)", r->seed, r->scale);
+            plot_add(&pl[i], "probe", probe_label[i], 0x555555, r->eval_step, r->eval_score, r->n_eval, PLOT_LINE)->dash = 1;
+            int kh = r->held.k < STUDY_MAX_CKPTS ? r->held.k : STUDY_MAX_CKPTS;
+            plot_add(&pl[i], "probe_held", NULL, 0x555555, r->held.ckpt_step, r->held.ckpt_score, kh, PLOT_MARKERS);
+        }
     }
     int rc = plot_png_write_grid(pl, ns, ns < 3 ? ns : 3, path);
     free(pl);
     free(titles);
     free(labels);
+    free(probe_label);
     free(hx);
     free(hy);
     return rc;
@@ -326,12 +342,15 @@ int study_summary_write(const char *dir, const char *prefix_in, double tol, int 
     if (prefix_in) snprintf(prefix, sizeof prefix, "%s", prefix_in);
     DIR *d = opendir(dir);
     if (!d) return fc_set_error("%s: cannot open the study directory", dir);
-    StudyRun *runs = fc_calloc(STUDY_MAX_RUNS, sizeof *runs);
-    int nr = 0, unfinished = 0, rc = FC_OK;
+    StudyRun *runs = fc_calloc(STUDY_MAX_RUNS, sizeof *runs), *probes = fc_calloc(STUDY_MAX_RUNS, sizeof *probes);
+    int nr = 0, np = 0, unfinished = 0, rc = FC_OK;
     struct dirent *e;
     while ((e = readdir(d)) && rc == FC_OK) {
-        int n, s, used = 0;
-        if (sscanf(e->d_name, "N%d_s%d%n", &n, &s, &used) != 2 || e->d_name[used] != '\0') continue;
+        int n, s, used = 0, scale = 1, used2 = 0;
+        if (sscanf(e->d_name, "N%d_s%d%n", &n, &s, &used) != 2) continue;
+        if (e->d_name[used] != '\0' &&
+            (sscanf(e->d_name + used, "_x%d%n", &scale, &used2) != 1 || e->d_name[used + used2] != '\0' || scale < 2))
+            continue;
         char task[4600];
         snprintf(task, sizeof task, "%s/%s/study/task.json", dir, e->d_name);
         FILE *f = fopen(task, "r");
@@ -340,12 +359,12 @@ int study_summary_write(const char *dir, const char *prefix_in, double tol, int 
             continue;
         }
         fclose(f);
-        if (nr == STUDY_MAX_RUNS) {
+        if (nr == STUDY_MAX_RUNS || np == STUDY_MAX_RUNS) {
             rc = fc_set_error("%s: more than %d runs", dir, STUDY_MAX_RUNS);
             break;
         }
-        StudyRun *r = &runs[nr++];
-        r->n = n, r->seed = s;
+        StudyRun *r = scale > 1 ? &probes[np++] : &runs[nr++];
+        r->n = n, r->seed = s, r->scale = scale;
         snprintf(r->dir, sizeof r->dir, "%s/%s", dir, e->d_name);
         rc = study_run_read(r, tol);
     }
@@ -366,6 +385,26 @@ int study_summary_write(const char *dir, const char *prefix_in, double tol, int 
             }
             z->count++;
             z->converged += runs[i].converged;
+        }
+    }
+    /* budget probes: a size whose probe gains more than tol over the run it repeats is not converged */
+    for (int i = 0; rc == FC_OK && i < ns; i++) {
+        StudySize *z = &sz[i];
+        z->probe_gain = NAN;
+        for (int k = 0; k < np; k++) {
+            if (probes[k].n != z->n) continue;
+            for (int j = 0; j < z->count; j++) {
+                if (runs[z->first + j].seed != probes[k].seed) continue;
+                z->probe = &probes[k];
+                z->probe_gain = probes[k].score.mean - runs[z->first + j].score.mean;
+            }
+        }
+        z->converged = 0;
+        for (int j = 0; j < z->count; j++) {
+            StudyRun *r = &runs[z->first + j];
+            r->probe_gain = z->probe_gain;
+            if (z->probe && z->probe_gain > tol) r->converged = 0;
+            z->converged += r->converged;
         }
     }
     double *rn = fc_calloc((size_t)nr + 1, sizeof(double)), *rs = fc_calloc((size_t)nr + 1, sizeof(double));
@@ -418,13 +457,17 @@ int study_summary_write(const char *dir, const char *prefix_in, double tol, int 
                     sz[i].score.mean, sz[i].score.lo, sz[i].score.hi, sz[i].success.mean, sz[i].success.lo,
                     sz[i].success.hi, sz[i].dp_score.mean, sz[i].converged, sz[i].count);
         if (isfinite(fs.a))
-            fprintf(stderr, "fit: 1 - score = %.4g N^-%.4f (b 95%%: %.4f..%.4f, R^2 %.3f, %d runs)\n", fs.a, fs.b, fs.b_lo,
+            fprintf(stderr, "fit: 1 - score = %.4g N^%.4f (b 95%%: %.4f..%.4f, R^2 %.3f, %d runs)\n", fs.a, -fs.b, fs.b_lo,
                     fs.b_hi, fs.r2, fs.n);
+        for (int i = 0; i < ns; i++)
+            if (sz[i].probe)
+                fprintf(stderr, "budget probe N=%d: seed %d at %.0f steps scores %+.3f against %.0f steps\n", sz[i].n,
+                        sz[i].probe->seed, sz[i].probe->steps, sz[i].probe_gain, runs[sz[i].first].steps);
         for (int i = 0; i < nr; i++)
             if (!runs[i].converged)
                 fprintf(stderr, "NOT CONVERGED: N=%d seed %d (training evals %+.3f over the last 3, held-out checkpoints "
-                                "%+.3f; tolerance %.3f)\n",
-                        runs[i].n, runs[i].seed, runs[i].gain_train, runs[i].gain_heldout, tol);
+                                "%+.3f, budget probe %+.3f; tolerance %.3f)\n",
+                        runs[i].n, runs[i].seed, runs[i].gain_train, runs[i].gain_heldout, runs[i].probe_gain, tol);
         if (unfinished) fprintf(stderr, "%d run(s) not finished yet are left out\n", unfinished);
         fprintf(stderr, "wrote %s.csv, %s_summary.csv, %s_fit.csv, %s_{score,success,curves}.png, %s/report.html\n",
                 prefix, prefix, prefix, prefix, dir);
@@ -435,7 +478,14 @@ int study_summary_write(const char *dir, const char *prefix_in, double tol, int 
         free(runs[i].eval_step);
         free(runs[i].eval_score);
     }
+    for (int i = 0; i < np; i++) {
+        study_eval_free(&probes[i].held);
+        study_eval_free(&probes[i].dp);
+        free(probes[i].eval_step);
+        free(probes[i].eval_score);
+    }
     free(runs);
+    free(probes);
     free(sz);
     free(rn);
     free(rs);

@@ -13,9 +13,9 @@ fc_add_test(study_errors bash ${CMAKE_CURRENT_SOURCE_DIR}/study_errors_test.sh $
             ${CMAKE_CURRENT_BINARY_DIR}/study-work/errors)
 foreach(t study_local study_errors)
   set_tests_properties(${t} PROPERTIES ENVIRONMENT "${FC_TEST_ENV};FC_ROOT=${PROJECT_SOURCE_DIR};FLOWCHUNK=$<TARGET_FILE:flowchunk>"
-                       TIMEOUT 300 LABELS "study")
+                       TIMEOUT 600 LABELS "study")
 endforeach()
 
 # through the real local Slurm cluster (slurm_cluster_start / _stop); skipped without root
 fc_add_slurm_test(study_slurm study_slurm_test.sh $<TARGET_FILE:report_png_check>)
-set_tests_properties(study_slurm PROPERTIES FIXTURES_REQUIRED slurm_cluster TIMEOUT 400 LABELS "slurm;study")
+set_tests_properties(study_slurm PROPERTIES FIXTURES_REQUIRED slurm_cluster TIMEOUT 900 LABELS "slurm;study")

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # study_local_test.sh: jobs/study.sh on the local runner (2 runs at a time): a tiny study of 2
-# sizes x 2 seeds is stopped with SIGTERM while its first runs train (exit 3, the runs
-# checkpointed and unfinished), the same command resumes them (the trainer logs "resumed from
-# step K" with K > 0) and runs the rest, then the outputs are checked (CSVs, PNGs) and a third
+# sizes x 2 seeds (+ 2 budget probes) is stopped with SIGTERM while its first runs train (exit 3,
+# the runs checkpointed and unfinished), the same command resumes them (the trainer logs "resumed
+# from step K" with K > 0) and runs the rest, then the outputs are checked (CSVs, PNGs) and a third
 # run of the command skips every run (nothing trains, the results are not rewritten).
 #   study_local_test.sh REPORT_PNG_CHECK WORK_DIR
 source "$(dirname "$0")/study_lib.sh"
@@ -43,7 +43,7 @@ say "resumed $resumed run(s); outputs OK"
 
 stamp=$(stat -c %Y.%N "$S"/N*_s*/study/task.json "$S"/N*_s*/metrics.jsonl | md5sum)
 bash "$FC_ROOT/jobs/study.sh" --out "$S" "${TINY_STUDY[@]}" > third.log 2>&1 || { cat third.log >&2; fail "the third run failed"; }
-grep -q '4 runs (2 sizes x 2 seeds), 4 finished earlier, 0 to run' third.log || { cat third.log >&2; fail "the third run did not skip the 4 finished runs"; }
+grep -q '6 runs (2 sizes x 2 seeds + 2 budget probes x2), 6 finished earlier, 0 to run' third.log || { cat third.log >&2; fail "the third run did not skip the 6 finished runs"; }
 [[ $(stat -c %Y.%N "$S"/N*_s*/study/task.json "$S"/N*_s*/metrics.jsonl | md5sum) == "$stamp" ]] || fail "a finished run was touched again"
 check_study "$S"
-say "third run: 4 finished runs skipped"
+say "third run: 6 finished runs skipped"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # study_slurm_test.sh: jobs/study.sh --slurm on the real local Slurm cluster: the tiny study (2
-# sizes x 2 seeds) becomes one job array of 4 tasks, at most 2 at a time, logs
+# sizes x 2 seeds + 2 budget probes) becomes one job array of 6 tasks, at most 2 at a time, logs
 # STUDY/logs/fc-study-<array>_<task>.out (%A_%a); task 0 is stopped mid-training with
 # `scancel --signal=USR1 --batch`, requeues itself (restart=1 in its log) and resumes from its
 # checkpoint; the CSVs and PNGs are checked; submitting again submits nothing (every run
@@ -35,7 +35,7 @@ say "sent USR1 to task ${id}_0 (job $jid)"
 export STUDY_POLL_S=0.5
 timeout 300 bash -c "source '$FC_ROOT/jobs/study_lib.sh'; study_wait_array $id" || fail "array $id did not end within 300 s"
 say "array $id ended"
-for t in 0 1 2 3; do
+for t in 0 1 2 3 4 5; do
     [[ -s $S/logs/fc-study-${id}_$t.out ]] || fail "no log $S/logs/fc-study-${id}_$t.out (%x-%A_%a)"
 done
 log0=$S/logs/fc-study-${id}_0.out
@@ -44,10 +44,10 @@ assert_log_has "$log0" 'resumed from step [1-9]' "task 0 did not resume from its
 bash "$FC_ROOT/jobs/study.sh" summary "$S" 2>summary.log || { cat summary.log "$S"/logs/*.out >&2; fail "the summary failed"; }
 cat summary.log >&2
 check_study "$S"
-say "array $id: 4 runs, task 0 requeued and resumed, outputs OK"
+say "array $id: 4 runs + 2 budget probes, task 0 requeued and resumed, outputs OK"
 
 study --wait > again.log 2>&1 || { cat again.log >&2; fail "submitting the finished study again failed"; }
-grep -q '4 finished earlier, 0 to run' again.log || { cat again.log >&2; fail "the finished study was not skipped"; }
+grep -q '6 finished earlier, 0 to run' again.log || { cat again.log >&2; fail "the finished study was not skipped"; }
 [[ $(wc -l < "$S/logs/array_ids") == 1 ]] || fail "a finished study submitted another array"
 
 rm -f "$S/N8_s1/study/task.json" "$S/N8_s1/study/heldout_0000600.json"
