@@ -193,7 +193,9 @@ int report_study_write(const char *study_dir, const char *csv_prefix, const char
     p.x.log = 1;
     p.x.fixed = 1, p.x.min = N[0] / 1.3, p.x.max = N[ns - 1] * 1.3;
     p.y.fixed = 1, p.y.min = 0, p.y.max = 1;
-    PlotSeries *s = plot_add(&p, "score", ci ? "score: mean, 95% interval over seeds and starts" : "score: mean, min..max over seeds", report_colour(1), N, mean, ns,
+    const char *score_label =
+        ci ? "score: mean, 95% interval over seeds and starts" : "score: mean, min..max over seeds";
+    PlotSeries *s = plot_add(&p, "score", score_label, report_colour(1), N, mean, ns,
                              PLOT_LINE | PLOT_MARKERS | PLOT_ERRBARS);
     s->lo = lo, s->hi = hi;
     s = plot_add(&p, "runs", "score per run (click: its report)", 0x7f7f7f, rx, ry, nr, PLOT_MARKERS);
@@ -202,8 +204,8 @@ int report_study_write(const char *study_dir, const char *csv_prefix, const char
     if (power) snprintf(fit_label, sizeof fit_label, "fit 1 - score = %.3g N^%.3f", pa, -pb);
     else snprintf(fit_label, sizeof fit_label, "fit %.3f %+.3f log10 N", a, b);
     plot_add(&p, "fit", fit_label, 0x444444, fx, fit, nfit, PLOT_LINE)->dash = 1;
-    s = plot_add(&p, "success", ci ? "success rate: mean, 95% interval" : "success rate: mean +-std", report_colour(0), N, succ, ns,
-                 PLOT_LINE | PLOT_MARKERS | PLOT_ERRBARS);
+    s = plot_add(&p, "success", ci ? "success rate: mean, 95% interval" : "success rate: mean +-std", report_colour(0),
+                 N, succ, ns, PLOT_LINE | PLOT_MARKERS | PLOT_ERRBARS);
     s->lo = slo, s->hi = shi, s->dash = 1;
     plot_svg(&bf, &p);
     sbuf_put(&bf, "</div>\n");

@@ -59,8 +59,10 @@ double study_t_quantile(double p, double df) {
     while (study_t_cdf(hi, df) < p && hi < 1e12) hi *= 2;
     for (int i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
         double mid = 0.5 * (lo + hi);
-        if (study_t_cdf(mid, df) < p) lo = mid;
-        else hi = mid;
+        if (study_t_cdf(mid, df) < p)
+            lo = mid;
+        else
+            hi = mid;
     }
     return 0.5 * (lo + hi);
 }

@@ -29,21 +29,21 @@ typedef struct {
     int nj;                  /* starts */
     double *score, *success; /* (nj) per start: mean over checkpoints and noise draws */
     double ckpt_score[STUDY_MAX_CKPTS], ckpt_step[STUDY_MAX_CKPTS]; /* per checkpoint: mean score, step */
-    int k;                   /* checkpoints read */
+    int k;                                                          /* checkpoints read */
     int64_t first_seed;
 } StudyEval;
 
 typedef struct {
-    int n, seed, scale;                      /* scale > 1: a budget probe */
+    int n, seed, scale; /* scale > 1: a budget probe */
     char dir[4200];
     double steps, epochs, windows, wall_s;
     StudyEval held, dp;
-    StudyInterval score, success;            /* over the held-out starts */
+    StudyInterval score, success; /* over the held-out starts */
     double dp_score, dp_success;
-    int n_eval;                              /* training evaluations */
-    double *eval_step, *eval_score;          /* (n_eval) */
+    int n_eval;                     /* training evaluations */
+    double *eval_step, *eval_score; /* (n_eval) */
     double last_train_eval, gain_train, gain_heldout;
-    double probe_gain;                       /* its size's budget probe minus the run it repeats (NAN: none) */
+    double probe_gain; /* its size's budget probe minus the run it repeats (NAN: none) */
     int converged;
 } StudyRun;
 
@@ -164,11 +164,11 @@ static int study_run_cmp(const void *a, const void *b) {
 }
 
 typedef struct {
-    int n, first, count, converged;          /* runs [first, first + count) of the sorted list */
-    const StudyRun *probe;                   /* the size's budget probe, NULL if none (finished) */
+    int n, first, count, converged; /* runs [first, first + count) of the sorted list */
+    const StudyRun *probe;          /* the size's budget probe, NULL if none (finished) */
     double probe_gain;
     StudyInterval score, success, dp_score, dp_success;
-    double sd, lo, hi, succ_sd;              /* over the runs' scores (the older summary columns) */
+    double sd, lo, hi, succ_sd; /* over the runs' scores (the older summary columns) */
 } StudySize;
 
 /* the seeds x starts table of one size for one quantity, as study_crossed_interval wants it */
@@ -195,40 +195,50 @@ static void study_fit_curve(const StudyPowerFit *f, double x0, double x1, int np
     }
 }
 
+/* <prefix><suffix> opened for writing with its header line; NULL + fc_set_error */
+static FILE *study_csv_open(const char *prefix, const char *suffix, const char *header) {
+    char path[4500];
+    snprintf(path, sizeof path, "%s%s", prefix, suffix);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        fc_set_error("%s: cannot write", path);
+    else
+        fputs(header, f);
+    return f;
+}
+
 static int study_write_csvs(const char *prefix, const StudyRun *runs, int nr, const StudySize *sz, int ns,
                             const StudyPowerFit *fs, const StudyPowerFit *fu) {
-    char path[4500];
-    snprintf(path, sizeof path, "%s.csv", prefix);
-    FILE *f = fopen(path, "w");
-    if (!f) return fc_set_error("%s: cannot write", path);
-    fprintf(f, "episodes,seed,score,success_rate,score_lo,score_hi,success_lo,success_hi,dp_score,dp_success_rate,"
-               "steps,epochs,windows,checkpoints,starts,last_train_eval,gain_train,gain_heldout,converged,wall_s,"
-               "probe_gain\n");
+    FILE *f = study_csv_open(prefix, ".csv",
+                             "episodes,seed,score,success_rate,score_lo,score_hi,success_lo,success_hi,dp_score,"
+                             "dp_success_rate,steps,epochs,windows,checkpoints,starts,last_train_eval,gain_train,"
+                             "gain_heldout,converged,wall_s,probe_gain\n");
+    if (!f) return FC_ERR;
     for (int i = 0; i < nr; i++) {
         const StudyRun *r = &runs[i];
-        fprintf(f, "%d,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.0f,%.1f,%.0f,%d,%d,%.4f,%.4f,%.4f,%d,%.0f,%.4f\n",
-                r->n, r->seed, r->score.mean, r->success.mean, r->score.lo, r->score.hi, r->success.lo, r->success.hi,
-                r->dp_score, r->dp_success, r->steps, r->epochs, r->windows, r->held.k, r->held.nj, r->last_train_eval,
-                r->gain_train, r->gain_heldout, r->converged, r->wall_s, r->probe_gain);
+        fprintf(f, "%d,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,", r->n, r->seed, r->score.mean, r->success.mean,
+                r->score.lo, r->score.hi, r->success.lo, r->success.hi, r->dp_score, r->dp_success);
+        fprintf(f, "%.0f,%.1f,%.0f,%d,%d,%.4f,%.4f,%.4f,%d,%.0f,%.4f\n", r->steps, r->epochs, r->windows, r->held.k,
+                r->held.nj, r->last_train_eval, r->gain_train, r->gain_heldout, r->converged, r->wall_s, r->probe_gain);
     }
     fclose(f);
-    snprintf(path, sizeof path, "%s_summary.csv", prefix);
-    if (!(f = fopen(path, "w"))) return fc_set_error("%s: cannot write", path);
-    fprintf(f, "episodes,seeds,score_mean,score_std,score_min,score_max,success_mean,success_std,score_lo,score_hi,"
-               "success_lo,success_hi,dp_score_mean,dp_score_lo,dp_score_hi,dp_success_mean,dp_success_lo,"
-               "dp_success_hi,starts,converged_runs,probe_steps,probe_score,probe_gain\n");
+    f = study_csv_open(prefix, "_summary.csv",
+                       "episodes,seeds,score_mean,score_std,score_min,score_max,success_mean,success_std,score_lo,"
+                       "score_hi,success_lo,success_hi,dp_score_mean,dp_score_lo,dp_score_hi,dp_success_mean,"
+                       "dp_success_lo,dp_success_hi,starts,converged_runs,probe_steps,probe_score,probe_gain\n");
+    if (!f) return FC_ERR;
     for (int i = 0; i < ns; i++) {
         const StudySize *z = &sz[i];
-        fprintf(f, "%d,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%d,%d,%.0f,%.4f,%.4f\n",
-                z->n, z->count, z->score.mean, z->sd, z->lo, z->hi, z->success.mean, z->succ_sd, z->score.lo,
-                z->score.hi, z->success.lo, z->success.hi, z->dp_score.mean, z->dp_score.lo, z->dp_score.hi,
-                z->dp_success.mean, z->dp_success.lo, z->dp_success.hi, runs[z->first].held.nj, z->converged,
-                z->probe ? z->probe->steps : NAN, z->probe ? z->probe->score.mean : NAN, z->probe_gain);
+        const StudyInterval *iv[4] = {&z->score, &z->success, &z->dp_score, &z->dp_success};
+        fprintf(f, "%d,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,", z->n, z->count, z->score.mean, z->sd, z->lo, z->hi,
+                z->success.mean, z->succ_sd);
+        fprintf(f, "%.4f,%.4f,%.4f,%.4f,", iv[0]->lo, iv[0]->hi, iv[1]->lo, iv[1]->hi);
+        for (int k = 2; k < 4; k++) fprintf(f, "%.4f,%.4f,%.4f,", iv[k]->mean, iv[k]->lo, iv[k]->hi);
+        fprintf(f, "%d,%d,%.0f,%.4f,%.4f\n", runs[z->first].held.nj, z->converged, z->probe ? z->probe->steps : NAN,
+                z->probe ? z->probe->score.mean : NAN, z->probe_gain);
     }
     fclose(f);
-    snprintf(path, sizeof path, "%s_fit.csv", prefix);
-    if (!(f = fopen(path, "w"))) return fc_set_error("%s: cannot write", path);
-    fprintf(f, "quantity,model,runs,a,a_lo,a_hi,b,b_lo,b_hi,r2\n");
+    if (!(f = study_csv_open(prefix, "_fit.csv", "quantity,model,runs,a,a_lo,a_hi,b,b_lo,b_hi,r2\n"))) return FC_ERR;
     const StudyPowerFit *fits[2] = {fs, fu};
     const char *what[2] = {"score", "success_rate"};
     for (int k = 0; k < 2; k++)
@@ -255,8 +265,10 @@ static int study_plot_vs_n(const char *path, const StudyRun *runs, int nr, const
     int nc = 0;
     for (int i = 0; i < nr; i++) {
         double v = success ? runs[i].success.mean : runs[i].score.mean;
-        if (runs[i].converged) rx[nc] = runs[i].n, ry[nc] = v, nc++;
-        else ux[nu] = runs[i].n, uy[nu] = v, nu++;
+        if (runs[i].converged)
+            rx[nc] = runs[i].n, ry[nc] = v, nc++;
+        else
+            ux[nu] = runs[i].n, uy[nu] = v, nu++;
     }
     double x0 = N[0] / 1.4, x1 = N[ns - 1] * 1.4;
     if (ns == 1) x0 = N[0] / 2, x1 = N[0] * 2;
@@ -295,9 +307,9 @@ static int study_plot_vs_n(const char *path, const StudyRun *runs, int nr, const
 /* one panel per N: every seed's training evaluations and its scored checkpoints (held-out) */
 static int study_plot_curves(const char *path, const StudyRun *runs, const StudySize *sz, int ns) {
     Plot *pl = fc_calloc((size_t)ns, sizeof *pl);
-    char (*titles)[128] = fc_calloc((size_t)ns, sizeof *titles);
-    char (*labels)[PLOT_MAX_SERIES / 2][64] = fc_calloc((size_t)ns, sizeof *labels);
-    char (*probe_label)[64] = fc_calloc((size_t)ns, sizeof *probe_label);
+    char(*titles)[128] = fc_calloc((size_t)ns, sizeof *titles);
+    char(*labels)[PLOT_MAX_SERIES / 2][64] = fc_calloc((size_t)ns, sizeof *labels);
+    char(*probe_label)[64] = fc_calloc((size_t)ns, sizeof *probe_label);
     double *hx = fc_calloc((size_t)sz[ns - 1].first + (size_t)sz[ns - 1].count, STUDY_MAX_CKPTS * sizeof(double));
     double *hy = fc_calloc((size_t)sz[ns - 1].first + (size_t)sz[ns - 1].count, STUDY_MAX_CKPTS * sizeof(double));
     for (int i = 0; i < ns; i++) {
@@ -314,14 +326,16 @@ static int study_plot_curves(const char *path, const StudyRun *runs, const Study
                                      PLOT_LINE | PLOT_MARKERS);
             s->dash = !r->converged;
             int kh = r->held.k < STUDY_MAX_CKPTS ? r->held.k : STUDY_MAX_CKPTS;
-            double *x = hx + (size_t)(z->first + k) * STUDY_MAX_CKPTS, *y = hy + (size_t)(z->first + k) * STUDY_MAX_CKPTS;
+            double *x = hx + (size_t)(z->first + k) * STUDY_MAX_CKPTS,
+                   *y = hy + (size_t)(z->first + k) * STUDY_MAX_CKPTS;
             for (int j = 0; j < kh; j++) x[j] = r->held.ckpt_step[j], y[j] = r->held.ckpt_score[j];
             plot_add(&pl[i], "held", NULL, c, x, y, kh, PLOT_MARKERS);
         }
         if (z->probe && pl[i].n_series + 2 <= PLOT_MAX_SERIES) {
             const StudyRun *r = z->probe;
             snprintf(probe_label[i], sizeof probe_label[i], "seed %d, %dx budget (probe)", r->seed, r->scale);
-            plot_add(&pl[i], "probe", probe_label[i], 0x555555, r->eval_step, r->eval_score, r->n_eval, PLOT_LINE)->dash = 1;
+            plot_add(&pl[i], "probe", probe_label[i], 0x555555, r->eval_step, r->eval_score, r->n_eval, PLOT_LINE)
+                ->dash = 1;
             int kh = r->held.k < STUDY_MAX_CKPTS ? r->held.k : STUDY_MAX_CKPTS;
             plot_add(&pl[i], "probe_held", NULL, 0x555555, r->held.ckpt_step, r->held.ckpt_score, kh, PLOT_MARKERS);
         }
@@ -379,8 +393,10 @@ int study_summary_write(const char *dir, const char *prefix_in, double tol, int 
         for (int i = 0; i < nr; i++) {
             if (ns == 0 || sz[ns - 1].n != runs[i].n) sz[ns++] = (StudySize){.n = runs[i].n, .first = i};
             StudySize *z = &sz[ns - 1];
-            if (runs[i].held.nj != runs[z->first].held.nj || runs[i].held.first_seed != runs[z->first].held.first_seed) {
-                rc = fc_set_error("%s and %s were scored on different held-out starts", runs[z->first].dir, runs[i].dir);
+            if (runs[i].held.nj != runs[z->first].held.nj ||
+                runs[i].held.first_seed != runs[z->first].held.first_seed) {
+                rc =
+                    fc_set_error("%s and %s were scored on different held-out starts", runs[z->first].dir, runs[i].dir);
                 break;
             }
             z->count++;
@@ -450,23 +466,24 @@ int study_summary_write(const char *dir, const char *prefix_in, double tol, int 
     if (rc == FC_OK && report_study_write(dir, prefix, NULL, NULL) != FC_OK)
         fc_log("warning: the study page: %s", fc_last_error());
     if (rc == FC_OK && !quiet) {
-        fprintf(stderr, "%-6s %5s %-22s %-22s %-9s %s\n", "N", "runs", "score (95% interval)", "success (95%)", "DP score",
-                "converged");
+        fprintf(stderr, "%-6s %5s %-22s %-22s %-9s %s\n", "N", "runs", "score (95% interval)", "success (95%)",
+                "DP score", "converged");
         for (int i = 0; i < ns; i++)
             fprintf(stderr, "%-6d %5d %.3f (%.3f..%.3f)    %.3f (%.3f..%.3f)    %-9.3f %d/%d\n", sz[i].n, sz[i].count,
                     sz[i].score.mean, sz[i].score.lo, sz[i].score.hi, sz[i].success.mean, sz[i].success.lo,
                     sz[i].success.hi, sz[i].dp_score.mean, sz[i].converged, sz[i].count);
         if (isfinite(fs.a))
-            fprintf(stderr, "fit: 1 - score = %.4g N^%.4f (b 95%%: %.4f..%.4f, R^2 %.3f, %d runs)\n", fs.a, -fs.b, fs.b_lo,
-                    fs.b_hi, fs.r2, fs.n);
+            fprintf(stderr, "fit: 1 - score = %.4g N^%.4f (b 95%%: %.4f..%.4f, R^2 %.3f, %d runs)\n", fs.a, -fs.b,
+                    fs.b_lo, fs.b_hi, fs.r2, fs.n);
         for (int i = 0; i < ns; i++)
             if (sz[i].probe)
                 fprintf(stderr, "budget probe N=%d: seed %d at %.0f steps scores %+.3f against %.0f steps\n", sz[i].n,
                         sz[i].probe->seed, sz[i].probe->steps, sz[i].probe_gain, runs[sz[i].first].steps);
         for (int i = 0; i < nr; i++)
             if (!runs[i].converged)
-                fprintf(stderr, "NOT CONVERGED: N=%d seed %d (training evals %+.3f over the last 3, held-out checkpoints "
-                                "%+.3f, budget probe %+.3f; tolerance %.3f)\n",
+                fprintf(stderr,
+                        "NOT CONVERGED: N=%d seed %d (training evals %+.3f over the last 3, held-out checkpoints "
+                        "%+.3f, budget probe %+.3f; tolerance %.3f)\n",
                         runs[i].n, runs[i].seed, runs[i].gain_train, runs[i].gain_heldout, runs[i].probe_gain, tol);
         if (unfinished) fprintf(stderr, "%d run(s) not finished yet are left out\n", unfinished);
         fprintf(stderr, "wrote %s.csv, %s_summary.csv, %s_fit.csv, %s_{score,success,curves}.png, %s/report.html\n",
