@@ -321,7 +321,7 @@ static int study_plot_curves(const char *path, const StudyRun *runs, const Study
         for (int k = 0; k < z->count && 2 * k + 3 < PLOT_MAX_SERIES; k++) {
             const StudyRun *r = &runs[z->first + k];
             uint32_t c = report_colour(k);
-            snprintf(labels[i][k], 64, "seed %d%s", r->seed, r->converged ? "" : " (rising)");
+            snprintf(labels[i][k], 64, "seed %d%s", r->seed, r->converged ? "" : " (not converged)");
             PlotSeries *s = plot_add(&pl[i], "train", labels[i][k], c, r->eval_step, r->eval_score, r->n_eval,
                                      PLOT_LINE | PLOT_MARKERS);
             s->dash = !r->converged;
