@@ -289,7 +289,7 @@ static int study_plot_vs_n(const char *path, const StudyRun *runs, int nr, const
         s->lo = dlo, s->hi = dhi, s->dash = 1;
     }
     if (nc) plot_add(&p, "runs", "each run (held-out)", 0x7f7f7f, rx, ry, nc, PLOT_MARKERS);
-    if (nu) plot_add(&p, "rising", "runs still rising (not converged)", report_colour(1), ux, uy, nu, PLOT_MARKERS);
+    if (nu) plot_add(&p, "rising", "runs not converged", report_colour(1), ux, uy, nu, PLOT_MARKERS);
     if (isfinite(fit->a)) {
         study_fit_curve(fit, x0, x1, 64, fx, fy);
         if (isfinite(fit->b_lo))
