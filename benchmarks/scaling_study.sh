@@ -5,7 +5,7 @@
 # most 100,000 steps of batch 256), each run scored on its last 3 checkpoints x (200 held-out +
 # 50 DP starts) x 2 noise draws, one budget probe (seed 0 at twice the steps) per size. Runs through jobs/study.sh (locally 2 runs at a time, or with
 # --slurm one job array per source), then copies the CSVs, plots, commands and wall times to
-# benchmarks/results/study_{human,expert}/. About 19 CPU-hours with the budget probes (one core
+# benchmarks/results/study_{human,expert}/. About 20 CPU-hours with the budget probes (one core
 # per run; docs/study.md).
 #   benchmarks/scaling_study.sh [--slurm] [OUT_ROOT]      (default OUT_ROOT /tmp/flowchunk-study)
 # Interrupt it any time: the same command resumes.
