@@ -1,23 +1,24 @@
 #!/usr/bin/env bash
-# scaling_study.sh: the committed dataset-size study on the real Push-T data, run as a Slurm job
-# array on the cluster at hand (jobs/slurm_cluster.sh start gives a local one), then summarised
-# into benchmarks/results/scaling/ (CSV + plot) by jobs/scaling_summary.sh.
-#   benchmarks/scaling_study.sh [OUT_ROOT]      (default /tmp/flowchunk-scaling; checkpoints stay there)
-# Budget per run (short, stated; override with TRAIN_ARGS): 3x256 MLP, 15000 AdamW steps of batch 256, keypoints To=2 H=16
-# Ta=8 edge padding, 1 rank, evaluation of the best of 3 checkpoints on the 50 DP test seeds.
+# scaling_study.sh: the dataset-size study of issue 15, as it is meant to be committed: the 206 human
+# demos (N = 10, 25, 50, 100, 206) and the built-in scripted expert (N = 25 .. 800), 3 seeds each,
+# the study's default recipe (residual 5 x 512 net, fp32, 400 epochs with at least 10,000 and at
+# most 100,000 steps of batch 256), each run scored on its last 3 checkpoints x (200 held-out +
+# 50 DP starts) x 2 noise draws, one budget probe (seed 0 at twice the steps) per size. Runs through jobs/study.sh (locally 2 runs at a time, or with
+# --slurm one job array per source), then copies the CSVs, plots, commands and wall times to
+# benchmarks/results/study_{human,expert}/. About 20 CPU-hours with the budget probes (one core
+# per run; docs/study.md).
+#   benchmarks/scaling_study.sh [--slurm] [OUT_ROOT]      (default OUT_ROOT /tmp/flowchunk-study)
+# Interrupt it any time: the same command resumes.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-OUT_ROOT=${1:-/tmp/flowchunk-scaling}
-ZARR=${FC_ZARR:-$ROOT/../shared/data/pusht_cchi_v7_replay.zarr}
-mkdir -p "$OUT_ROOT"
-"$ROOT/build/flowchunk" import "$ZARR" -o "$OUT_ROOT/episodes.h5"
-export EPISODES=$OUT_ROOT/episodes.h5 OUT_ROOT SIZES="10 25 50 90 206" SEEDS="0 1 2" VAL_EPISODES=0
-export EVAL_RANKS=0 EVAL_EPISODES=50 MAX_PARALLEL=${MAX_PARALLEL:-2} FC_ROOT=$ROOT
-export WINDOW_ARGS="--obs keypoints --obs-steps 2 --horizon 16 --n-action-steps 8 --pad edge"
-export TRAIN_ARGS=${TRAIN_ARGS:-"--hidden 256 --depth 3 --steps 15000 --eval-every 5000 --ckpt-every 5000 --log-every 1000"}
-jobid=$(bash "$ROOT/jobs/scaling.sbatch" --parsable --ntasks=1 --output="$OUT_ROOT/%x-%A_%a.out" | tail -1)
-echo "scaling_study: submitted array job $jobid" >&2
-for i in $(seq 0 14); do "$ROOT/jobs/slurm_cluster.sh" wait "${jobid}_$i" 7200 >/dev/null || true; done
-mkdir -p "$ROOT/benchmarks/results/scaling"
-bash "$ROOT/jobs/scaling.sbatch" collect
-"$ROOT/jobs/scaling_summary.sh" "$OUT_ROOT" "$ROOT/benchmarks/results/scaling/scaling"
+WHERE=()
+[[ ${1:-} == --slurm ]] && { WHERE=(--slurm --wait --parallel "${PARALLEL:-4}" --sbatch-args "${SBATCH_ARGS:---time=2:00:00}"); shift; }
+OUT_ROOT=${1:-/tmp/flowchunk-study}
+for src in human expert; do
+    t0=$SECONDS
+    "$ROOT/jobs/study.sh" --out "$OUT_ROOT/$src" --data "$src" --seeds 3 "${WHERE[@]}"
+    dst=$ROOT/benchmarks/results/study_$src
+    mkdir -p "$dst"
+    cp "$OUT_ROOT/$src"/study{.csv,_summary.csv,_fit.csv,_score.png,_success.png,_curves.png} "$OUT_ROOT/$src/commands.txt" "$dst/"
+    echo "wall time of this invocation: $(( SECONDS - t0 )) s; per-run wall times: study.csv wall_s" > "$dst/wall_time.txt"
+done

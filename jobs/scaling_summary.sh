@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# scaling_summary.sh: summarise a dataset-size sweep (jobs/scaling.sbatch) into a CSV and a plot:
+# scaling_summary.sh: summarise a directory of runs N<N>_s<seed>/eval.json (one score per run, the layout of
+# the first scaling study; a study of jobs/study.sh has its own summary, `flowchunk study summary`) into a CSV and a plot:
 # score and success rate vs the number of demonstration episodes (log-scaled x), mean and spread
 # (min..max, and the standard deviation) over seeds.
 #

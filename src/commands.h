@@ -12,5 +12,6 @@ int cmd_eval(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_study(int argc, char **argv);
 
 #endif

@@ -22,6 +22,7 @@ static const Command COMMANDS[] = {
     {"sim", cmd_sim, "inspect the Push-T simulator: reset, replay, render, step"},
     {"info", cmd_info, "describe any flowchunk HDF5 file"},
     {"report", cmd_report, "write a self-contained HTML report of a run, several runs or a study"},
+    {"study", cmd_study, "summarise a dataset-size study of jobs/study.sh: CSVs, 95% intervals, fit, plots"},
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 

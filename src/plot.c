@@ -126,8 +126,10 @@ static double plot_text_w(const char *s) { return 6.2 * (double)strlen(s); }
 
 static void plot_legend_layout(const Plot *p, double left, double width, int *rows) {
     double x = 0;
-    *rows = p->n_series > 0 ? 1 : 0;
+    *rows = 0;
     for (int k = 0; k < p->n_series; k++) {
+        if (!p->s[k].label || !p->s[k].label[0]) continue; /* unlabelled series stay out of the legend */
+        if (*rows == 0) *rows = 1;
         double w = 30 + plot_text_w(p->s[k].label) + 14;
         if (x > 0 && x + w > width) {
             (*rows)++;
@@ -259,6 +261,7 @@ void plot_draw(const Plot *p, const PlotCanvas *c) {
     double lx = left, ly = (p->title ? 30 : 10) + 12;
     for (int k = 0; k < p->n_series; k++) {
         const PlotSeries *s = &p->s[k];
+        if (!s->label || !s->label[0]) continue;
         double w = 30 + plot_text_w(s->label) + 14;
         if (lx > left && lx + w > right) {
             lx = left;

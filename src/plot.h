@@ -16,7 +16,7 @@ enum { PLOT_LINE = 1, PLOT_MARKERS = 2, PLOT_ERRBARS = 4 };
 
 typedef struct {
     const char *id;                 /* DOM id suffix of the series (data-series="id"), [a-z0-9_] */
-    const char *label;              /* legend text */
+    const char *label;              /* legend text; NULL or "" keeps the series out of the legend */
     uint32_t rgb;                   /* 0xRRGGBB */
     const double *x, *y;            /* (n) points, x ascending for lines */
     int n;
@@ -64,5 +64,7 @@ void plot_draw(const Plot *p, const PlotCanvas *c);
 void plot_svg(Sbuf *out, const Plot *p);
 /* the chart as a PNG file drawn with libgd (plot_png.c); FC_OK or FC_ERR + fc_set_error */
 int plot_png_write(const Plot *p, const char *path);
+/* n charts in one PNG, a grid of `cols` columns (small multiples); FC_OK or FC_ERR + fc_set_error */
+int plot_png_write_grid(const Plot *plots, int n, int cols, const char *path);
 
 #endif

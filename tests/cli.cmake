@@ -1,5 +1,5 @@
 # Front-end tests: every subcommand answers --help with exit 0; unknown commands fail with usage.
-foreach(c import demos window train eval sim info)
+foreach(c import demos window train eval sim info report study)
   fc_add_test(cli_help_${c} $<TARGET_FILE:flowchunk> ${c} --help)
 endforeach()
 fc_add_test(cli_help_main $<TARGET_FILE:flowchunk> --help)

@@ -1,6 +1,7 @@
 # Tests of the job scripts (jobs/): a real single-node Slurm cluster (jobs/slurm_cluster.sh) is
 # started by the fixture test slurm_cluster_start and stopped by slurm_cluster_stop; in between,
-# train/eval/scaling jobs are submitted with sbatch and checked. jobs_laptop_train runs the
+# train/eval jobs are submitted with sbatch and checked (the dataset-size study's array:
+# tests/study.cmake, study_slurm). jobs_laptop_train runs the
 # mpirun launcher without Slurm. Every build tree gets its own cluster (state directory and
 # ports derived from the build path), so two builds can test at the same time.
 #
@@ -44,15 +45,13 @@ set_tests_properties(slurm_cluster_start PROPERTIES FIXTURES_SETUP slurm_cluster
 set_tests_properties(slurm_cluster_stop PROPERTIES FIXTURES_CLEANUP slurm_cluster TIMEOUT 120)
 
 foreach(t slurm_train_eval_srun slurm_train_eval_mpirun slurm_requeue_usr1 slurm_requeue_term
-          slurm_world_check slurm_scaling_array)
+          slurm_world_check)
   if(t MATCHES "^slurm_train_eval_(.*)")
     fc_add_slurm_test(${t} slurm_train_eval.sh ${CMAKE_MATCH_1})
   elseif(t MATCHES "^slurm_requeue_(.*)")
     fc_add_slurm_test(${t} slurm_requeue.sh ${CMAKE_MATCH_1})
-  elseif(t STREQUAL "slurm_world_check")
-    fc_add_slurm_test(${t} slurm_world_check.sh)
   else()
-    fc_add_slurm_test(${t} slurm_scaling.sh)
+    fc_add_slurm_test(${t} slurm_world_check.sh)
   endif()
   set_tests_properties(${t} PROPERTIES FIXTURES_REQUIRED slurm_cluster TIMEOUT 300)
 endforeach()
