@@ -6,6 +6,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
 
 static char fc_error_buf[1024];
 
@@ -32,6 +34,19 @@ void fc_die(const char *fmt, ...) {
     vfatal(NULL, 0, fmt, ap);
     va_end(ap);
     exit(1);
+}
+
+void fc_die_collective(int report, const char *fmt, ...) {
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (report) fc_die("%s", msg);
+    /* the reporter's abort ends us long before this; signals (mpirun's SIGTERM) cut naps short */
+    time_t end = time(NULL) + 60;
+    while (time(NULL) < end) sleep(1);
+    fc_die("%s", msg);
 }
 
 void *fc_malloc_at(size_t n, const char *file, int line) {

@@ -289,6 +289,30 @@ int ckpt_load_policy(const char *path, Policy *p, CkptMeta *meta, int use_ema) {
     return rc;
 }
 
+int ckpt_check_resume(const char *path, const CkptMeta *m, const PolicyConfig *pc, OptimKind kind,
+                      uint64_t fingerprint, int ema) {
+    const PolicyConfig *a = &m->policy, *b = pc;
+    if (a->kind != b->kind || a->obs_dim != b->obs_dim || a->horizon != b->horizon || a->hidden != b->hidden ||
+        a->depth != b->depth || a->act != b->act || a->time_embed != b->time_embed || a->arch != b->arch ||
+        (a->time_embed == TIME_SINUSOIDAL && a->n_freq != b->n_freq))
+        return fc_set_error("%s: cannot resume: the checkpoint's policy (%s, %d x %d %s %s, time %s) differs from this "
+                            "command line's (%s, %d x %d %s %s, time %s)",
+                            path, policy_kind_name(a->kind), a->depth, a->hidden, mlp_activation_name(a->act),
+                            mlp_arch_name(a->arch), policy_time_embed_name(a->time_embed), policy_kind_name(b->kind),
+                            b->depth, b->hidden, mlp_activation_name(b->act), mlp_arch_name(b->arch),
+                            policy_time_embed_name(b->time_embed));
+    if (m->optim.kind != kind)
+        return fc_set_error("%s: cannot resume: optimiser %s in the checkpoint, --optim %s given", path,
+                            optim_kind_name(m->optim.kind), optim_kind_name(kind));
+    if (m->loader_fingerprint != fingerprint)
+        return fc_set_error("%s: cannot resume: the windows file, --batch, --virtual-shards or --seed differ from the "
+                            "run that wrote the checkpoint (batch %d, %d shards, seed %llu)",
+                            path, m->batch, m->virtual_shards, (unsigned long long)m->seed);
+    if (m->ema != (ema != 0))
+        return fc_set_error("%s: cannot resume: the checkpoint was trained with --ema %s", path, m->ema ? "on" : "off");
+    return FC_OK;
+}
+
 int ckpt_load_train(const char *path, const Policy *p, float *params, float *ema, Optim *o) {
     hid_t f;
     if (ckpt_open(path, &f) != FC_OK) return FC_ERR;

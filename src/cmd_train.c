@@ -55,9 +55,6 @@ static void train_help(const TrainConfig *d) {
            "  --min-lr-ratio X       floor of the cosine as a fraction of --lr (default 0)\n"
            "  --grad-clip X          clip the global gradient norm (default 0 = off)\n"
            "  --ema on|off           evaluate an EMA of the weights (Diffusion Policy's; default %s)\n"
-           "  --overlap on|off       start each layer's gradient reduction inside backward (per-layer\n"
-           "                         MPI_Iallreduce) instead of the reduction after it, with the full\n"
-           "                         optimiser step on every rank (default off: slower, benchmarks/README.md)\n"
            "  --reduce hierarchical|flat  hierarchical (default): the trainers of each node sum the gradient in\n"
            "                         one shared-memory window and shard the optimiser step; with several nodes\n"
            "                         trainer r of every node allreduces slice r across nodes (needs the same\n"
@@ -95,7 +92,7 @@ static void train_help(const TrainConfig *d) {
 enum {
     O_RUN_DIR = 1000, O_EVAL_RANKS, O_RESUME, O_SEED, O_POLICY, O_HIDDEN, O_DEPTH, O_ACT, O_ARCH, O_TIME, O_NFREQ, O_STEPS,
     O_EPOCHS, O_BATCH, O_SHARDS, O_OPTIM, O_LR, O_WD, O_BETA1, O_BETA2, O_MOMENTUM, O_WARMUP, O_MINLR, O_CLIP, O_EMA,
-    O_OVERLAP, O_EVAL_EVERY, O_EVAL_EPISODES, O_EVAL_NOISE, O_EVAL_SEED, O_EVAL_MAX, O_EVAL_RESET, O_FLOW_STEPS, O_NACT, O_CKPT,
+    O_EVAL_EVERY, O_EVAL_EPISODES, O_EVAL_NOISE, O_EVAL_SEED, O_EVAL_MAX, O_EVAL_RESET, O_FLOW_STEPS, O_NACT, O_CKPT,
     O_KEEP, O_LOG, O_CHECK, O_WATCHDOG, O_REDUCE, O_HELP
 };
 
@@ -113,7 +110,7 @@ static const struct option OPTIONS[] = {
     {"beta2", required_argument, 0, O_BETA2}, {"momentum", required_argument, 0, O_MOMENTUM},
     {"warmup", required_argument, 0, O_WARMUP}, {"min-lr-ratio", required_argument, 0, O_MINLR},
     {"grad-clip", required_argument, 0, O_CLIP}, {"ema", required_argument, 0, O_EMA},
-    {"overlap", required_argument, 0, O_OVERLAP}, {"eval-every", required_argument, 0, O_EVAL_EVERY},
+    {"eval-every", required_argument, 0, O_EVAL_EVERY},
     {"eval-episodes", required_argument, 0, O_EVAL_EPISODES}, {"eval-seed", required_argument, 0, O_EVAL_SEED},
     {"eval-noise-seeds", required_argument, 0, O_EVAL_NOISE},
     {"eval-max-steps", required_argument, 0, O_EVAL_MAX}, {"eval-reset", required_argument, 0, O_EVAL_RESET},
@@ -216,7 +213,6 @@ static int train_parse(TrainConfig *c, int argc, char **argv) {
         case O_MINLR: DBL_OPT("--min-lr-ratio", 0, 1, c->optim.min_lr_ratio); break;
         case O_CLIP: DBL_OPT("--grad-clip", 0, 1e30, c->optim.grad_clip); break;
         case O_EMA: if (on_off("--ema", optarg, &c->ema)) return FC_ERR_USAGE; break;
-        case O_OVERLAP: if (on_off("--overlap", optarg, &c->overlap)) return FC_ERR_USAGE; break;
         case O_REDUCE:
             if (!strcmp(optarg, "hierarchical") || !strcmp(optarg, "hier")) c->reduce_flat = 0;
             else if (!strcmp(optarg, "flat")) c->reduce_flat = 1;

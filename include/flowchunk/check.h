@@ -18,6 +18,9 @@ void fc_fatal_at(const char *file, int line, const char *fmt, ...)
 #define fc_fatal(...) fc_fatal_at(__FILE__, __LINE__, __VA_ARGS__)
 /* the same, for errors the user can fix: no source location, just the message */
 void fc_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* an error every rank of a group detected at once (the same step, the same numbers): the rank
+ * with report != 0 prints it and brings the job down; the others wait for that (60 s at most) */
+void fc_die_collective(int report, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 
 #define FC_CHECK(cond, ...) do { if (!(cond)) fc_fatal(__VA_ARGS__); } while (0)
 #define FC_ASSERT(cond, sentence) do { if (!(cond)) \

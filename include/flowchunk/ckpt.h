@@ -80,6 +80,10 @@ int ckpt_read_meta(const char *path, CkptMeta *meta);
 /* builds the policy of a checkpoint (policy_init from its config) and loads the evaluation
  * weights: /ema when use_ema and present, else /params. meta may be NULL. FC_OK or FC_ERR */
 int ckpt_load_policy(const char *path, Policy *p, CkptMeta *meta, int use_ema);
+/* resume: FC_OK when the checkpoint `path` (its meta m) can continue a run of policy pc, optimiser
+ * `kind`, loader fingerprint and EMA (on = nonzero); else FC_ERR + fc_set_error naming what differs */
+int ckpt_check_resume(const char *path, const CkptMeta *m, const PolicyConfig *pc, OptimKind kind,
+                      uint64_t fingerprint, int ema);
 /* resume: fills params, ema (when non-NULL; FC_ERR if not stored) and the optimiser moments and
  * step of `o` (already optim_init'ed for p's parameter count). The layout comes from p, which
  * must match the stored config (shapes are checked). FC_OK or FC_ERR */
