@@ -62,18 +62,21 @@ static void train_help(const TrainConfig *d) {
            "                         whole gradient and the full optimiser step on every trainer\n",
            (long long)d->steps, d->batch, d->virtual_shards, d->optim.beta1, d->optim.beta2, d->optim.eps, d->optim.lr,
            d->optim.weight_decay, (long long)d->optim.warmup_steps, d->ema ? "on" : "off");
-    printf("evaluation (Diffusion Policy's protocol by default):\n"
+    printf("evaluation (the protocol and its settings are recorded in every checkpoint: `flowchunk eval CKPT`\n"
+           "with no flags reproduces the run's own scores):\n"
            "  --eval-every N         evaluate every N steps (default %lld; 0 = only at the end with E > 0)\n"
-           "  --eval-episodes N      episodes per evaluation (default %d)\n"
+           "  --eval-reset legacy|gym  protocol (default legacy): legacy = Diffusion Policy's (numpy RandomState\n"
+           "                         resets from seed 100000, 50 episodes, Ta actions per decision); gym = CS 185\n"
+           "                         HW1's (PCG64 resets from seed 0, 100 episodes, the whole chunk, actions\n"
+           "                         clipped to [0,512]); as `flowchunk eval --reset`\n"
+           "  --eval-episodes N      episodes per evaluation (default: the protocol's)\n"
            "  --eval-noise-seeds K   sampling-noise draws each evaluation averages, spread logged\n"
            "                         (default %d; `flowchunk eval` averages 5)\n"
-           "  --eval-seed S          first reset seed (default %llu: seeds S..S+N-1)\n"
+           "  --eval-seed S          first reset seed, seeds S..S+N-1 (default: the protocol's)\n"
            "  --eval-max-steps N     env steps per episode (default %d)\n"
-           "  --eval-reset legacy|gym  reset sampler (default legacy)\n"
            "  --flow-steps N         Euler steps at inference (default %d)\n"
            "  --n-action-steps N     actions executed per chunk (default: the windows file's)\n",
-           (long long)d->eval_every, d->eval_episodes, d->eval_noise_seeds, (unsigned long long)d->eval_seed,
-           d->eval_max_steps,
+           (long long)d->eval_every, d->eval_noise_seeds, d->eval_max_steps,
            d->flow_steps);
     printf("bookkeeping:\n"
            "  --ckpt-every N         checkpoint every N steps (default %lld; also at the end and on SIGTERM)\n"

@@ -43,6 +43,7 @@ static void dist_errhandler(MPI_Comm *comm, int *code, ...) {
 }
 
 void dist_init(int *argc, char ***argv) {
+    fc_set_job_hooks(dist_abort, dist_world_rank); /* check.c's fatal errors end the whole job */
     if (mpi_started()) return;
     MPI_Init(argc, argv);
     MPI_Errhandler eh;

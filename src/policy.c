@@ -7,6 +7,7 @@
 #include "flowchunk/policy.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -266,4 +267,14 @@ double policy_loss_mean(Policy *p, const float *obs, const float *act, int64_t n
         sum += policy_loss(p, obs + i0 * obs_row, act + i0 * act_row, B, key, 0, slot);
     }
     return n > 0 ? sum / (double)n : 0;
+}
+
+const char *policy_describe(const PolicyConfig *c, char *buf, size_t n) {
+    Policy probe; /* the parameter count of the config */
+    policy_init(&probe, c, 0);
+    snprintf(buf, n, "%s, %sMLP %d x %d %s, time %s, %zu parameters", policy_kind_name(c->kind),
+             c->arch == MLP_RESIDUAL ? "residual (pre-LayerNorm blocks) " : "", c->depth, c->hidden,
+             mlp_activation_name(c->act), policy_time_embed_name(c->time_embed), probe.net.n_params);
+    policy_free(&probe);
+    return buf;
 }

@@ -107,8 +107,9 @@ int rundir_write_summary(const RunDir *rd, const cJSON *o) {
     return rc;
 }
 
-int rundir_finish(const RunDir *rd, const char *title) {
-    char png[4200];
+int rundir_finish(const RunDir *rd, const char *policy, int trainers, int batch) {
+    char png[4200], title[256];
+    snprintf(title, sizeof title, "flowchunk %s policy, %d trainer(s), batch %d", policy, trainers, batch);
     snprintf(png, sizeof png, "%s/learning_curve.png", rd->dir);
     int rc = report_curve_png(rd->dir, png, title);
     report_refresh(rd->dir);

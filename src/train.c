@@ -1,16 +1,9 @@
-/* train.c: the training loop of `flowchunk train` (see train.h). Reads top to bottom:
- *   setup     roles (dist_split), run directory (rundir.h), loader (collective read of this
- *             trainer's shards), policy/optimiser/EMA and the gradient reduction (DistGrad),
- *             resume from DIR/latest.h5, trainer 0's state broadcast, the evaluator (pool or
- *             inline). Setup errors are agreed over the world: reported once, every rank exits.
- *   a step    batch -> flow-matching loss and gradient (scaled by 1/B) -> arrival exchange (the
- *             wait for the slowest trainer; it shows the step watchdog who is missing) -> the
- *             gradient sum (dist_grad_reduce) -> the optimiser step on this trainer's slice ->
- *             NaN guard -> EMA -> the slices gathered. A small second allreduce carries the loss
- *             and the preemption flag, so all trainers stop at the same step. The step clock
- *             (stepclock.h) splits the time into compute, wait and reduce.
- *   between   weight checksums, evaluation hand-offs, validation loss, checkpoints, progress.
- *   finish    final evaluation, pool shutdown, summary.json, learning curve, report.
+/* train.c: the training loop of `flowchunk train` (see train.h), top to bottom: setup (roles,
+ * run directory, loader, policy, optimiser, EMA, gradient reduction, resume, trainer 0's state
+ * broadcast, evaluator), then per step: batch -> loss and gradient (scaled by 1/B) -> the wait
+ * for the slowest trainer (the watchdog's eyes) -> the gradient sum -> the optimiser step on this
+ * trainer's slice -> NaN guard -> EMA -> slices gathered; between steps: checksums, evaluation,
+ * validation loss, checkpoints, progress; at the end: final evaluation, summary, curve, report.
  * Noise is keyed by (seed, step, global slot) and batches by the loader's global position, so the
  * losses do not depend on the number of ranks, and a resume at the same world size continues
  * bit for bit. */
@@ -31,7 +24,6 @@
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,12 +48,12 @@ void train_config_default(TrainConfig *c) {
     c->ema = 1;
     c->seed = 0;
     c->eval_every = 2000;
-    c->eval_episodes = 50;
+    c->eval_episodes = 0;
     c->eval_noise_seeds = 2;
-    c->eval_seed = 100000;
+    c->eval_seed = -1;
     c->eval_max_steps = 300;
     c->eval_reset = PUSHT_RESET_LEGACY;
-    c->flow_steps = 10;
+    c->flow_steps = ROLLOUT_FLOW_STEPS;
     c->n_action_steps = 0;
     c->ckpt_every = 2000;
     c->keep = 3;
@@ -73,25 +65,13 @@ void train_config_default(TrainConfig *c) {
 
 /* ---- the trainer --------------------------------------------------------------------------- */
 
-/* what every rank learns from the windows file (trainer 0 broadcasts it) */
-typedef struct {
-    WindowSpec spec;          /* obs kind, To, H, Ta, pad of the windows file */
-    Norm norm;
-    int batch_rows_min, batch_rows_max;
-    int64_t n_windows, n_val, steps_per_epoch;
-    uint64_t fingerprint;
-} TrainData;
-
-typedef struct {
-    double score, success;
-    int64_t step;             /* -1: none */
-} TrainScore;
+typedef struct { double score, success; int64_t step; /* -1: none */ } TrainScore;
 
 typedef struct {
     const TrainConfig *cfg;
     DistRoles roles;
     DistTopology topo;        /* nodes and trainers per node */
-    TrainData data;
+    LoaderInfo data;          /* what every rank learns from the windows file */
     PolicyConfig pc;
     EvalConfig ec;            /* the evaluation protocol, recorded in every checkpoint */
     Loader L;
@@ -137,32 +117,10 @@ static int64_t train_hook(const char *name, const char *rank) {
 
 /* checks that need no file: role counts, batch divisibility; the same answer on every rank */
 static int train_check_config(const TrainConfig *c, const DistRoles *r) {
-    if (c->virtual_shards < 1) return fc_set_error("--virtual-shards must be >= 1");
-    if (r->n_trainers > c->virtual_shards)
-        return fc_set_error("%d trainer ranks but only %d virtual shards: every trainer needs at least one shard "
-                            "(use --virtual-shards %d or more, or fewer ranks)",
-                            r->n_trainers, c->virtual_shards, r->n_trainers);
-    if (c->batch % c->virtual_shards != 0)
-        return fc_set_error("--batch %d is not a multiple of --virtual-shards %d (each step draws batch/shards windows "
-                            "from every virtual shard)",
-                            c->batch, c->virtual_shards);
+    if (loader_check_batch(c->batch, c->virtual_shards, r->n_trainers) != FC_OK) return FC_ERR;
     if (c->arch == MLP_RESIDUAL && c->depth < 1)
         return fc_set_error("--arch residual needs --depth >= 1 (the input layer; depth-1 residual blocks follow)");
     return FC_OK;
-}
-
-static void train_read_data(Trainer *t) {
-    const Loader *L = &t->L;
-    TrainData *d = &t->data;
-    memset(d, 0, sizeof *d);
-    d->spec = L->spec;
-    d->norm = L->norm;
-    d->n_windows = L->n_rows;
-    d->n_val = L->n_val;
-    d->steps_per_epoch = L->steps_per_epoch;
-    d->fingerprint = loader_fingerprint(L);
-    d->batch_rows_max = dist_allreduce_max_int(L->batch_rows);
-    d->batch_rows_min = -dist_allreduce_max_int(-L->batch_rows);
 }
 
 static void train_policy_and_eval_config(Trainer *t) {
@@ -180,19 +138,17 @@ static void train_policy_and_eval_config(Trainer *t) {
     pc->depth = c->depth;
     pc->arch = c->arch;
     pc->act = c->act;
+    /* the protocol of --eval-reset for this policy (the same as `flowchunk eval --reset`), then
+     * the command line's choices; chunks start at the oldest observed frame (window.h) */
     EvalConfig *ec = &t->ec;
-    rollout_config_dp(ec);
-    ec->reset = c->eval_reset;
-    ec->seed_first = c->eval_seed;
-    ec->episodes = c->eval_episodes;
-    ec->noise_seeds = c->eval_noise_seeds;
+    int offset = s->obs_steps - 1, ta = c->n_action_steps > 0 ? c->n_action_steps : s->n_action_steps;
+    rollout_config_protocol(ec, c->eval_reset, s->obs_kind, s->obs_steps, s->horizon, offset, ta, c->flow_steps);
+    if (c->n_action_steps > 0 || ec->n_action_steps > s->horizon - offset)
+        ec->n_action_steps = ta < s->horizon - offset ? ta : s->horizon - offset;
+    if (c->eval_episodes > 0) ec->episodes = c->eval_episodes;
+    if (c->eval_seed >= 0) ec->seed_first = (uint64_t)c->eval_seed;
     ec->max_steps = c->eval_max_steps;
-    ec->obs_kind = s->obs_kind == WINDOW_OBS_KEYPOINTS ? ROLLOUT_OBS_KEYPOINTS : ROLLOUT_OBS_STATE;
-    ec->obs_steps = s->obs_steps;
-    ec->action_offset = s->obs_steps - 1; /* chunks start at the oldest observed frame (window.h) */
-    ec->n_action_steps = c->n_action_steps > 0 ? c->n_action_steps : s->n_action_steps;
-    if (ec->n_action_steps > s->horizon - ec->action_offset) ec->n_action_steps = s->horizon - ec->action_offset;
-    ec->flow_steps = c->flow_steps;
+    ec->noise_seeds = c->eval_noise_seeds;
 }
 
 static void train_fill_meta(const Trainer *t, CkptMeta *m, int64_t step) {
@@ -200,11 +156,8 @@ static void train_fill_meta(const Trainer *t, CkptMeta *m, int64_t step) {
     memset(m, 0, sizeof *m);
     m->policy = t->pc;
     m->norm = t->data.norm;
-    snprintf(m->obs_kind, sizeof m->obs_kind, "%s", window_obs_kind_name(t->data.spec.obs_kind));
-    m->obs_steps = t->data.spec.obs_steps;
-    m->n_action_steps = t->ec.n_action_steps;
-    m->action_offset = t->ec.action_offset;
-    m->flow_steps = t->ec.flow_steps;
+    m->protocol = t->ec;
+    if (!train_eval_on(c)) m->protocol.episodes = 0; /* no evaluation: none to reproduce */
     snprintf(m->pad, sizeof m->pad, "%s", window_pad_name(t->data.spec.pad));
     snprintf(m->windows, sizeof m->windows, "%s", c->windows);
     m->optim = t->opt.cfg;
@@ -234,12 +187,7 @@ static void train_fill_meta(const Trainer *t, CkptMeta *m, int64_t step) {
 /* trainer 0: read DIR/latest.h5 into the live state; the others get it by broadcast */
 static int train_resume_read(Trainer *t, const char *path) {
     CkptMeta m;
-    if (ckpt_read_meta(path, &m) != FC_OK) return FC_ERR;
-    if (ckpt_check_resume(path, &m, &t->pc, t->opt.cfg.kind, t->data.fingerprint, t->ema != NULL) != FC_OK)
-        return FC_ERR;
-    if (ckpt_load_train(path, &t->p, t->p.net.params, t->ema, &t->opt) != FC_OK) return FC_ERR;
-    if (t->opt.step != m.step) return fc_set_error("%s: optimiser step %lld differs from the step attribute %lld", path,
-                                                   (long long)t->opt.step, (long long)m.step);
+    if (ckpt_resume(path, &m, &t->p, t->ema, &t->opt, t->data.fingerprint) != FC_OK) return FC_ERR;
     LoaderPos pos = {m.epoch, m.epoch_step};
     if (loader_restore(&t->L, pos) != FC_OK) return FC_ERR;
     t->step = m.step;
@@ -303,7 +251,39 @@ static void train_share_state(Trainer *t) {
 
 static void train_note(void *ctx, const char *msg) { progress_note(ctx, "%s", msg); }
 
-static void train_print_config(Trainer *t);
+/* the start-up table (world rank 0) */
+static void train_print_config(Trainer *t) {
+    const TrainConfig *c = t->cfg;
+    Progress *pr = &t->pr;
+    if (!pr->active) return;
+    const LoaderInfo *d = &t->data;
+    fprintf(stderr, "flowchunk train: %s -> %s\n", c->windows, c->run_dir);
+    progress_row(pr, "ranks", "%d (%d trainers, %d evaluators)", t->roles.world_size, t->roles.n_trainers,
+                 t->roles.n_evaluators);
+    progress_row(pr, "data", "%lld windows (%lld val), obs %s x %d, horizon %d, pad %s", (long long)d->n_windows,
+                 (long long)d->n_val, pusht_obs_kind_name(d->spec.obs_kind), d->spec.obs_steps, d->spec.horizon,
+                 window_pad_name(d->spec.pad));
+    progress_row(pr, "batch", "%d global = %d shards x %d; %d..%d rows per trainer", c->batch, c->virtual_shards,
+                 c->batch / c->virtual_shards, d->batch_rows_min, d->batch_rows_max);
+    char buf[256];
+    progress_row(pr, "policy", "%s", policy_describe(&t->pc, buf, sizeof buf));
+    progress_row(pr, "optimiser", "%s", optim_describe(&t->opt.cfg, buf, sizeof buf));
+    progress_row(pr, "steps", "%lld (%.1f epochs of %lld steps)", (long long)t->total_steps,
+                 (double)t->total_steps / (double)d->steps_per_epoch, (long long)d->steps_per_epoch);
+    if (t->step > 0) progress_row(pr, "resumed at", "step %lld", (long long)t->step);
+    progress_row(pr, "ema", "%s", t->ema ? "on (Diffusion Policy's warmup, max 0.9999)" : "off");
+    progress_row(pr, "nodes", "%d (trainers per node %s)", t->topo.nodes, t->topo.trainers_per_node);
+    progress_row(pr, "gradient reduction", "%s", dist_grad_describe(t->grad));
+    if (train_eval_on(c))
+        progress_row(pr, "evaluation", "%s every %lld steps: %s", c->eval_ranks > 0 ? "pool" : "inline",
+                     (long long)c->eval_every, rollout_config_describe(&t->ec, buf, sizeof buf));
+    else
+        progress_row(pr, "evaluation", "off (--eval-every 0 and no evaluator ranks)");
+    progress_row(pr, "checkpoints", "every %lld steps, keep %d, + latest.h5%s", (long long)c->ckpt_every, c->keep,
+                 train_eval_on(c) ? " + best.h5" : "");
+    progress_row(pr, "seed", "%llu", (unsigned long long)c->seed);
+    fflush(stderr);
+}
 
 /* every rank: roles, run directory, data, model, resume, evaluator; 0 or the agreed status */
 static int train_setup(Trainer *t) {
@@ -325,7 +305,7 @@ static int train_setup(Trainer *t) {
         rc = loader_open(&t->L, c->windows, dist_trainer_comm(), c->batch, c->virtual_shards, c->seed);
         if (rc == FC_OK) {
             t->loader_ready = 1;
-            train_read_data(t);
+            loader_info(&t->L, &t->data);
         }
     }
     if ((rc = dist_agree_status(rc, who)) != 0) return rc;
@@ -417,15 +397,6 @@ static void train_check_weights(Trainer *t) {
                               (long long)t->step);
 }
 
-/* every trainer holds the same gradient norm and loss, so all fail here together; the updated
- * weights are never used or written */
-static void train_check_finite(const Trainer *t, float loss) {
-    if (optim_nonfinite(t->last.gnorm, loss))
-        fc_die_collective(t->roles.trainer_rank == 0, "non-finite loss or gradient at step %lld (loss %g, gradient norm %g, lr %g): lower "
-                                 "--lr, set --grad-clip, or check the windows file",
-                              (long long)t->step, (double)loss, (double)t->last.gnorm, (double)t->last.lr);
-}
-
 /* the optimiser and the EMA on this trainer's slice of the summed gradient (all of it when the
  * step is not sharded); the gradient norm is the global one in every mode */
 static void train_update(Trainer *t, float loss) {
@@ -435,7 +406,10 @@ static void train_update(Trainer *t, float loss) {
     t->last.lr = optim_lr(&t->opt, t->opt.step);
     t->last.gnorm = dist_grad_norm(t->grad, optim_grad_sumsq(m->grads + lo, hi - lo));
     optim_step_range(&t->opt, m->params, m->grads, lo, hi, t->last.gnorm);
-    train_check_finite(t, loss);
+    if (optim_nonfinite(t->last.gnorm, loss)) /* the same on every trainer: all fail here together */
+        fc_die_collective(t->roles.trainer_rank == 0, "non-finite loss or gradient at step %lld (loss %g, gradient "
+                          "norm %g, lr %g): lower --lr, set --grad-clip, or check the windows file",
+                          (long long)t->step, (double)loss, (double)t->last.gnorm, (double)t->last.lr);
     if (t->ema) ema_update(t->ema + lo, m->params + lo, hi - lo, ema_decay(t->step));
 }
 
@@ -505,45 +479,7 @@ static void train_between_steps(Trainer *t, int preempted) {
     train_log(t, t->logw.regular || preempted);
 }
 
-/* ---- the start-up table and the end ------------------------------------------------------- */
-
-static void train_print_config(Trainer *t) {
-    const TrainConfig *c = t->cfg;
-    Progress *pr = &t->pr;
-    if (!pr->active) return;
-    const TrainData *d = &t->data;
-    fprintf(stderr, "flowchunk train: %s -> %s\n", c->windows, c->run_dir);
-    progress_row(pr, "ranks", "%d (%d trainers, %d evaluators)", t->roles.world_size, t->roles.n_trainers,
-                 t->roles.n_evaluators);
-    progress_row(pr, "data", "%lld windows (%lld val), obs %s x %d, horizon %d, pad %s", (long long)d->n_windows,
-                 (long long)d->n_val, window_obs_kind_name(d->spec.obs_kind), d->spec.obs_steps, d->spec.horizon,
-                 window_pad_name(d->spec.pad));
-    progress_row(pr, "batch", "%d global = %d shards x %d; %d..%d rows per trainer", c->batch, c->virtual_shards,
-                 c->batch / c->virtual_shards, d->batch_rows_min, d->batch_rows_max);
-    progress_row(pr, "policy", "%s, %sMLP %d x %d %s, time %s, %zu parameters", policy_kind_name(t->pc.kind),
-                 t->pc.arch == MLP_RESIDUAL ? "residual (pre-LayerNorm blocks) " : "", t->pc.depth, t->pc.hidden,
-                 mlp_activation_name(t->pc.act), policy_time_embed_name(t->pc.time_embed), t->n);
-    char buf[256];
-    progress_row(pr, "optimiser", "%s", optim_describe(&t->opt.cfg, buf, sizeof buf));
-    progress_row(pr, "steps", "%lld (%.1f epochs of %lld steps)", (long long)t->total_steps,
-                 (double)t->total_steps / (double)d->steps_per_epoch, (long long)d->steps_per_epoch);
-    if (t->step > 0) progress_row(pr, "resumed at", "step %lld", (long long)t->step);
-    progress_row(pr, "ema", "%s", t->ema ? "on (Diffusion Policy's warmup, max 0.9999)" : "off");
-    progress_row(pr, "nodes", "%d (trainers per node %s)", t->topo.nodes, t->topo.trainers_per_node);
-    progress_row(pr, "gradient reduction", "%s", dist_grad_describe(t->grad));
-    if (train_eval_on(c))
-        progress_row(pr, "evaluation", "%s every %lld steps: %d episodes from seed %llu (%s) x %d noise draw(s), "
-                                       "%d steps max, Ta %d, %d flow steps",
-                     c->eval_ranks > 0 ? "pool" : "inline", (long long)c->eval_every, t->ec.episodes,
-                     (unsigned long long)t->ec.seed_first, pusht_reset_kind_name(t->ec.reset), t->ec.noise_seeds,
-                     t->ec.max_steps, t->ec.n_action_steps, t->ec.flow_steps);
-    else
-        progress_row(pr, "evaluation", "off (--eval-every 0 and no evaluator ranks)");
-    progress_row(pr, "checkpoints", "every %lld steps, keep %d, + latest.h5%s", (long long)c->ckpt_every, c->keep,
-                 train_eval_on(c) ? " + best.h5" : "");
-    progress_row(pr, "seed", "%llu", (unsigned long long)c->seed);
-    fflush(stderr);
-}
+/* ---- the end ------------------------------------------------------------------------------ */
 
 static void train_write_summary(Trainer *t, int preempted, double wall) {
     cJSON *o = cJSON_CreateObject();
@@ -597,10 +533,7 @@ static void train_finish(Trainer *t, int preempted, double wall) {
         progress_note(&t->pr, "final evaluation: best checkpoint (step %lld) score %.4f, success %.2f: %s/best.h5",
                       (long long)t->best.step, t->best.score, t->best.success, t->rd.dir);
     train_write_summary(t, preempted, wall);
-    char title[256];
-    snprintf(title, sizeof title, "flowchunk %s policy, %d trainer(s), batch %d", policy_kind_name(t->pc.kind),
-             t->roles.n_trainers, t->cfg->batch);
-    if (rundir_finish(&t->rd, title) != FC_OK) progress_note(&t->pr, "warning: no learning curve: %s", fc_last_error());
+    if (rundir_finish(&t->rd, policy_kind_name(t->pc.kind), t->roles.n_trainers, t->cfg->batch) != FC_OK) progress_note(&t->pr, "warning: no learning curve: %s", fc_last_error());
     progress_note(&t->pr, "report: %s/report.html", t->rd.dir);
     progress_close(&t->pr);
 }

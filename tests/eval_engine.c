@@ -51,7 +51,7 @@ static void table_norm(Norm *n, int pin, float ax, float ay) {
 
 static void state_config(EvalConfig *c, int To, int Ta, int offset, int max_steps) {
     rollout_config_dp(c);
-    c->obs_kind = ROLLOUT_OBS_STATE;
+    c->obs_kind = PUSHT_OBS_STATE;
     c->obs_steps = To;
     c->n_action_steps = Ta;
     c->action_offset = offset;
@@ -285,7 +285,7 @@ static void test_split_and_check(void) {
     c.n_action_steps = 16;
     EXPECT(rollout_config_check(&c, &p, &n) == FC_ERR, "offset 1 + 16 steps accepted for H=16");
     c.n_action_steps = 8;
-    c.obs_kind = ROLLOUT_OBS_STATE;
+    c.obs_kind = PUSHT_OBS_STATE;
     EXPECT(rollout_config_check(&c, &p, &n) == FC_ERR, "state obs accepted for a keypoint policy");
     policy_free(&p);
 }

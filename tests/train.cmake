@@ -24,5 +24,7 @@ fc_add_test(train_residual bash ${CMAKE_CURRENT_SOURCE_DIR}/train_residual_test.
 # The nodes' names are machine-wide: one two-node test at a time.
 fc_add_test(train_twonode bash ${CMAKE_CURRENT_SOURCE_DIR}/train_twonode_test.sh ${FC_TRAIN_ARGS})
 set_tests_properties(train_twonode PROPERTIES TIMEOUT 300 RESOURCE_LOCK flowchunk_twonode LABELS twonode)
+# the checkpoint records the evaluation protocol: `flowchunk eval CKPT` = the logged evaluation (DP and gym)
+fc_add_test(train_eval_protocol bash ${CMAKE_CURRENT_SOURCE_DIR}/train_protocol_test.sh ${FC_TRAIN_ARGS})
 # the validation loss at each evaluation (windows with --val-episodes), 1 and 2 trainers, in the report
 fc_add_test(train_val_loss bash ${CMAKE_CURRENT_SOURCE_DIR}/train_val_test.sh ${FC_TRAIN_ARGS})

@@ -20,6 +20,17 @@ typedef enum {
     PUSHT_RESET_GYM = 1,    /* numpy Generator(PCG64(SeedSequence(seed))): gym-pusht, CS 185 HW1 */
 } PushtResetKind;
 
+/* what a policy observes per frame: the one observation kind of windows files, rollouts and
+ * checkpoints */
+typedef enum {
+    PUSHT_OBS_STATE = 0,     /* 5-d state (agent xy, block xy, angle in [0,2pi)) */
+    PUSHT_OBS_KEYPOINTS = 1, /* 20-d: 9 block keypoints then the agent (DP's low-dim Push-T) */
+} PushtObsKind;
+/* frame dimension (5 or 20); name "state" | "keypoints" and its parser (0, or -1 when unknown) */
+int pusht_obs_dim(PushtObsKind k);
+const char *pusht_obs_kind_name(PushtObsKind k);
+int pusht_obs_kind_parse(const char *name, PushtObsKind *k);
+
 /* the goal pose (x, y, angle) = (256, 256, pi/4) */
 extern const double PUSHT_GOAL_POSE[3];
 

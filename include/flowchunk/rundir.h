@@ -32,9 +32,9 @@ void rundir_write_ckpt(const RunDir *rd, const CkptMeta *meta, const Policy *p, 
 void rundir_write_best(const RunDir *rd, const CkptMeta *meta, const Policy *p, const CkptTensors *ts);
 /* DIR/summary.json (o is not consumed). FC_OK or FC_ERR + fc_set_error */
 int rundir_write_summary(const RunDir *rd, const cJSON *o);
-/* the end of a run: DIR/learning_curve.png (a failure is only a warning, in fc_last_error: FC_ERR)
- * and DIR/report.html */
-int rundir_finish(const RunDir *rd, const char *title);
+/* the end of a run: DIR/learning_curve.png, titled with the policy kind, trainer count and batch
+ * (a failure is only a warning, in fc_last_error: FC_ERR), and DIR/report.html */
+int rundir_finish(const RunDir *rd, const char *policy, int trainers, int batch);
 /* rewrites DIR/report.html; the seconds it took */
 double rundir_report(const RunDir *rd);
 

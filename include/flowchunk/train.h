@@ -58,11 +58,11 @@ typedef struct {
     int reduce_flat;          /* --reduce flat: one flat MPI_Allreduce instead of the hierarchical sum */
     /* evaluation */
     int64_t eval_every;       /* 0 = only the final evaluation (none at all when E = 0) */
-    int eval_episodes;
+    int eval_episodes;        /* 0 = the protocol's (50 legacy, 100 gym) */
     int eval_noise_seeds;     /* sampling-noise draws each evaluation averages (spread logged) */
-    uint64_t eval_seed;       /* first reset seed (Diffusion Policy's test seeds: 100000) */
+    int64_t eval_seed;        /* first reset seed; -1 = the protocol's (100000 legacy: DP's test seeds; 0 gym) */
     int eval_max_steps;
-    PushtResetKind eval_reset;
+    PushtResetKind eval_reset; /* the protocol: legacy (Diffusion Policy) or gym (HW1: clipped, whole chunk) */
     int flow_steps;           /* Euler steps at inference */
     int n_action_steps;       /* Ta executed per decision; 0 = the windows file's */
     /* bookkeeping */
