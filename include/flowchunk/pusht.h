@@ -13,6 +13,7 @@
 #define PUSHT_KEYPOINT_DIM 20 /* 9 block keypoints (x,y) then the agent (x,y) */
 #define PUSHT_ACTION_DIM 2
 #define PUSHT_SUCCESS_COVERAGE 0.95
+#define PUSHT_AGENT_RADIUS 15.0 /* px: the agent is a circle (physics, renderer, expert) */
 
 /* which numpy sampler turns a seed into a reset state (PUSHT.md "Reset") */
 typedef enum {
