@@ -15,15 +15,13 @@
 #include "flowchunk/check.h"
 #include "flowchunk/rng.h"
 #include "flowchunk/rollout.h"
+#include "expect.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int failures = 0;
-#define EXPECT(cond, ...) do { if (!(cond)) { failures++; fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-    fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); } } while (0)
 
 static void sized_policy(Policy *p, int obs_dim, int H, uint64_t seed, int hidden, int depth) {
     PolicyConfig pc;

@@ -6,6 +6,7 @@
 #include "flowchunk/check.h"
 #include "flowchunk/ckpt.h"
 #include "flowchunk/h5util.h"
+#include "expect.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -13,16 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static int failures = 0;
-#define EXPECT(c, ...)                                                                                                \
-    do {                                                                                                             \
-        if (!(c)) {                                                                                                  \
-            fprintf(stderr, "train_ckpt_test: FAIL line %d: ", __LINE__);                                            \
-            fprintf(stderr, __VA_ARGS__);                                                                            \
-            fputc('\n', stderr);                                                                                     \
-            failures++;                                                                                              \
-        }                                                                                                            \
-    } while (0)
 
 static void fill(float *x, size_t n, float base) {
     for (size_t i = 0; i < n; i++) x[i] = base + 1e-3f * (float)(i % 977) - 0.25f;

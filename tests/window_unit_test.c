@@ -4,14 +4,12 @@
  * usage: window_unit_test FIXTURES_DIR */
 #include "flowchunk/check.h"
 #include "flowchunk/window.h"
+#include "expect.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int failures = 0;
-#define EXPECT(cond, ...) do { if (!(cond)) { failures++; fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-    fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); } } while (0)
 
 static void test_seed_example(void) {
     int64_t ends[2] = {5, 12}, sel[2] = {0, 1};
