@@ -40,11 +40,11 @@ int main(int argc, char **argv) {
     }
     EvalConfig c;
     rollout_config_dp(&c);
-    if (rollout_obs_parse(obs, &c.obs_kind) != 0) { fprintf(stderr, "bench_eval: --obs state|keypoints\n"); return 2; }
+    if (pusht_obs_kind_parse(obs, &c.obs_kind) != 0) { fprintf(stderr, "bench_eval: --obs state|keypoints\n"); return 2; }
     c.episodes = episodes;
     c.max_steps = steps;
     c.flow_steps = flow;
-    const int fd = rollout_obs_dim(c.obs_kind);
+    const int fd = pusht_obs_dim(c.obs_kind);
 
     PolicyConfig pc;
     policy_config_default(&pc);

@@ -63,7 +63,7 @@ static int make_windows(const char *path, int64_t rows, int64_t chunk_rows) {
     enum { OBS = 40, ACT = 32, BLK = 65536 };
     WindowSpec spec;
     window_spec_default(&spec);
-    spec.obs_kind = WINDOW_OBS_KEYPOINTS;
+    spec.obs_kind = PUSHT_OBS_KEYPOINTS;
     spec.obs_steps = 2;
     spec.horizon = 16;
     spec.pad = WINDOW_PAD_EDGE;

@@ -22,7 +22,7 @@ echo "== synthetic episodes: $STEPS steps"
 "$BENCH" episodes "$EP" "$STEPS" 150
 echo "== flowchunk window (keypoints computed from the state, To=2, H=16, Ta=8, pad edge)"
 OUT=$(/usr/bin/time -f '{"window_wall_s":%e,"window_peak_rss_kB":%M}' \
-    "$F" window "$EP" -o "$WIN" --obs keypoints --obs-steps 2 --horizon 16 --n-action-steps 8 --pad edge --json)
+    "$F" window "$EP" -o "$WIN" --recipe dp --json)
 echo "$OUT"
 rm -f "$EP"
 ls -l "$WIN"

@@ -1,11 +1,11 @@
 /* bench_train_reduce.c: the gradient reduction of `flowchunk train` alone, over the trainer
  * ranks of an mpiexec job: one flat in-place MPI_Allreduce of the whole gradient (the default)
  * against per-layer MPI_Iallreduce segments started last layer first, progressed with
- * MPI_Testall and completed with MPI_Waitall (--overlap on), and against the two collectives of a
+ * MPI_Testall and completed with MPI_Waitall (the removed --overlap on), and against the two collectives of a
  * ZeRO-1 sharded optimiser (MPI_Reduce_scatter of the gradient, MPI_Allgatherv of the updated
  * weights: the same bytes as one allreduce, optimiser work divided by the ranks), and against the
- * node-local sum in one MPI shared-memory window (dist_shm_allreduce, what the trainer uses when
- * all its ranks share a node), for the MLP layout of a policy
+ * node-local sum in one MPI shared-memory window (dist_grad_reduce + dist_grad_gather, what the
+ * trainer uses when all its ranks share a node), for the MLP layout of a policy
  * (default: the trainer's 3 x 512 flow policy on keypoint windows, 595,488 floats).
  *   mpiexec -n 2 bench_train_reduce [--hidden 512] [--depth 3] [--iters 300] [--repeat 3]
  * Prints per-rank-0 mean microseconds per reduction and the algorithm bandwidth (bytes/time). */
@@ -24,15 +24,18 @@ static double now(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* the per-layer reduction the trainer's former --overlap on started inside backward (removed:
+ * 0.80x of the default, README "History"), kept here as a reference point */
 static void reduce_layers(const Mlp *m, float *g) {
-    DistReduce r;
-    dist_reduce_reset(&r);
+    MPI_Request req[2 * MLP_MAX_LAYERS];
+    int n = 0, done = 0;
     for (int l = m->n_layers - 1; l >= 0; l--) {
         const MlpTensor *w = &m->tensors[2 * l];
-        dist_reduce_start(&r, g + w->offset, w->size + m->tensors[2 * l + 1].size);
-        dist_reduce_test(&r);
+        MPI_Iallreduce(MPI_IN_PLACE, g + w->offset, (int)(w->size + m->tensors[2 * l + 1].size), MPI_FLOAT, MPI_SUM,
+                       MPI_COMM_WORLD, &req[n++]);
+        MPI_Testall(n, req, &done, MPI_STATUSES_IGNORE);
     }
-    dist_reduce_wait(&r);
+    MPI_Waitall(n, req, MPI_STATUSES_IGNORE);
 }
 
 int main(int argc, char **argv) {
@@ -66,8 +69,9 @@ int main(int argc, char **argv) {
         counts[r] = (int)(n * (size_t)(r + 1) / (size_t)P) - offs[r];
     }
     float *shard = fc_malloc((size_t)counts[me] * sizeof(float) + 1);
-    DistShm *shm = dist_shm_create(n); /* NULL unless every rank is on this node */
-    if (shm) memcpy(dist_shm_buffer(shm), g, n * sizeof(float));
+    DistGrad *dg = dist_grad_create(n, 0); /* the window when every rank is on this node */
+    int shm = strcmp(dist_grad_name(dg), "shared-memory") == 0;
+    memcpy(dist_grad_buffer(dg), g, n * sizeof(float));
     const int n_modes = shm ? 4 : 3;
     double best[4] = {1e30, 1e30, 1e30, 1e30};
     for (int r = 0; r < repeat; r++) {
@@ -77,7 +81,10 @@ int main(int argc, char **argv) {
             for (int i = 0; i < iters; i++) {
                 if (mode == 0) dist_allreduce_sum(g, n);
                 else if (mode == 1) reduce_layers(&p.net, g);
-                else if (mode == 3) dist_shm_allreduce(shm);
+                else if (mode == 3) {
+                    dist_grad_reduce(dg);
+                    dist_grad_gather(dg, g);
+                }
                 else {
                     MPI_Reduce_scatter(g, shard, counts, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
                     MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, g, counts, offs, MPI_FLOAT, MPI_COMM_WORLD);
@@ -94,7 +101,7 @@ int main(int argc, char **argv) {
             printf("  %-26s %8.1f us per reduction  %6.2f GB/s\n", name[mode], best[mode],
                    4e-3 * (double)n / best[mode]);
     }
-    dist_shm_free(shm);
+    dist_grad_destroy(dg);
     free(shard);
     free(counts);
     free(offs);

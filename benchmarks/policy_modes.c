@@ -188,10 +188,9 @@ typedef struct {
 
 static int load(const char *path, int max_steps, Loaded *l) {
     if (ckpt_load_policy(path, &l->p, &l->m, 1) != FC_OK) return FC_ERR;
-    RolloutObsKind kind;
-    if (rollout_obs_parse(l->m.obs_kind, &kind) != 0) return fc_set_error("%s: unknown obs_kind '%s'", path, l->m.obs_kind);
-    rollout_config_protocol(&l->cfg, PUSHT_RESET_LEGACY, kind, l->m.obs_steps, l->m.policy.horizon, l->m.action_offset,
-                            l->m.n_action_steps, l->m.flow_steps);
+    const EvalConfig *e = &l->m.protocol;
+    rollout_config_protocol(&l->cfg, PUSHT_RESET_LEGACY, e->obs_kind, e->obs_steps, l->m.policy.horizon,
+                            e->action_offset, e->n_action_steps, e->flow_steps);
     l->cfg.max_steps = max_steps;
     return rollout_config_check(&l->cfg, &l->p, &l->m.norm);
 }

@@ -15,8 +15,7 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_mpi_yi
 mkdir -p "$OUT"
 [[ -s $OUT/windows.h5 ]] || {
     "$FC" import "$ZARR" -o "$OUT/episodes.h5"
-    "$FC" window "$OUT/episodes.h5" -o "$OUT/windows.h5" --obs keypoints --obs-steps 2 --horizon 16 \
-        --n-action-steps 8 --pad edge
+    "$FC" window "$OUT/episodes.h5" -o "$OUT/windows.h5" --recipe dp
 }
 rm -rf "$OUT/run"
 mpirun -np "$NP" --oversubscribe "$FC" train "$OUT/windows.h5" --run-dir "$OUT/run" --eval-ranks 1 \

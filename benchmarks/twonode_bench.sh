@@ -28,7 +28,7 @@ WIN=${2:-}
 if [[ -z $WIN ]]; then
     ZARR=${FC_ZARR:-$ROOT/../shared/data/pusht_cchi_v7_replay.zarr}
     "$FC" import "$ZARR" -o "$WORK/ep.h5" 2>/dev/null
-    "$FC" window "$WORK/ep.h5" -o "$WORK/win.h5" --obs keypoints --obs-steps 2 --horizon 16 --pad edge 2>/dev/null
+    "$FC" window "$WORK/ep.h5" -o "$WORK/win.h5" --recipe dp 2>/dev/null
     WIN=$WORK/win.h5
 fi
 WIN=$(realpath "$WIN")

@@ -39,8 +39,7 @@ else
     say "3/6 data: no Push-T zarr at $ZARR; generating $DEMOS scripted-expert demonstrations"
     mpirun -np 2 "$FC" demos -o "$OUT/episodes.h5" --episodes "$DEMOS"
 fi
-"$FC" window "$OUT/episodes.h5" -o "$OUT/windows.h5" --obs keypoints --obs-steps 2 --horizon 16 \
-    --n-action-steps 8 --pad edge
+"$FC" window "$OUT/episodes.h5" -o "$OUT/windows.h5" --recipe dp
 
 say "4/6 train: $STEPS steps on $NP ranks (${EVAL_RANKS:-1} evaluator)"
 rm -rf "$OUT/run"

@@ -33,6 +33,17 @@ void pusht_sample_reset(uint64_t seed, PushtResetKind kind, double state[PUSHT_S
     }
 }
 
+int pusht_obs_dim(PushtObsKind k) { return k == PUSHT_OBS_KEYPOINTS ? PUSHT_KEYPOINT_DIM : PUSHT_STATE_DIM; }
+
+const char *pusht_obs_kind_name(PushtObsKind k) { return k == PUSHT_OBS_KEYPOINTS ? "keypoints" : "state"; }
+
+int pusht_obs_kind_parse(const char *s, PushtObsKind *k) {
+    if (!strcmp(s, "state")) *k = PUSHT_OBS_STATE;
+    else if (!strcmp(s, "keypoints")) *k = PUSHT_OBS_KEYPOINTS;
+    else return -1;
+    return 0;
+}
+
 int pusht_reset_kind_parse(const char *name, PushtResetKind *kind) {
     if (!name) return -1;
     if (!strcmp(name, "legacy")) *kind = PUSHT_RESET_LEGACY;

@@ -5,6 +5,7 @@
  * Debian's Chipmunk is a debug build that prints a two-line banner on stdout at its first
  * cpSpaceNew; that one call runs with stdout pointed at /dev/null so JSON output stays clean. */
 #include "pusht_world.h"
+#include "flowchunk/pusht.h"
 #include "tee.h"
 
 #include <fcntl.h>
@@ -41,10 +42,10 @@ void pusht_world_build(PushtWorld *w) {
         w->shapes[i] = cpSegmentShapeNew(ground, cpv(WALLS[i][0], WALLS[i][1]), cpv(WALLS[i][2], WALLS[i][3]), 2.0);
     for (int i = 0; i < 4; i++) cpSpaceAddShape(space, w->shapes[i]);
 
-    /* agent: kinematic body, circle r = 15 (kinematic never collides with static: passes walls) */
+    /* agent: kinematic body, a circle (kinematic never collides with static: passes walls) */
     w->agent = cpBodyNewKinematic();
     cpBodySetPosition(w->agent, cpv(256, 400));
-    w->shapes[4] = cpCircleShapeNew(w->agent, 15.0, cpvzero);
+    w->shapes[4] = cpCircleShapeNew(w->agent, PUSHT_AGENT_RADIUS, cpvzero);
     cpSpaceAddBody(space, w->agent);
     cpSpaceAddShape(space, w->shapes[4]);
 

@@ -15,7 +15,6 @@
 
 #define WORLD 512.0
 #define SS 2 /* supersamples per axis */
-#define AGENT_RADIUS 15.0
 #define WALL_RADIUS 2.0
 #define CROSS_ARM 12.0  /* half length of the cross's arms, world px */
 #define CROSS_HALF_W 1.5 /* half thickness, world px */
@@ -59,7 +58,7 @@ static const uint8_t *sample_colour(double x, double y, const TeePose *goal, con
                                     const double state[5], const double *action, double cross_w) {
     if (action && in_cross(action, x, y, cross_w)) return COL_TARGET;
     double ax = x - state[0], ay = y - state[1];
-    if (ax * ax + ay * ay <= AGENT_RADIUS * AGENT_RADIUS) return COL_AGENT;
+    if (ax * ax + ay * ay <= PUSHT_AGENT_RADIUS * PUSHT_AGENT_RADIUS) return COL_AGENT;
     if (in_tee(block, x, y)) return COL_BLOCK;
     if (in_tee(goal, x, y)) return COL_GOAL;
     if (in_wall(x, y)) return COL_WALL;

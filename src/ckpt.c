@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 #include <hdf5.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,60 +31,171 @@ static int ckpt_write_tensors(hid_t f, const char *group, const Policy *p, const
     return FC_OK;
 }
 
+/* ---- the attributes: one table for writing and reading ---------------------------------- */
+
+/* how an attribute is stored: integers and enums' names, floats as doubles, strings */
+typedef enum { A_INT, A_I64, A_FLT, A_DBL, A_STR, A_POLICY, A_OBS, A_ACT, A_ARCH, A_TIME, A_RESET, A_OPTIM } AttrType;
+/* when it is there: always; optional (absent in older files: the field keeps its default); only
+ * with a recorded evaluation protocol (protocol.episodes > 0) */
+enum { A_REQUIRED = 0, A_OPTIONAL = 1, A_PROTOCOL = 2 };
+
+typedef struct {
+    const char *name;
+    AttrType type;
+    size_t offset, size;      /* of the CkptMeta field */
+    int when;
+} CkptAttr;
+
+#define CA(name, type, field, when) {name, type, offsetof(CkptMeta, field), sizeof(((CkptMeta *)0)->field), when}
+static const CkptAttr ckpt_attrs[] = {
+    CA("policy_kind", A_POLICY, policy.kind, A_REQUIRED),
+    CA("obs_kind", A_OBS, protocol.obs_kind, A_REQUIRED),
+    CA("obs_dim", A_INT, policy.obs_dim, A_REQUIRED),
+    CA("obs_steps", A_INT, protocol.obs_steps, A_REQUIRED),
+    CA("horizon", A_INT, policy.horizon, A_REQUIRED),
+    CA("action_dim", A_INT, policy.act_dim, A_REQUIRED),
+    CA("n_action_steps", A_INT, protocol.n_action_steps, A_REQUIRED),
+    CA("action_offset", A_INT, protocol.action_offset, A_REQUIRED),
+    CA("pad", A_STR, pad, A_REQUIRED),
+    CA("hidden", A_INT, policy.hidden, A_REQUIRED),
+    CA("depth", A_INT, policy.depth, A_REQUIRED),
+    CA("activation", A_ACT, policy.act, A_REQUIRED),
+    CA("architecture", A_ARCH, policy.arch, A_OPTIONAL), /* absent before the residual nets: plain */
+    CA("time_embed", A_TIME, policy.time_embed, A_REQUIRED),
+    CA("n_freq", A_INT, policy.n_freq, A_REQUIRED),
+    CA("flow_steps", A_INT, protocol.flow_steps, A_REQUIRED),
+    CA("eval_reset", A_RESET, protocol.reset, A_PROTOCOL),
+    CA("eval_seed", A_I64, protocol.seed_first, A_PROTOCOL),
+    CA("eval_episodes", A_INT, protocol.episodes, A_PROTOCOL),
+    CA("eval_max_steps", A_INT, protocol.max_steps, A_PROTOCOL),
+    CA("eval_clip", A_INT, protocol.clip_actions, A_PROTOCOL),
+    CA("eval_noise_seed", A_I64, protocol.noise_seed, A_PROTOCOL),
+    CA("eval_noise_seeds", A_INT, protocol.noise_seeds, A_PROTOCOL),
+    CA("optim", A_OPTIM, optim.kind, A_REQUIRED),
+    CA("lr", A_FLT, optim.lr, A_REQUIRED),
+    CA("beta1", A_FLT, optim.beta1, A_REQUIRED),
+    CA("beta2", A_FLT, optim.beta2, A_REQUIRED),
+    CA("eps", A_FLT, optim.eps, A_REQUIRED),
+    CA("weight_decay", A_FLT, optim.weight_decay, A_REQUIRED),
+    CA("momentum", A_FLT, optim.momentum, A_REQUIRED),
+    CA("warmup_steps", A_I64, optim.warmup_steps, A_REQUIRED),
+    CA("schedule_steps", A_I64, optim.total_steps, A_REQUIRED),
+    CA("min_lr_ratio", A_FLT, optim.min_lr_ratio, A_REQUIRED),
+    CA("grad_clip", A_FLT, optim.grad_clip, A_REQUIRED),
+    CA("ema", A_INT, ema, A_REQUIRED),
+    CA("batch", A_INT, batch, A_REQUIRED),
+    CA("virtual_shards", A_INT, virtual_shards, A_REQUIRED),
+    CA("n_trainers", A_INT, n_trainers, A_REQUIRED),
+    CA("nodes", A_INT, nodes, A_OPTIONAL), /* the topology: recorded since multi-node runs (issue 16) */
+    CA("trainers_per_node", A_STR, trainers_per_node, A_OPTIONAL),
+    CA("reduction", A_STR, reduction, A_OPTIONAL),
+    CA("precision", A_STR, precision, A_OPTIONAL),
+    CA("seed", A_I64, seed, A_REQUIRED),
+    CA("total_steps", A_I64, total_steps, A_REQUIRED),
+    CA("step", A_I64, step, A_REQUIRED),
+    CA("epoch", A_I64, epoch, A_REQUIRED),
+    CA("epoch_step", A_I64, epoch_step, A_REQUIRED),
+    CA("loader_fingerprint", A_I64, loader_fingerprint, A_REQUIRED),
+    CA("n_windows", A_I64, n_windows, A_REQUIRED),
+    CA("best_score", A_DBL, best_score, A_REQUIRED),
+    CA("best_success_rate", A_DBL, best_success_rate, A_OPTIONAL), /* added within version 1 */
+    CA("best_step", A_I64, best_step, A_REQUIRED),
+    CA("log_loss_sum", A_DBL, log_loss_sum, A_OPTIONAL), /* the open metrics window a resume continues */
+    CA("log_steps", A_I64, log_steps, A_OPTIONAL),
+    CA("windows", A_STR, windows, A_REQUIRED),
+};
+#define CKPT_N_ATTRS (sizeof ckpt_attrs / sizeof ckpt_attrs[0])
+
+/* an enum field's name, and the parser of that name (0, or -1 when unknown) */
+static const char *ckpt_enum_name(AttrType t, int v) {
+    switch (t) {
+    case A_POLICY: return policy_kind_name((PolicyKind)v);
+    case A_OBS: return pusht_obs_kind_name((PushtObsKind)v);
+    case A_ACT: return mlp_activation_name((MlpActivation)v);
+    case A_ARCH: return mlp_arch_name((MlpArch)v);
+    case A_TIME: return policy_time_embed_name((TimeEmbed)v);
+    case A_RESET: return pusht_reset_kind_name((PushtResetKind)v);
+    default: return optim_kind_name((OptimKind)v);
+    }
+}
+
+static int ckpt_enum_parse(AttrType t, const char *s, void *field) {
+    switch (t) {
+    case A_POLICY: return policy_kind_parse(s, field);
+    case A_OBS: return pusht_obs_kind_parse(s, field);
+    case A_ACT: return mlp_activation_parse(s, field);
+    case A_ARCH: return mlp_arch_parse(s, field);
+    case A_TIME: return policy_time_embed_parse(s, field);
+    case A_RESET: return pusht_reset_kind_parse(s, field);
+    default: return optim_kind_parse(s, field);
+    }
+}
+
+/* the field width each storage type expects (the table is checked against CkptMeta) */
+static void ckpt_check_attr(const CkptAttr *at) {
+    size_t want = at->type == A_I64 || at->type == A_DBL ? 8 : 4;
+    FC_ASSERT(at->type == A_STR || at->size == want, "ckpt_attrs entries must match their CkptMeta field's width");
+}
+
+static int ckpt_write_attr(hid_t f, const CkptAttr *at, const void *field) {
+    ckpt_check_attr(at);
+    int32_t i32;
+    int64_t i64;
+    float f32;
+    double f64;
+    switch (at->type) {
+    case A_INT: memcpy(&i32, field, sizeof i32); return h5u_set_attr_int(f, at->name, i32);
+    case A_I64: memcpy(&i64, field, sizeof i64); return h5u_set_attr_int(f, at->name, i64);
+    case A_FLT: memcpy(&f32, field, sizeof f32); return h5u_set_attr_double(f, at->name, f32);
+    case A_DBL: memcpy(&f64, field, sizeof f64); return h5u_set_attr_double(f, at->name, f64);
+    case A_STR: return h5u_set_attr_str(f, at->name, field);
+    default: memcpy(&i32, field, sizeof i32); return h5u_set_attr_str(f, at->name, ckpt_enum_name(at->type, i32));
+    }
+}
+
+/* FC_OK, or FC_ERR when the attribute is missing or does not parse */
+static int ckpt_read_attr(hid_t f, const CkptAttr *at, void *field) {
+    ckpt_check_attr(at);
+    int64_t i64 = 0;
+    double f64 = 0;
+    char s[64];
+    switch (at->type) {
+    case A_INT:
+    case A_I64:
+        if (h5u_get_attr_int(f, at->name, &i64) != FC_OK) return FC_ERR;
+        if (at->type == A_INT) {
+            int32_t i32 = (int32_t)i64;
+            memcpy(field, &i32, sizeof i32);
+        } else {
+            memcpy(field, &i64, sizeof i64);
+        }
+        return FC_OK;
+    case A_FLT:
+    case A_DBL:
+        if (h5u_get_attr_double(f, at->name, &f64) != FC_OK) return FC_ERR;
+        if (at->type == A_FLT) {
+            float f32 = (float)f64;
+            memcpy(field, &f32, sizeof f32);
+        } else {
+            memcpy(field, &f64, sizeof f64);
+        }
+        return FC_OK;
+    case A_STR: return h5u_get_attr_str(f, at->name, field, at->size);
+    default:
+        if (h5u_get_attr_str(f, at->name, s, sizeof s) != FC_OK) return FC_ERR;
+        return ckpt_enum_parse(at->type, s, field) == 0 ? FC_OK : FC_ERR;
+    }
+}
+
 static int ckpt_write_attrs(hid_t f, const CkptMeta *m) {
-    const PolicyConfig *pc = &m->policy;
-    const OptimConfig *oc = &m->optim;
     int bad = 0;
     bad |= h5u_set_attr_str(f, "format", CKPT_FORMAT);
     bad |= h5u_set_attr_int(f, "version", CKPT_VERSION);
-    bad |= h5u_set_attr_str(f, "policy_kind", policy_kind_name(pc->kind));
-    bad |= h5u_set_attr_str(f, "obs_kind", m->obs_kind);
-    bad |= h5u_set_attr_int(f, "obs_dim", pc->obs_dim);
-    bad |= h5u_set_attr_int(f, "obs_steps", m->obs_steps);
-    bad |= h5u_set_attr_int(f, "horizon", pc->horizon);
-    bad |= h5u_set_attr_int(f, "action_dim", pc->act_dim);
-    bad |= h5u_set_attr_int(f, "n_action_steps", m->n_action_steps);
-    bad |= h5u_set_attr_int(f, "action_offset", m->action_offset);
-    bad |= h5u_set_attr_str(f, "pad", m->pad);
-    bad |= h5u_set_attr_int(f, "hidden", pc->hidden);
-    bad |= h5u_set_attr_int(f, "depth", pc->depth);
-    bad |= h5u_set_attr_str(f, "activation", mlp_activation_name(pc->act));
-    bad |= h5u_set_attr_str(f, "architecture", mlp_arch_name(pc->arch));
-    bad |= h5u_set_attr_str(f, "time_embed", policy_time_embed_name(pc->time_embed));
-    bad |= h5u_set_attr_int(f, "n_freq", pc->n_freq);
-    bad |= h5u_set_attr_int(f, "flow_steps", m->flow_steps);
-    bad |= h5u_set_attr_str(f, "optim", optim_kind_name(oc->kind));
-    bad |= h5u_set_attr_double(f, "lr", oc->lr);
-    bad |= h5u_set_attr_double(f, "beta1", oc->beta1);
-    bad |= h5u_set_attr_double(f, "beta2", oc->beta2);
-    bad |= h5u_set_attr_double(f, "eps", oc->eps);
-    bad |= h5u_set_attr_double(f, "weight_decay", oc->weight_decay);
-    bad |= h5u_set_attr_double(f, "momentum", oc->momentum);
-    bad |= h5u_set_attr_int(f, "warmup_steps", oc->warmup_steps);
-    bad |= h5u_set_attr_int(f, "schedule_steps", oc->total_steps);
-    bad |= h5u_set_attr_double(f, "min_lr_ratio", oc->min_lr_ratio);
-    bad |= h5u_set_attr_double(f, "grad_clip", oc->grad_clip);
-    bad |= h5u_set_attr_int(f, "ema", m->ema);
-    bad |= h5u_set_attr_int(f, "batch", m->batch);
-    bad |= h5u_set_attr_int(f, "virtual_shards", m->virtual_shards);
-    bad |= h5u_set_attr_int(f, "n_trainers", m->n_trainers);
-    bad |= h5u_set_attr_int(f, "nodes", m->nodes);
-    bad |= h5u_set_attr_str(f, "trainers_per_node", m->trainers_per_node);
-    bad |= h5u_set_attr_str(f, "reduction", m->reduction);
-    bad |= h5u_set_attr_str(f, "precision", m->precision);
-    bad |= h5u_set_attr_int(f, "seed", (int64_t)m->seed);
-    bad |= h5u_set_attr_int(f, "total_steps", m->total_steps);
-    bad |= h5u_set_attr_int(f, "step", m->step);
-    bad |= h5u_set_attr_int(f, "epoch", m->epoch);
-    bad |= h5u_set_attr_int(f, "epoch_step", m->epoch_step);
-    bad |= h5u_set_attr_int(f, "loader_fingerprint", (int64_t)m->loader_fingerprint);
-    bad |= h5u_set_attr_int(f, "n_windows", m->n_windows);
-    bad |= h5u_set_attr_double(f, "best_score", m->best_score);
-    bad |= h5u_set_attr_double(f, "best_success_rate", m->best_success_rate);
-    bad |= h5u_set_attr_int(f, "best_step", m->best_step);
-    bad |= h5u_set_attr_double(f, "log_loss_sum", m->log_loss_sum);
-    bad |= h5u_set_attr_int(f, "log_steps", m->log_steps);
-    bad |= h5u_set_attr_str(f, "windows", m->windows);
+    for (size_t i = 0; i < CKPT_N_ATTRS; i++) {
+        const CkptAttr *at = &ckpt_attrs[i];
+        if (at->when == A_PROTOCOL && m->protocol.episodes <= 0) continue; /* none recorded */
+        bad |= ckpt_write_attr(f, at, (const char *)m + at->offset);
+    }
     bad |= h5u_set_attr_str(f, "rng", "philox4x32-10 keyed by (seed, stream, step, global slot); no sequential state");
     return bad ? FC_ERR : FC_OK;
 }
@@ -113,32 +225,6 @@ int ckpt_write(const char *path, const CkptMeta *meta, const Policy *p, const Ck
 
 /* ---- reading ------------------------------------------------------------------------------- */
 
-/* attribute getters that remember the first failure */
-typedef struct {
-    hid_t f;
-    int bad;
-    char first[128];
-} Attrs;
-
-static void at_fail(Attrs *a, const char *name) {
-    if (!a->bad) snprintf(a->first, sizeof a->first, "%s", name);
-    a->bad = 1;
-}
-static int64_t at_int(Attrs *a, const char *name) {
-    int64_t v = 0;
-    if (h5u_get_attr_int(a->f, name, &v) != FC_OK) at_fail(a, name);
-    return v;
-}
-static double at_dbl(Attrs *a, const char *name) {
-    double v = 0;
-    if (h5u_get_attr_double(a->f, name, &v) != FC_OK) at_fail(a, name);
-    return v;
-}
-static void at_str(Attrs *a, const char *name, char *out, size_t n) {
-    out[0] = '\0';
-    if (h5u_get_attr_str(a->f, name, out, n) != FC_OK) at_fail(a, name);
-}
-
 static int ckpt_open(const char *path, hid_t *f) {
     *f = h5u_open_read(path);
     if (*f < 0) return FC_ERR;
@@ -158,75 +244,24 @@ static int ckpt_open(const char *path, hid_t *f) {
 
 static int ckpt_read_attrs(hid_t f, const char *path, CkptMeta *m) {
     memset(m, 0, sizeof *m);
-    Attrs a = {f, 0, ""};
-    char s[64];
-    PolicyConfig *pc = &m->policy;
-    policy_config_default(pc);
-    at_str(&a, "policy_kind", s, sizeof s);
-    if (!a.bad && policy_kind_parse(s, &pc->kind) != 0) at_fail(&a, "policy_kind");
-    at_str(&a, "obs_kind", m->obs_kind, sizeof m->obs_kind);
-    pc->obs_dim = (int)at_int(&a, "obs_dim");
-    m->obs_steps = (int)at_int(&a, "obs_steps");
-    pc->horizon = (int)at_int(&a, "horizon");
-    pc->act_dim = (int)at_int(&a, "action_dim");
-    m->n_action_steps = (int)at_int(&a, "n_action_steps");
-    m->action_offset = (int)at_int(&a, "action_offset");
-    at_str(&a, "pad", m->pad, sizeof m->pad);
-    pc->hidden = (int)at_int(&a, "hidden");
-    pc->depth = (int)at_int(&a, "depth");
-    at_str(&a, "activation", s, sizeof s);
-    if (!a.bad && mlp_activation_parse(s, &pc->act) != 0) at_fail(&a, "activation");
-    pc->arch = MLP_PLAIN; /* checkpoints written before the residual architecture carry no attribute */
-    if (H5Aexists(f, "architecture") > 0) {
-        at_str(&a, "architecture", s, sizeof s);
-        if (!a.bad && mlp_arch_parse(s, &pc->arch) != 0) at_fail(&a, "architecture");
+    policy_config_default(&m->policy);
+    m->policy.arch = MLP_PLAIN;
+    rollout_config_dp(&m->protocol);
+    m->protocol.episodes = 0; /* not recorded, unless the eval_* attributes say otherwise */
+    int has_protocol = H5Aexists(f, "eval_reset") > 0;
+    for (size_t i = 0; i < CKPT_N_ATTRS; i++) {
+        const CkptAttr *at = &ckpt_attrs[i];
+        int required = at->when == A_REQUIRED || (at->when == A_PROTOCOL && has_protocol);
+        if (!required && H5Aexists(f, at->name) <= 0) continue;
+        if (ckpt_read_attr(f, at, (char *)m + at->offset) != FC_OK)
+            return fc_set_error("%s: checkpoint attribute '%s' is missing or invalid", path, at->name);
     }
-    at_str(&a, "time_embed", s, sizeof s);
-    if (!a.bad && policy_time_embed_parse(s, &pc->time_embed) != 0) at_fail(&a, "time_embed");
-    pc->n_freq = (int)at_int(&a, "n_freq");
-    m->flow_steps = (int)at_int(&a, "flow_steps");
-    OptimConfig *oc = &m->optim;
-    at_str(&a, "optim", s, sizeof s);
-    if (!a.bad && optim_kind_parse(s, &oc->kind) != 0) at_fail(&a, "optim");
-    oc->lr = (float)at_dbl(&a, "lr");
-    oc->beta1 = (float)at_dbl(&a, "beta1");
-    oc->beta2 = (float)at_dbl(&a, "beta2");
-    oc->eps = (float)at_dbl(&a, "eps");
-    oc->weight_decay = (float)at_dbl(&a, "weight_decay");
-    oc->momentum = (float)at_dbl(&a, "momentum");
-    oc->warmup_steps = at_int(&a, "warmup_steps");
-    oc->total_steps = at_int(&a, "schedule_steps");
-    oc->min_lr_ratio = (float)at_dbl(&a, "min_lr_ratio");
-    oc->grad_clip = (float)at_dbl(&a, "grad_clip");
-    m->ema = (int)at_int(&a, "ema");
-    m->batch = (int)at_int(&a, "batch");
-    m->virtual_shards = (int)at_int(&a, "virtual_shards");
-    m->n_trainers = (int)at_int(&a, "n_trainers");
-    m->seed = (uint64_t)at_int(&a, "seed");
-    m->total_steps = at_int(&a, "total_steps");
-    m->step = at_int(&a, "step");
-    m->epoch = at_int(&a, "epoch");
-    m->epoch_step = at_int(&a, "epoch_step");
-    m->loader_fingerprint = (uint64_t)at_int(&a, "loader_fingerprint");
-    m->n_windows = at_int(&a, "n_windows");
-    m->best_score = at_dbl(&a, "best_score");
-    /* added after the first checkpoints of version 1 were written: optional */
-    if (h5u_get_attr_double(f, "best_success_rate", &m->best_success_rate) != FC_OK) m->best_success_rate = 0;
-    int64_t nodes = 0; /* the topology: recorded since multi-node runs (issue 16) */
-    m->nodes = h5u_get_attr_int(f, "nodes", &nodes) == FC_OK ? (int)nodes : 0;
-    if (h5u_get_attr_str(f, "trainers_per_node", m->trainers_per_node, sizeof m->trainers_per_node) != FC_OK)
-        m->trainers_per_node[0] = '\0';
-    if (h5u_get_attr_str(f, "reduction", m->reduction, sizeof m->reduction) != FC_OK) m->reduction[0] = '\0';
-    if (h5u_get_attr_str(f, "precision", m->precision, sizeof m->precision) != FC_OK) m->precision[0] = '\0';
-    m->best_step = at_int(&a, "best_step");
-    /* the open metrics window (optional: older checkpoints resume with an empty one) */
-    if (h5u_get_attr_double(f, "log_loss_sum", &m->log_loss_sum) != FC_OK || !isfinite(m->log_loss_sum) ||
-        h5u_get_attr_int(f, "log_steps", &m->log_steps) != FC_OK || m->log_steps < 0)
-        m->log_loss_sum = 0, m->log_steps = 0;
-    at_str(&a, "windows", m->windows, sizeof m->windows);
-    if (a.bad) return fc_set_error("%s: checkpoint attribute '%s' is missing or invalid", path, a.first);
+    const EvalConfig *e = &m->protocol;
+    if (has_protocol && (e->episodes < 1 || e->max_steps < 1 || e->noise_seeds < 1))
+        return fc_set_error("%s: checkpoint attribute '%s' is missing or invalid", path, "eval_episodes");
+    if (!isfinite(m->log_loss_sum) || m->log_steps <= 0) m->log_loss_sum = 0, m->log_steps = 0;
     if (norm_h5_read(f, path, &m->norm) != FC_OK) return FC_ERR;
-    if (policy_config_check(pc) != FC_OK) {
+    if (policy_config_check(&m->policy) != FC_OK) {
         char msg[1024];
         snprintf(msg, sizeof msg, "%s", fc_last_error());
         return fc_set_error("%s: stored policy config is unusable: %s", path, msg);
@@ -289,6 +324,32 @@ int ckpt_load_policy(const char *path, Policy *p, CkptMeta *meta, int use_ema) {
     return rc;
 }
 
+/* the checkpoint `path` (meta m) can continue a run of policy pc, optimiser `kind`, the loader
+ * fingerprint and EMA on (nonzero) or off */
+static int ckpt_check_resume(const char *path, const CkptMeta *m, const PolicyConfig *pc, OptimKind kind,
+                             uint64_t fingerprint, int ema) {
+    const PolicyConfig *a = &m->policy, *b = pc;
+    if (a->kind != b->kind || a->obs_dim != b->obs_dim || a->horizon != b->horizon || a->hidden != b->hidden ||
+        a->depth != b->depth || a->act != b->act || a->time_embed != b->time_embed || a->arch != b->arch ||
+        (a->time_embed == TIME_SINUSOIDAL && a->n_freq != b->n_freq))
+        return fc_set_error("%s: cannot resume: the checkpoint's policy (%s, %d x %d %s %s, time %s) differs from this "
+                            "command line's (%s, %d x %d %s %s, time %s)",
+                            path, policy_kind_name(a->kind), a->depth, a->hidden, mlp_activation_name(a->act),
+                            mlp_arch_name(a->arch), policy_time_embed_name(a->time_embed), policy_kind_name(b->kind),
+                            b->depth, b->hidden, mlp_activation_name(b->act), mlp_arch_name(b->arch),
+                            policy_time_embed_name(b->time_embed));
+    if (m->optim.kind != kind)
+        return fc_set_error("%s: cannot resume: optimiser %s in the checkpoint, --optim %s given", path,
+                            optim_kind_name(m->optim.kind), optim_kind_name(kind));
+    if (m->loader_fingerprint != fingerprint)
+        return fc_set_error("%s: cannot resume: the windows file, --batch, --virtual-shards or --seed differ from the "
+                            "run that wrote the checkpoint (batch %d, %d shards, seed %llu)",
+                            path, m->batch, m->virtual_shards, (unsigned long long)m->seed);
+    if (m->ema != (ema != 0))
+        return fc_set_error("%s: cannot resume: the checkpoint was trained with --ema %s", path, m->ema ? "on" : "off");
+    return FC_OK;
+}
+
 int ckpt_load_train(const char *path, const Policy *p, float *params, float *ema, Optim *o) {
     hid_t f;
     if (ckpt_open(path, &f) != FC_OK) return FC_ERR;
@@ -309,6 +370,16 @@ int ckpt_load_train(const char *path, const Policy *p, float *params, float *ema
     }
     H5Fclose(f);
     return rc;
+}
+
+int ckpt_resume(const char *path, CkptMeta *m, Policy *p, float *ema, Optim *o, uint64_t fingerprint) {
+    if (ckpt_read_meta(path, m) != FC_OK) return FC_ERR;
+    if (ckpt_check_resume(path, m, &p->cfg, o->cfg.kind, fingerprint, ema != NULL) != FC_OK) return FC_ERR;
+    if (ckpt_load_train(path, p, p->net.params, ema, o) != FC_OK) return FC_ERR;
+    if (o->step != m->step)
+        return fc_set_error("%s: optimiser step %lld differs from the step attribute %lld", path, (long long)o->step,
+                            (long long)m->step);
+    return FC_OK;
 }
 
 uint64_t ckpt_hash_floats(const float *x, size_t n) {
@@ -350,10 +421,20 @@ int ckpt_describe(const char *path, int json) {
         cJSON_AddStringToObject(o, "format", CKPT_FORMAT);
         cJSON_AddNumberToObject(o, "version", CKPT_VERSION);
         cJSON_AddStringToObject(o, "policy", policy_kind_name(m.policy.kind));
-        cJSON_AddStringToObject(o, "obs_kind", m.obs_kind);
-        cJSON_AddNumberToObject(o, "obs_steps", m.obs_steps);
+        const EvalConfig *e = &m.protocol;
+        cJSON_AddStringToObject(o, "obs_kind", pusht_obs_kind_name(e->obs_kind));
+        cJSON_AddNumberToObject(o, "obs_steps", e->obs_steps);
         cJSON_AddNumberToObject(o, "horizon", m.policy.horizon);
-        cJSON_AddNumberToObject(o, "n_action_steps", m.n_action_steps);
+        cJSON_AddNumberToObject(o, "n_action_steps", e->n_action_steps);
+        cJSON_AddNumberToObject(o, "flow_steps", e->flow_steps);
+        if (e->episodes > 0) {
+            cJSON_AddStringToObject(o, "eval_reset", pusht_reset_kind_name(e->reset));
+            cJSON_AddNumberToObject(o, "eval_seed", (double)e->seed_first);
+            cJSON_AddNumberToObject(o, "eval_episodes", e->episodes);
+            cJSON_AddNumberToObject(o, "eval_max_steps", e->max_steps);
+            cJSON_AddBoolToObject(o, "eval_clip", e->clip_actions);
+            cJSON_AddNumberToObject(o, "eval_noise_seeds", e->noise_seeds);
+        }
         cJSON_AddNumberToObject(o, "hidden", mc.hidden);
         cJSON_AddNumberToObject(o, "depth", mc.depth);
         cJSON_AddStringToObject(o, "activation", mlp_activation_name(mc.act));
@@ -387,8 +468,14 @@ int ckpt_describe(const char *path, int json) {
            mc.arch == MLP_RESIDUAL ? "residual " : "", mc.depth,
            mc.hidden, mlp_activation_name(mc.act), policy_time_embed_name(m.policy.time_embed), n_params,
            has_ema ? ", EMA weights" : "");
-    printf("  observation %s, To %d, horizon %d, Ta %d (offset %d), pad %s, %d flow steps\n", m.obs_kind,
-           m.obs_steps, m.policy.horizon, m.n_action_steps, m.action_offset, m.pad, m.flow_steps);
+    const EvalConfig *e = &m.protocol;
+    printf("  observation %s, To %d, horizon %d, Ta %d (offset %d), pad %s, %d flow steps\n",
+           pusht_obs_kind_name(e->obs_kind), e->obs_steps, m.policy.horizon, e->n_action_steps, e->action_offset, m.pad,
+           e->flow_steps);
+    if (e->episodes > 0)
+        printf("  evaluation  %s resets from seed %llu, %d episodes x %d noise draw(s) from noise seed %llu, max %d "
+               "steps%s\n", pusht_reset_kind_name(e->reset), (unsigned long long)e->seed_first, e->episodes,
+               e->noise_seeds, (unsigned long long)e->noise_seed, e->max_steps, e->clip_actions ? ", clipped" : "");
     printf("  training    %s lr %g wd %g warmup %lld, batch %d on %d trainer rank(s), seed %llu\n",
            optim_kind_name(m.optim.kind), m.optim.lr, m.optim.weight_decay, (long long)m.optim.warmup_steps, m.batch,
            m.n_trainers, (unsigned long long)m.seed);

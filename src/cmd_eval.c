@@ -32,7 +32,9 @@ static const char *EVAL_USAGE =
     "                      [--clip on|off] [--noise-seed S] [--noise-seeds K]\n"
     "                      [--gif OUT.gif [--gif-episodes 0,1,2] [--gif-size PX]] [--json]\n"
     "\n"
-    "Score a checkpoint on Push-T: every episode starts from a seeded reset, the policy sees the\n"
+    "Score a checkpoint on Push-T. With no options it runs the protocol the checkpoint records (the\n"
+    "one its training run scored with, so the score equals the run's logged evaluation of those\n"
+    "weights); options change parts of it. Every episode starts from a seeded reset, the policy sees the\n"
     "checkpoint's observation (state or keypoints, its To frames, the first repeated at reset),\n"
     "predicts a chunk with Euler flow sampling, and Ta actions run open-loop before it observes\n"
     "again. An episode ends on success (coverage > 0.95) or after --max-steps env steps; the score\n"
@@ -44,23 +46,24 @@ static const char *EVAL_USAGE =
     "\n"
     "protocols:\n"
     "  --reset legacy   Diffusion Policy: numpy RandomState resets, seeds 100000.., 50 episodes,\n"
-    "                   the checkpoint's Ta (8), no clipping  (default)\n"
+    "                   the checkpoint's Ta (8), no clipping  (default when the checkpoint records none)\n"
     "  --reset gym      CS 185/285 HW1 / gym-pusht: PCG64 resets, seeds 0.., 100 episodes, the\n"
     "                   whole chunk open-loop, actions clipped to [0,512]\n"
     "  held-out starts  --seed 200000 --episodes 500: legacy resets outside the 50 test seeds\n"
     "\n"
     "options:\n"
-    "      --episodes N        episodes (default 50 legacy, 100 gym)\n"
-    "      --seed S            first reset seed (default 100000 legacy, 0 gym)\n"
-    "      --reset KIND        legacy | gym (see above)\n"
-    "      --max-steps N       env steps per episode (default 300)\n"
+    "      --episodes N        episodes (default: the checkpoint's protocol; 50 legacy, 100 gym)\n"
+    "      --seed S            first reset seed (default: the protocol's; 100000 legacy, 0 gym)\n"
+    "      --reset KIND        legacy | gym (see above; default: the checkpoint's)\n"
+    "      --max-steps N       env steps per episode (default: the protocol's, 300)\n"
     "      --n-action-steps N  actions executed per decision (default: see protocols)\n"
     "      --flow-steps K      Euler steps per sample (default: the checkpoint's)\n"
     "      --noise-scale X     start the Euler integration from X * N(0, I) instead of N(0, I): a\n"
     "                          sampling temperature, X < 1 is greedier (default 1)\n"
     "      --clip on|off       clip actions to [0,512] (default: off legacy, on gym)\n"
-    "      --noise-seed S      first seed of the sampling noise (default 0)\n"
-    "      --noise-seeds K     noise draws to average over (default 5; 1 = a single draw)\n"
+    "      --noise-seed S      first seed of the sampling noise (default: the protocol's, 0)\n"
+    "      --noise-seeds K     noise draws to average over (default: the checkpoint's protocol, else 5;\n"
+    "                          1 = a single draw)\n"
     "      --raw               evaluate the raw weights instead of the EMA (when the EMA exists)\n"
     "      --gif OUT.gif       render episodes (goal, block, agent, action target) as an animated\n"
     "                          GIF at 10 frames/s; several episodes are tiled in a grid\n"
@@ -74,14 +77,15 @@ typedef struct {
     const char *ckpt;
     int episodes;        /* -1: protocol default */
     long long seed;      /* -1: protocol default */
-    PushtResetKind reset;
-    int max_steps;
+    int reset;           /* PushtResetKind; -1: the checkpoint's */
+    int max_steps;       /* -1: the protocol's */
     int n_action_steps;  /* -1: protocol default */
     int flow_steps;      /* -1: the checkpoint's */
     double noise_scale;  /* initial Euler noise scale (1) */
     int clip;            /* -1: protocol default */
-    uint64_t noise_seed;
-    int noise_seeds;     /* draws of the sampling noise: seeds noise_seed .. noise_seed+K-1 */
+    long long noise_seed; /* -1: the protocol's */
+    int noise_seeds;     /* draws of the sampling noise: seeds noise_seed .. noise_seed+K-1; -1: the
+                          * checkpoint's, else EVAL_DEFAULT_NOISE_SEEDS */
     int raw;
     const char *gif;
     int gif_ep[EVAL_MAX_GIF_EPISODES];
@@ -133,24 +137,24 @@ static int eval_parse(int argc, char **argv, EvalArgs *a) {
         {"json", no_argument, 0, O_JSON}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     memset(a, 0, sizeof *a);
     a->episodes = a->n_action_steps = a->flow_steps = a->clip = -1;
-    a->seed = -1;
-    a->reset = PUSHT_RESET_LEGACY;
-    a->max_steps = 300;
+    a->seed = a->noise_seed = -1;
+    a->reset = a->max_steps = a->noise_seeds = -1;
     a->gif_size = 256;
     a->n_gif = 1; /* episode 0 */
-    a->noise_seeds = EVAL_DEFAULT_NOISE_SEEDS;
     a->noise_scale = 1.0;
     optind = 1;
     opterr = 0;
     long v;
+    PushtResetKind kind = PUSHT_RESET_LEGACY;
     int rc = FC_OK;
     for (int c; rc == FC_OK && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1;) {
         switch (c) {
         case O_EPISODES: rc = cli_int("eval", "--episodes", optarg, 1, 1000000, &v); a->episodes = (int)v; break;
         case O_SEED: rc = cli_int("eval", "--seed", optarg, 0, 4294967295L, &v); a->seed = v; break;
         case O_RESET:
-            if (pusht_reset_kind_parse(optarg, &a->reset) != 0)
+            if (pusht_reset_kind_parse(optarg, &kind) != 0)
                 rc = cli_usage_error("eval", EVAL_USAGE, "--reset expects legacy or gym, got '%s'", optarg);
+            a->reset = (int)kind;
             break;
         case O_MAX_STEPS: rc = cli_int("eval", "--max-steps", optarg, 1, 100000, &v); a->max_steps = (int)v; break;
         case O_NAS: rc = cli_int("eval", "--n-action-steps", optarg, 1, 100000, &v); a->n_action_steps = (int)v; break;
@@ -161,7 +165,7 @@ static int eval_parse(int argc, char **argv, EvalArgs *a) {
             else if (!strcmp(optarg, "off")) a->clip = 0;
             else rc = cli_usage_error("eval", EVAL_USAGE, "--clip expects on or off, got '%s'", optarg);
             break;
-        case O_NOISE: rc = cli_int("eval", "--noise-seed", optarg, 0, 0x7fffffffffffffffL, &v); a->noise_seed = (uint64_t)v; break;
+        case O_NOISE: rc = cli_int("eval", "--noise-seed", optarg, 0, 0x7fffffffffffffffL, &v); a->noise_seed = v; break;
         case O_NOISES:
             rc = cli_int("eval", "--noise-seeds", optarg, 1, EVAL_MAX_NOISE_SEEDS, &v);
             a->noise_seeds = (int)v;
@@ -183,22 +187,26 @@ static int eval_parse(int argc, char **argv, EvalArgs *a) {
     return FC_OK;
 }
 
-/* the evaluation config of a checkpoint under the chosen protocol and overrides; FC_OK or FC_ERR */
+/* the evaluation config of a checkpoint: the protocol it records (its training run's), or with
+ * --reset another one, or the legacy one when it records none; then the overrides. FC_OK or FC_ERR */
 static int eval_config(const EvalArgs *a, const CkptMeta *m, const Policy *p, EvalConfig *c) {
-    RolloutObsKind kind;
-    if (rollout_obs_parse(m->obs_kind, &kind) != 0)
-        return fc_set_error("%s: unknown obs_kind '%s' (expected state or keypoints)", a->ckpt, m->obs_kind);
-    rollout_config_protocol(c, a->reset, kind, m->obs_steps, m->policy.horizon, m->action_offset, m->n_action_steps,
-                            m->flow_steps);
+    const EvalConfig *rec = &m->protocol;
+    int recorded = rec->episodes > 0;
+    PushtResetKind reset = a->reset >= 0 ? (PushtResetKind)a->reset : recorded ? rec->reset : PUSHT_RESET_LEGACY;
+    if (recorded && reset == rec->reset) *c = *rec;
+    else rollout_config_protocol(c, reset, rec->obs_kind, rec->obs_steps, m->policy.horizon, rec->action_offset,
+                                 rec->n_action_steps, rec->flow_steps);
+    if (!recorded || reset != rec->reset) c->noise_seeds = EVAL_DEFAULT_NOISE_SEEDS;
     if (a->episodes > 0) c->episodes = a->episodes;
     if (a->seed >= 0) c->seed_first = (uint64_t)a->seed;
-    c->max_steps = a->max_steps;
+    if (a->max_steps > 0) c->max_steps = a->max_steps;
     if (a->n_action_steps > 0) c->n_action_steps = a->n_action_steps;
     if (a->flow_steps > 0) c->flow_steps = a->flow_steps;
     if (a->clip >= 0) c->clip_actions = a->clip;
     c->noise_scale = (float)a->noise_scale;
-    c->noise_seed = a->noise_seed;
-    c->noise_seeds = a->noise_seeds;
+    if (a->noise_seed >= 0) c->noise_seed = (uint64_t)a->noise_seed;
+    if (a->noise_seeds > 0) c->noise_seeds = a->noise_seeds;
+    c->seeds = NULL;
     if (rollout_config_check(c, p, &m->norm) != FC_OK) {
         char why[800];
         snprintf(why, sizeof why, "%s", fc_last_error());
@@ -337,9 +345,9 @@ static void eval_print_json(const EvalArgs *a, const CkptMeta *m, const EvalConf
     cJSON_AddNumberToObject(o, "success_rate", r->success_rate);
     cJSON_AddNumberToObject(o, "mean_max_coverage", r->mean_coverage);
     cJSON_AddNumberToObject(o, "episodes", c->episodes);
-    cJSON_AddNumberToObject(o, "noise_seeds", a->noise_seeds);
-    eval_add_spread(o, "score", score_k, a->noise_seeds);
-    eval_add_spread(o, "success_rate", success_k, a->noise_seeds);
+    cJSON_AddNumberToObject(o, "noise_seeds", c->noise_seeds);
+    eval_add_spread(o, "score", score_k, c->noise_seeds);
+    eval_add_spread(o, "success_rate", success_k, c->noise_seeds);
     cJSON_AddNumberToObject(o, "env_steps", (double)r->env_steps);
     cJSON_AddNumberToObject(o, "decisions", (double)r->decisions);
     cJSON_AddNumberToObject(o, "rollouts_per_s", r->rollouts_per_s);
@@ -351,14 +359,14 @@ static void eval_print_json(const EvalArgs *a, const CkptMeta *m, const EvalConf
     cJSON_AddStringToObject(o, "reset", pusht_reset_kind_name(c->reset));
     cJSON_AddNumberToObject(o, "seed", (double)c->seed_first);
     cJSON_AddNumberToObject(o, "max_steps", c->max_steps);
-    cJSON_AddStringToObject(o, "obs_kind", rollout_obs_name(c->obs_kind));
+    cJSON_AddStringToObject(o, "obs_kind", pusht_obs_kind_name(c->obs_kind));
     cJSON_AddNumberToObject(o, "obs_steps", c->obs_steps);
     cJSON_AddNumberToObject(o, "n_action_steps", c->n_action_steps);
     cJSON_AddNumberToObject(o, "action_offset", c->action_offset);
     cJSON_AddNumberToObject(o, "flow_steps", c->flow_steps);
     cJSON_AddNumberToObject(o, "noise_scale", c->noise_scale);
     cJSON_AddBoolToObject(o, "clip_actions", c->clip_actions);
-    cJSON_AddNumberToObject(o, "noise_seed", (double)a->noise_seed);
+    cJSON_AddNumberToObject(o, "noise_seed", (double)c->noise_seed);
     cJSON *seeds = cJSON_AddArrayToObject(o, "seeds"), *mr = cJSON_AddArrayToObject(o, "max_reward");
     cJSON *mc = cJSON_AddArrayToObject(o, "max_coverage"), *su = cJSON_AddArrayToObject(o, "success");
     cJSON *st = cJSON_AddArrayToObject(o, "steps");
@@ -395,10 +403,11 @@ int cmd_eval(int argc, char **argv) {
            (long long)m.step, use_ema ? "EMA" : "raw", policy_kind_name(m.policy.kind), c.episodes,
            pusht_reset_kind_name(c.reset), (unsigned long long)c.seed_first, P);
     fc_log("protocol: %s obs x %d frames, %d of %d actions per decision (from %d), %d flow steps, max %d steps%s",
-           rollout_obs_name(c.obs_kind), c.obs_steps, c.n_action_steps, m.policy.horizon, c.action_offset,
+           pusht_obs_kind_name(c.obs_kind), c.obs_steps, c.n_action_steps, m.policy.horizon, c.action_offset,
            c.flow_steps, c.max_steps, c.clip_actions ? ", actions clipped to [0,512]" : "");
 
     int first, count, K = c.noise_seeds;
+    uint64_t noise_seed = c.noise_seed;
     rollout_split(c.episodes, me, P, &first, &count);
     uint64_t *seeds = fc_malloc((size_t)(count ? count : 1) * sizeof(uint64_t));
     for (int i = 0; i < count; i++) seeds[i] = rollout_seed(&c, first + i);
@@ -406,7 +415,7 @@ int cmd_eval(int argc, char **argv) {
     double *score_k = fc_malloc((size_t)K * sizeof(double)), *success_k = fc_malloc((size_t)K * sizeof(double));
     double seconds = 0;
     for (int k = 0; k < K; k++) { /* draw k: the whole evaluation under noise seed S + k */
-        c.noise_seed = a.noise_seed + (uint64_t)k;
+        c.noise_seed = noise_seed + (uint64_t)k;
         dist_world_barrier();
         EvalResult mine;
         rollout_eval(&p, &m.norm, &c, seeds, count, &mine, NULL);
@@ -418,7 +427,7 @@ int cmd_eval(int argc, char **argv) {
         if (me == 0 && K > 1) fc_log("noise seed %llu: score %.4f  success %.2f", (unsigned long long)c.noise_seed,
                                      draws[k].score, draws[k].success_rate);
     }
-    c.noise_seed = a.noise_seed; /* the GIF re-runs draw 0 */
+    c.noise_seed = noise_seed; /* the GIF re-runs draw 0 */
     free(seeds);
 
     rc = FC_OK;

@@ -55,9 +55,6 @@ static void train_help(const TrainConfig *d) {
            "  --min-lr-ratio X       floor of the cosine as a fraction of --lr (default 0)\n"
            "  --grad-clip X          clip the global gradient norm (default 0 = off)\n"
            "  --ema on|off           evaluate an EMA of the weights (Diffusion Policy's; default %s)\n"
-           "  --overlap on|off       start each layer's gradient reduction inside backward (per-layer\n"
-           "                         MPI_Iallreduce) instead of the reduction after it, with the full\n"
-           "                         optimiser step on every rank (default off: slower, benchmarks/README.md)\n"
            "  --reduce hierarchical|flat  hierarchical (default): the trainers of each node sum the gradient in\n"
            "                         one shared-memory window and shard the optimiser step; with several nodes\n"
            "                         trainer r of every node allreduces slice r across nodes (needs the same\n"
@@ -65,18 +62,21 @@ static void train_help(const TrainConfig *d) {
            "                         whole gradient and the full optimiser step on every trainer\n",
            (long long)d->steps, d->batch, d->virtual_shards, d->optim.beta1, d->optim.beta2, d->optim.eps, d->optim.lr,
            d->optim.weight_decay, (long long)d->optim.warmup_steps, d->ema ? "on" : "off");
-    printf("evaluation (Diffusion Policy's protocol by default):\n"
+    printf("evaluation (the protocol and its settings are recorded in every checkpoint: `flowchunk eval CKPT`\n"
+           "with no flags reproduces the run's own scores):\n"
            "  --eval-every N         evaluate every N steps (default %lld; 0 = only at the end with E > 0)\n"
-           "  --eval-episodes N      episodes per evaluation (default %d)\n"
+           "  --eval-reset legacy|gym  protocol (default legacy): legacy = Diffusion Policy's (numpy RandomState\n"
+           "                         resets from seed 100000, 50 episodes, Ta actions per decision); gym = CS 185\n"
+           "                         HW1's (PCG64 resets from seed 0, 100 episodes, the whole chunk, actions\n"
+           "                         clipped to [0,512]); as `flowchunk eval --reset`\n"
+           "  --eval-episodes N      episodes per evaluation (default: the protocol's)\n"
            "  --eval-noise-seeds K   sampling-noise draws each evaluation averages, spread logged\n"
            "                         (default %d; `flowchunk eval` averages 5)\n"
-           "  --eval-seed S          first reset seed (default %llu: seeds S..S+N-1)\n"
+           "  --eval-seed S          first reset seed, seeds S..S+N-1 (default: the protocol's)\n"
            "  --eval-max-steps N     env steps per episode (default %d)\n"
-           "  --eval-reset legacy|gym  reset sampler (default legacy)\n"
            "  --flow-steps N         Euler steps at inference (default %d)\n"
            "  --n-action-steps N     actions executed per chunk (default: the windows file's)\n",
-           (long long)d->eval_every, d->eval_episodes, d->eval_noise_seeds, (unsigned long long)d->eval_seed,
-           d->eval_max_steps,
+           (long long)d->eval_every, d->eval_noise_seeds, d->eval_max_steps,
            d->flow_steps);
     printf("bookkeeping:\n"
            "  --ckpt-every N         checkpoint every N steps (default %lld; also at the end and on SIGTERM)\n"
@@ -95,7 +95,7 @@ static void train_help(const TrainConfig *d) {
 enum {
     O_RUN_DIR = 1000, O_EVAL_RANKS, O_RESUME, O_SEED, O_POLICY, O_HIDDEN, O_DEPTH, O_ACT, O_ARCH, O_TIME, O_NFREQ, O_STEPS,
     O_EPOCHS, O_BATCH, O_SHARDS, O_OPTIM, O_LR, O_WD, O_BETA1, O_BETA2, O_MOMENTUM, O_WARMUP, O_MINLR, O_CLIP, O_EMA,
-    O_OVERLAP, O_EVAL_EVERY, O_EVAL_EPISODES, O_EVAL_NOISE, O_EVAL_SEED, O_EVAL_MAX, O_EVAL_RESET, O_FLOW_STEPS, O_NACT, O_CKPT,
+    O_EVAL_EVERY, O_EVAL_EPISODES, O_EVAL_NOISE, O_EVAL_SEED, O_EVAL_MAX, O_EVAL_RESET, O_FLOW_STEPS, O_NACT, O_CKPT,
     O_KEEP, O_LOG, O_CHECK, O_WATCHDOG, O_REDUCE, O_HELP
 };
 
@@ -113,7 +113,7 @@ static const struct option OPTIONS[] = {
     {"beta2", required_argument, 0, O_BETA2}, {"momentum", required_argument, 0, O_MOMENTUM},
     {"warmup", required_argument, 0, O_WARMUP}, {"min-lr-ratio", required_argument, 0, O_MINLR},
     {"grad-clip", required_argument, 0, O_CLIP}, {"ema", required_argument, 0, O_EMA},
-    {"overlap", required_argument, 0, O_OVERLAP}, {"eval-every", required_argument, 0, O_EVAL_EVERY},
+    {"eval-every", required_argument, 0, O_EVAL_EVERY},
     {"eval-episodes", required_argument, 0, O_EVAL_EPISODES}, {"eval-seed", required_argument, 0, O_EVAL_SEED},
     {"eval-noise-seeds", required_argument, 0, O_EVAL_NOISE},
     {"eval-max-steps", required_argument, 0, O_EVAL_MAX}, {"eval-reset", required_argument, 0, O_EVAL_RESET},
@@ -216,7 +216,6 @@ static int train_parse(TrainConfig *c, int argc, char **argv) {
         case O_MINLR: DBL_OPT("--min-lr-ratio", 0, 1, c->optim.min_lr_ratio); break;
         case O_CLIP: DBL_OPT("--grad-clip", 0, 1e30, c->optim.grad_clip); break;
         case O_EMA: if (on_off("--ema", optarg, &c->ema)) return FC_ERR_USAGE; break;
-        case O_OVERLAP: if (on_off("--overlap", optarg, &c->overlap)) return FC_ERR_USAGE; break;
         case O_REDUCE:
             if (!strcmp(optarg, "hierarchical") || !strcmp(optarg, "hier")) c->reduce_flat = 0;
             else if (!strcmp(optarg, "flat")) c->reduce_flat = 1;

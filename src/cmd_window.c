@@ -14,7 +14,7 @@
 #include <string.h>
 
 static const char WINDOW_USAGE[] =
-    "usage: flowchunk window EPISODES.h5 -o WINDOWS.h5 [--obs state|keypoints] [--obs-steps To]\n"
+    "usage: flowchunk window EPISODES.h5 -o WINDOWS.h5 [--recipe dp|hw1] [--obs state|keypoints] [--obs-steps To]\n"
     "                        [--horizon H] [--n-action-steps Ta] [--pad none|edge]\n"
     "                        [--max-episodes N] [--val-episodes V] [--seed S] [--json]\n";
 
@@ -25,6 +25,10 @@ static void window_help(void) {
            "sampler: a window is H frames from episode step t; obs = its first To frames, action =\n"
            "all H; the action at the current (last observed) frame is chunk entry To-1.\n\n"
            "  -o, --output FILE      windows file to write (atomically)\n"
+           "  --recipe dp|hw1        start from a recipe (the options below then change it):\n"
+           "                         dp = Diffusion Policy's Push-T windows (--obs keypoints --obs-steps 2\n"
+           "                         --horizon 16 --n-action-steps 8 --pad edge), hw1 = CS 185 HW1's\n"
+           "                         (--obs state --obs-steps 1 --horizon 8 --pad none)\n"
            "  --obs KIND             state (5-d, default) or keypoints (20-d: 9 block keypoints\n"
            "                         then agent xy; /data/keypoint when present, else computed)\n"
            "  --obs-steps To         observation frames per window (default 1, <= H)\n"
@@ -40,9 +44,8 @@ static void window_help(void) {
            "  --seed S               episode permutation seed (default 42)\n"
            "  --json                 print {\"windows\":..,\"val_windows\":..,...} on stdout\n"
            "  -h, --help             this help\n\n"
-           "Diffusion Policy's Push-T recipe: --obs keypoints --obs-steps 2 --horizon 16\n"
-           "  --n-action-steps 8 --pad edge --max-episodes 90 --val-episodes 4\n"
-           "CS 185 HW1 recipe: --obs state --obs-steps 1 --horizon 8 --pad none\n",
+           "Diffusion Policy trains on 90 of the 206 demonstrations: --recipe dp --max-episodes 90\n"
+           "  --val-episodes 4\n",
            WINDOW_USAGE);
 }
 
@@ -53,6 +56,7 @@ int cmd_window(int argc, char **argv) {
         {"n-action-steps", required_argument, 0, 'a'}, {"pad", required_argument, 0, 'p'},
         {"max-episodes", required_argument, 0, 'm'},  {"val-episodes", required_argument, 0, 'v'},
         {"seed", required_argument, 0, 'S'},          {"json", no_argument, 0, 'j'},
+        {"recipe", required_argument, 0, 'r'},
         {"help", no_argument, 0, 'h'},                {0, 0, 0, 0}};
     const char *cmd = "window";
     const char *out = NULL;
@@ -60,15 +64,20 @@ int cmd_window(int argc, char **argv) {
     long v = 0;
     WindowSpec spec;
     window_spec_default(&spec);
-    optind = 1;
     opterr = 0;
     int c;
+    /* the recipe first, wherever it stands: the other options change it */
+    for (optind = 1; (c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1;)
+        if (c == 'r' && window_spec_recipe(&spec, optarg) != 0)
+            return cli_usage_error(cmd, WINDOW_USAGE, "--recipe expects dp or hw1, got '%s'", optarg);
+    optind = 1;
     while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
         switch (c) {
+        case 'r': break;
         case 'o': out = optarg; break;
         case 'b':
-            if (!strcmp(optarg, "state")) spec.obs_kind = WINDOW_OBS_STATE;
-            else if (!strcmp(optarg, "keypoints")) spec.obs_kind = WINDOW_OBS_KEYPOINTS;
+            if (!strcmp(optarg, "state")) spec.obs_kind = PUSHT_OBS_STATE;
+            else if (!strcmp(optarg, "keypoints")) spec.obs_kind = PUSHT_OBS_KEYPOINTS;
             else return cli_usage_error(cmd, WINDOW_USAGE, "--obs expects state or keypoints, got '%s'", optarg);
             break;
         case 's':
@@ -127,7 +136,7 @@ int cmd_window(int argc, char **argv) {
     fc_log("window: wrote %s: %lld windows (+%lld val) from %lld train / %lld val of %lld episodes, obs %s x %d, "
            "horizon %d, pad %s, in %.2f s", out, (long long)st.n_windows, (long long)st.n_val_windows,
            (long long)st.n_train_episodes, (long long)st.n_val_episodes, (long long)st.n_source_episodes,
-           window_obs_kind_name(spec.obs_kind), spec.obs_steps, spec.horizon, window_pad_name(spec.pad), st.seconds);
+           pusht_obs_kind_name(spec.obs_kind), spec.obs_steps, spec.horizon, window_pad_name(spec.pad), st.seconds);
     if (json) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "output", out);

@@ -315,9 +315,34 @@ int loader_restore(Loader *L, LoaderPos pos) {
     return FC_OK;
 }
 
+int loader_check_batch(int global_batch, int n_shards, int n_ranks) {
+    if (n_shards < 1) return fc_set_error("--virtual-shards must be >= 1");
+    if (n_ranks > n_shards)
+        return fc_set_error("%d trainer ranks but only %d virtual shards: every trainer needs at least one shard "
+                            "(use --virtual-shards %d or more, or fewer ranks)",
+                            n_ranks, n_shards, n_ranks);
+    if (global_batch % n_shards != 0)
+        return fc_set_error("--batch %d is not a multiple of --virtual-shards %d (each step draws batch/shards windows "
+                            "from every virtual shard)",
+                            global_batch, n_shards);
+    return FC_OK;
+}
+
 uint64_t loader_fingerprint(const Loader *L) {
     uint64_t h = rng_key(L->seed, (uint64_t)L->n_rows, (uint64_t)L->n_shards, (uint64_t)L->global_batch);
     return rng_key(h, (uint64_t)L->obs_row, (uint64_t)L->act_row, (uint64_t)L->n_val);
+}
+
+void loader_info(const Loader *L, LoaderInfo *d) {
+    memset(d, 0, sizeof *d);
+    d->spec = L->spec;
+    d->norm = L->norm;
+    d->n_windows = L->n_rows;
+    d->n_val = L->n_val;
+    d->steps_per_epoch = L->steps_per_epoch;
+    d->fingerprint = loader_fingerprint(L);
+    d->batch_rows_max = (int)dist_comm_max_i64(L->comm, L->batch_rows);
+    d->batch_rows_min = (int)-dist_comm_max_i64(L->comm, -(int64_t)L->batch_rows);
 }
 
 void loader_close(Loader *L) {

@@ -249,14 +249,12 @@ static void mlp_backward_residual(Mlp *m, float *din, const float *dout, int B) 
         cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, d, di, B, 1.0f, g, d, gin, di, 1.0f, m->dW[l], di);
         mlp_bias_grad(m->db[l], g, B, d);
         if (l == 0) {
-            if (m->grad_ready) m->grad_ready(m->grad_ready_ctx, l);
             if (din) cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, di, d, 1.0f, g, d, m->W[0], di, 0.0f, din, di);
             break;
         }
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, di, d, 1.0f, g, d, m->W[l], di, 0.0f, U, di);
         if (l + 1 == L) memset(S, 0, (size_t)B * di * sizeof(float)); /* the output layer has no skip */
         mlp_layernorm_backward(S, m->dln_g[l], m->dln_b[l], U, m->xhat[l], m->rstd[l], m->ln_g[l], B, di);
-        if (m->grad_ready) m->grad_ready(m->grad_ready_ctx, l);
     }
 }
 
@@ -270,7 +268,6 @@ void mlp_backward(Mlp *m, float *din, const float *dout, int B) {
         cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, d, di, B, 1.0f, g, d, m->x[l], di,
                     1.0f, m->dW[l], di);
         mlp_bias_grad(m->db[l], g, B, d);
-        if (m->grad_ready) m->grad_ready(m->grad_ready_ctx, l);
         if (l == 0 && !din) break;
         float *dx = (l == 0) ? din : m->dbuf[l & 1];
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, di, d, 1.0f, g, d, m->W[l], di,

@@ -5,6 +5,7 @@
 #include "flowchunk/optim.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -216,6 +217,17 @@ void optim_step_range(Optim *o, float *params, float *grads, size_t lo, size_t h
         optim_sgd_kernel(p, o->m + lo, g, n, (float)lr, c->weight_decay, c->momentum, o->step == 0);
     }
     o->step++;
+}
+
+const char *optim_describe(const OptimConfig *o, char *buf, size_t n) {
+    if (o->kind == OPTIM_ADAMW)
+        snprintf(buf, n, "adamw lr %g betas (%g, %g) wd %g, warmup %lld, cosine to step %lld%s", o->lr, o->beta1,
+                 o->beta2, o->weight_decay, (long long)o->warmup_steps, (long long)o->total_steps,
+                 o->grad_clip > 0 ? ", clipped" : "");
+    else
+        snprintf(buf, n, "sgd lr %g momentum %g wd %g, warmup %lld, cosine to step %lld", o->lr, o->momentum,
+                 o->weight_decay, (long long)o->warmup_steps, (long long)o->total_steps);
+    return buf;
 }
 
 static const char *const optim_kind_names[] = {"adamw", "sgd"};

@@ -7,6 +7,7 @@
 #include "flowchunk/policy.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -254,4 +255,26 @@ int policy_time_embed_parse(const char *s, TimeEmbed *t) {
     for (int i = 0; i < 2; i++)
         if (strcmp(s, policy_time_names[i]) == 0) { *t = (TimeEmbed)i; return 0; }
     return -1;
+}
+
+double policy_loss_mean(Policy *p, const float *obs, const float *act, int64_t n, uint64_t seed) {
+    uint64_t slot[256], key = seed ^ 0x76616c5f6c6f7373ULL; /* "val_loss" */
+    int obs_row = p->cfg.obs_dim, act_row = p->cfg.horizon * p->cfg.act_dim;
+    double sum = 0;
+    for (int64_t i0 = 0; i0 < n; i0 += 256) {
+        int B = n - i0 < 256 ? (int)(n - i0) : 256;
+        for (int j = 0; j < B; j++) slot[j] = (uint64_t)(i0 + j);
+        sum += policy_loss(p, obs + i0 * obs_row, act + i0 * act_row, B, key, 0, slot);
+    }
+    return n > 0 ? sum / (double)n : 0;
+}
+
+const char *policy_describe(const PolicyConfig *c, char *buf, size_t n) {
+    Policy probe; /* the parameter count of the config */
+    policy_init(&probe, c, 0);
+    snprintf(buf, n, "%s, %sMLP %d x %d %s, time %s, %zu parameters", policy_kind_name(c->kind),
+             c->arch == MLP_RESIDUAL ? "residual (pre-LayerNorm blocks) " : "", c->depth, c->hidden,
+             mlp_activation_name(c->act), policy_time_embed_name(c->time_embed), probe.net.n_params);
+    policy_free(&probe);
+    return buf;
 }

@@ -49,13 +49,14 @@ static int compare_rows(CompareRow *rows, const RunLog *r, int n) {
                  compare_num(x->run, "evaluators"));
         snprintf(rows[4].v[i], REPORT_CELL, "%s", hm ? m->windows : "-");
         if (hm)
-            snprintf(rows[5].v[i], REPORT_CELL, "%s x %d, H %d, Ta %d, pad %s, %lld windows", m->obs_kind, m->obs_steps,
-                     m->policy.horizon, m->n_action_steps, m->pad, (long long)m->n_windows);
+            snprintf(rows[5].v[i], REPORT_CELL, "%s x %d, H %d, Ta %d, pad %s, %lld windows",
+                     pusht_obs_kind_name(m->protocol.obs_kind), m->protocol.obs_steps, m->policy.horizon,
+                     m->protocol.n_action_steps, m->pad, (long long)m->n_windows);
         else snprintf(rows[5].v[i], REPORT_CELL, "-");
         if (hm)
             snprintf(rows[6].v[i], REPORT_CELL, "%s, %d x %d %s, time %s, %d flow steps", policy_kind_name(m->policy.kind),
                      m->policy.depth, m->policy.hidden, mlp_activation_name(m->policy.act),
-                     policy_time_embed_name(m->policy.time_embed), m->flow_steps);
+                     policy_time_embed_name(m->policy.time_embed), m->protocol.flow_steps);
         else snprintf(rows[6].v[i], REPORT_CELL, "-");
         if (hm)
             snprintf(rows[7].v[i], REPORT_CELL, "%s lr %g wd %g", optim_kind_name(m->optim.kind), m->optim.lr,

@@ -47,11 +47,12 @@ static void report_identity(Sbuf *b, const RunLog *r) {
         const CkptMeta *m = &r->meta;
         report_kv(b, "data", "%s", m->windows);
         report_kv(b, "window spec", "obs %s x To=%d frames, horizon H=%d, Ta=%d from offset %d, pad %s; %lld windows",
-                  m->obs_kind, m->obs_steps, m->policy.horizon, m->n_action_steps, m->action_offset, m->pad,
+                  pusht_obs_kind_name(m->protocol.obs_kind), m->protocol.obs_steps, m->policy.horizon,
+                  m->protocol.n_action_steps, m->protocol.action_offset, m->pad,
                   (long long)m->n_windows);
         report_kv(b, "policy", "%s, MLP %d x %d %s, time %s, %d Euler steps at inference", policy_kind_name(m->policy.kind),
                   m->policy.depth, m->policy.hidden, mlp_activation_name(m->policy.act),
-                  policy_time_embed_name(m->policy.time_embed), m->flow_steps);
+                  policy_time_embed_name(m->policy.time_embed), m->protocol.flow_steps);
         const OptimConfig *o = &m->optim;
         report_kv(b, "recipe", "%s lr %g wd %g, warmup %lld, cosine to step %lld; batch %d (%d shards); EMA %s; seed %llu",
                   optim_kind_name(o->kind), o->lr, o->weight_decay, (long long)o->warmup_steps,

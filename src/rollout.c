@@ -5,18 +5,15 @@
 #include "flowchunk/rollout.h"
 #include "flowchunk/check.h"
 #include "flowchunk/rng.h"
-#include "flowchunk/window.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #define ROLLOUT_TABLE_MAX 512.0 /* HW1 clips actions to [0, 512] */
 
-/* the observation kinds are the windows file's (window.h), value for value */
-_Static_assert((int)ROLLOUT_OBS_STATE == (int)WINDOW_OBS_STATE && (int)ROLLOUT_OBS_KEYPOINTS == (int)WINDOW_OBS_KEYPOINTS,
-               "rollout and window observation kinds must agree");
 
 static double rollout_clock(clockid_t id) {
     struct timespec ts;
@@ -34,11 +31,11 @@ void rollout_config_dp(EvalConfig *cfg) {
     cfg->seed_first = 100000;
     cfg->episodes = 50;
     cfg->max_steps = 300;
-    cfg->obs_kind = ROLLOUT_OBS_KEYPOINTS;
+    cfg->obs_kind = PUSHT_OBS_KEYPOINTS;
     cfg->obs_steps = 2;
     cfg->n_action_steps = 8;
     cfg->action_offset = 1;
-    cfg->flow_steps = 10;
+    cfg->flow_steps = ROLLOUT_FLOW_STEPS;
     cfg->noise_scale = 1.0f;
     cfg->noise_seeds = 1;
 }
@@ -49,17 +46,17 @@ void rollout_config_hw1(EvalConfig *cfg, int horizon) {
     cfg->seed_first = 0;
     cfg->episodes = 100;
     cfg->max_steps = 300;
-    cfg->obs_kind = ROLLOUT_OBS_STATE;
+    cfg->obs_kind = PUSHT_OBS_STATE;
     cfg->obs_steps = 1;
     cfg->n_action_steps = horizon;
     cfg->action_offset = 0;
-    cfg->flow_steps = 10;
+    cfg->flow_steps = ROLLOUT_FLOW_STEPS;
     cfg->noise_scale = 1.0f;
     cfg->noise_seeds = 1;
     cfg->clip_actions = 1;
 }
 
-void rollout_config_protocol(EvalConfig *cfg, PushtResetKind reset, RolloutObsKind obs, int obs_steps, int horizon,
+void rollout_config_protocol(EvalConfig *cfg, PushtResetKind reset, PushtObsKind obs, int obs_steps, int horizon,
                              int action_offset, int n_action_steps, int flow_steps) {
     if (reset == PUSHT_RESET_GYM) {
         rollout_config_hw1(cfg, horizon);
@@ -74,19 +71,15 @@ void rollout_config_protocol(EvalConfig *cfg, PushtResetKind reset, RolloutObsKi
     if (flow_steps > 0) cfg->flow_steps = flow_steps;
 }
 
-int rollout_obs_dim(RolloutObsKind k) { return k == ROLLOUT_OBS_KEYPOINTS ? PUSHT_KEYPOINT_DIM : PUSHT_STATE_DIM; }
-
-const char *rollout_obs_name(RolloutObsKind k) { return k == ROLLOUT_OBS_KEYPOINTS ? "keypoints" : "state"; }
-
-int rollout_obs_parse(const char *s, RolloutObsKind *k) {
-    if (!strcmp(s, "state")) *k = ROLLOUT_OBS_STATE;
-    else if (!strcmp(s, "keypoints")) *k = ROLLOUT_OBS_KEYPOINTS;
-    else return -1;
-    return 0;
+const char *rollout_config_describe(const EvalConfig *c, char *buf, size_t n) {
+    snprintf(buf, n, "%d episodes from seed %llu (%s) x %d noise draw(s), %d steps max, Ta %d, %d flow steps%s",
+             c->episodes, (unsigned long long)c->seed_first, pusht_reset_kind_name(c->reset), c->noise_seeds,
+             c->max_steps, c->n_action_steps, c->flow_steps, c->clip_actions ? ", actions clipped" : "");
+    return buf;
 }
 
 int rollout_config_check(const EvalConfig *cfg, const Policy *p, const Norm *norm) {
-    int fd = rollout_obs_dim(cfg->obs_kind);
+    int fd = pusht_obs_dim(cfg->obs_kind);
     int H = p->cfg.horizon;
     if (cfg->episodes < 1) return fc_set_error("the evaluation needs at least one episode");
     if (cfg->max_steps < 1) return fc_set_error("max_steps must be at least 1, got %d", cfg->max_steps);
@@ -96,7 +89,7 @@ int rollout_config_check(const EvalConfig *cfg, const Policy *p, const Norm *nor
         return fc_set_error("the policy predicts %d-d actions, Push-T needs %d", p->cfg.act_dim, PUSHT_ACTION_DIM);
     if (p->cfg.obs_dim != cfg->obs_steps * fd)
         return fc_set_error("the policy observes %d numbers, but %d %s frame(s) of %d make %d", p->cfg.obs_dim,
-                            cfg->obs_steps, rollout_obs_name(cfg->obs_kind), fd, cfg->obs_steps * fd);
+                            cfg->obs_steps, pusht_obs_kind_name(cfg->obs_kind), fd, cfg->obs_steps * fd);
     if (norm->obs_dim != fd || norm->act_dim != PUSHT_ACTION_DIM)
         return fc_set_error("the norm scales %d-d observations and %d-d actions, expected %d and %d", norm->obs_dim,
                             norm->act_dim, fd, PUSHT_ACTION_DIM);
@@ -137,10 +130,10 @@ void rollout_trace_free(RolloutTrace *t) {
 }
 
 /* the current observation of env into frame (fd floats) */
-static void rollout_observe(const PushtEnv *env, RolloutObsKind kind, float *frame) {
+static void rollout_observe(const PushtEnv *env, PushtObsKind kind, float *frame) {
     double o[PUSHT_KEYPOINT_DIM];
-    int fd = rollout_obs_dim(kind);
-    if (kind == ROLLOUT_OBS_KEYPOINTS) pusht_observe_keypoints(env, o);
+    int fd = pusht_obs_dim(kind);
+    if (kind == PUSHT_OBS_KEYPOINTS) pusht_observe_keypoints(env, o);
     else pusht_observe_state(env, o);
     for (int d = 0; d < fd; d++) frame[d] = (float)o[d];
 }
@@ -158,7 +151,7 @@ static void rollout_run(Policy *p, const Norm *norm, const EvalConfig *cfg, cons
     res->ep = fc_calloc((size_t)(n ? n : 1), sizeof(EvalEpisode));
     if (n == 0) return;
 
-    const int fd = rollout_obs_dim(cfg->obs_kind), To = cfg->obs_steps, Ta = cfg->n_action_steps;
+    const int fd = pusht_obs_dim(cfg->obs_kind), To = cfg->obs_steps, Ta = cfg->n_action_steps;
     const int cd = p->chunk_dim, od = To * fd;
     double t_start = rollout_now(), c_start = rollout_cpu(), t_sim = 0.0, t_pol = 0.0;
 

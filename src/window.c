@@ -24,7 +24,7 @@
 #define WINDOW_BLOCK_ROWS (16 * WINDOW_CHUNK_ROWS) /* rows cut and written per block: whole chunks */
 
 void window_spec_default(WindowSpec *s) {
-    s->obs_kind = WINDOW_OBS_STATE;
+    s->obs_kind = PUSHT_OBS_STATE;
     s->obs_steps = 1;
     s->horizon = 8;
     s->n_action_steps = 8;
@@ -34,8 +34,19 @@ void window_spec_default(WindowSpec *s) {
     s->seed = 42;
 }
 
-int window_obs_dim(WindowObsKind kind) { return kind == WINDOW_OBS_KEYPOINTS ? PUSHT_KEYPOINT_DIM : PUSHT_STATE_DIM; }
-const char *window_obs_kind_name(WindowObsKind kind) { return kind == WINDOW_OBS_KEYPOINTS ? "keypoints" : "state"; }
+int window_spec_recipe(WindowSpec *s, const char *name) {
+    window_spec_default(s);
+    if (!strcmp(name, "dp")) {
+        s->obs_kind = PUSHT_OBS_KEYPOINTS;
+        s->obs_steps = 2;
+        s->horizon = 16;
+        s->pad = WINDOW_PAD_EDGE;
+    } else if (strcmp(name, "hw1") != 0) {
+        return -1;
+    }
+    return 0;
+}
+
 const char *window_pad_name(WindowPad pad) { return pad == WINDOW_PAD_EDGE ? "edge" : "none"; }
 
 void window_padding(const WindowSpec *s, int *pad_before, int *pad_after) {
@@ -103,9 +114,9 @@ void window_select(int64_t n_episodes, int64_t n_train, int64_t n_val, uint64_t 
 
 /* ---- features and normalisation ------------------------------------------------------------ */
 
-void window_frame_features(const Episodes *ep, WindowObsKind kind, float *out) {
+void window_frame_features(const Episodes *ep, PushtObsKind kind, float *out) {
     int64_t n = ep->n_steps;
-    if (kind == WINDOW_OBS_STATE) {
+    if (kind == PUSHT_OBS_STATE) {
         memcpy(out, ep->state, (size_t)n * PUSHT_STATE_DIM * sizeof(float));
         return;
     }
@@ -148,8 +159,8 @@ static void window_fit_features(Norm *norm, const float *feat, const float *act,
     window_minmax(act, n, norm->act_dim, norm->act_min, norm->act_max);
 }
 
-void window_fit_norm(Norm *norm, const Episodes *ep, WindowObsKind kind) {
-    int od = window_obs_dim(kind);
+void window_fit_norm(Norm *norm, const Episodes *ep, PushtObsKind kind) {
+    int od = pusht_obs_dim(kind);
     float *feat = fc_malloc((size_t)ep->n_steps * (size_t)od * sizeof(float));
     window_frame_features(ep, kind, feat);
     window_fit_features(norm, feat, ep->action, ep->n_steps, od);
@@ -269,7 +280,7 @@ int window_writer_finish(WindowWriter *w, const WindowSpec *spec, const Norm *no
     rc |= h5u_write(f, "/meta/val_episodes", H5T_NATIVE_INT64, 1, &nva, val, 0);
     rc |= h5u_set_attr_str(f, "format", WINDOWS_FORMAT);
     rc |= h5u_set_attr_int(f, "version", WINDOWS_VERSION);
-    rc |= h5u_set_attr_str(f, "obs_kind", window_obs_kind_name(spec->obs_kind));
+    rc |= h5u_set_attr_str(f, "obs_kind", pusht_obs_kind_name(spec->obs_kind));
     rc |= h5u_set_attr_int(f, "obs_dim", norm->obs_dim);
     rc |= h5u_set_attr_int(f, "obs_steps", spec->obs_steps);
     rc |= h5u_set_attr_int(f, "horizon", spec->horizon);
@@ -398,7 +409,7 @@ int window_build(const char *episodes_path, const char *out_path, const WindowSp
     /* fit on every step of the source, then scale every step once: windows only copy frames */
     double t_read = window_now();
     Norm norm;
-    int od = window_obs_dim(s->obs_kind);
+    int od = pusht_obs_dim(s->obs_kind);
     float *feat = fc_malloc((size_t)ep.n_steps * (size_t)od * sizeof(float));
     float *act = fc_malloc((size_t)ep.n_steps * PUSHT_ACTION_DIM * sizeof(float));
     window_frame_features(&ep, s->obs_kind, feat);
@@ -472,13 +483,13 @@ int window_read_spec(hid_t f, const char *label, WindowSpec *s, Norm *norm) {
         return fc_set_error("%s: %s", label, why);
     }
     memset(s, 0, sizeof *s);
-    if (!strcmp(kind, "state")) s->obs_kind = WINDOW_OBS_STATE;
-    else if (!strcmp(kind, "keypoints")) s->obs_kind = WINDOW_OBS_KEYPOINTS;
+    if (!strcmp(kind, "state")) s->obs_kind = PUSHT_OBS_STATE;
+    else if (!strcmp(kind, "keypoints")) s->obs_kind = PUSHT_OBS_KEYPOINTS;
     else return fc_set_error("%s: unknown obs_kind '%s' (state|keypoints)", label, kind);
     if (!strcmp(pad, "none")) s->pad = WINDOW_PAD_NONE;
     else if (!strcmp(pad, "edge")) s->pad = WINDOW_PAD_EDGE;
     else return fc_set_error("%s: unknown pad '%s' (none|edge)", label, pad);
-    if (od != window_obs_dim(s->obs_kind) || ad != PUSHT_ACTION_DIM)
+    if (od != pusht_obs_dim(s->obs_kind) || ad != PUSHT_ACTION_DIM)
         return fc_set_error("%s: obs_dim %lld / action_dim %lld do not match obs_kind '%s'", label, (long long)od,
                             (long long)ad, kind);
     if (to < 1 || h < 1 || to > h || ta < 1 || h > 100000)
@@ -552,7 +563,7 @@ int window_describe(const char *path, int json) {
         cJSON_AddStringToObject(o, "path", path);
         cJSON_AddStringToObject(o, "format", WINDOWS_FORMAT);
         cJSON_AddNumberToObject(o, "version", WINDOWS_VERSION);
-        cJSON_AddStringToObject(o, "obs_kind", window_obs_kind_name(s.obs_kind));
+        cJSON_AddStringToObject(o, "obs_kind", pusht_obs_kind_name(s.obs_kind));
         cJSON_AddNumberToObject(o, "obs_dim", norm.obs_dim);
         cJSON_AddNumberToObject(o, "obs_steps", s.obs_steps);
         cJSON_AddNumberToObject(o, "horizon", s.horizon);
@@ -582,7 +593,7 @@ int window_describe(const char *path, int json) {
         printf("%s: %s v%d, %lld bytes, %s rows\n", path, WINDOWS_FORMAT, WINDOWS_VERSION, bytes,
                chunked ? "chunked" : "contiguous");
         printf("  windows      %llu train, %llu val\n", (unsigned long long)dobs[0], (unsigned long long)dvo[0]);
-        printf("  obs          %s x %d steps = %llu floats/row\n", window_obs_kind_name(s.obs_kind), s.obs_steps,
+        printf("  obs          %s x %d steps = %llu floats/row\n", pusht_obs_kind_name(s.obs_kind), s.obs_steps,
                (unsigned long long)dobs[1]);
         printf("  action       horizon %d = %llu floats/row, execute %d from chunk entry %lld\n", s.horizon,
                (unsigned long long)dact[1], s.n_action_steps, (long long)off);

@@ -1,4 +1,4 @@
-# Expert demonstrations (src/expert.c, `flowchunk demos`): the scripted expert solves Push-T with
+# Expert demonstrations (sim/expert.c, `flowchunk demos`): the scripted expert solves Push-T with
 # human-like actions and several routes per start, deterministically; the command writes the
 # same file at any rank count. The 200-episode acceptance run is in benchmarks/README.md.
 fc_add_test_exe(demos_expert demos_expert.c)

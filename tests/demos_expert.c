@@ -12,6 +12,7 @@
  *   metric     - expert_pose_error on known poses */
 #include "flowchunk/expert.h"
 #include "flowchunk/pusht.h"
+#include "expect.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -19,9 +20,6 @@
 #include <string.h>
 
 #define T_MAX 300
-static int failures = 0;
-#define EXPECT(cond, ...) do { if (!(cond)) { failures++; if (failures <= 20) { \
-    fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); fprintf(stderr, __VA_ARGS__); fprintf(stderr, "\n"); } } } while (0)
 
 static float st[T_MAX * 5], ac[T_MAX * 2], kp[T_MAX * 18];
 static float st2[T_MAX * 5], ac2[T_MAX * 2];

@@ -15,15 +15,13 @@
 #include "flowchunk/check.h"
 #include "flowchunk/rng.h"
 #include "flowchunk/rollout.h"
+#include "expect.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int failures = 0;
-#define EXPECT(cond, ...) do { if (!(cond)) { failures++; fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-    fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); } } while (0)
 
 static void sized_policy(Policy *p, int obs_dim, int H, uint64_t seed, int hidden, int depth) {
     PolicyConfig pc;
@@ -51,7 +49,7 @@ static void table_norm(Norm *n, int pin, float ax, float ay) {
 
 static void state_config(EvalConfig *c, int To, int Ta, int offset, int max_steps) {
     rollout_config_dp(c);
-    c->obs_kind = ROLLOUT_OBS_STATE;
+    c->obs_kind = PUSHT_OBS_STATE;
     c->obs_steps = To;
     c->n_action_steps = Ta;
     c->action_offset = offset;
@@ -285,7 +283,7 @@ static void test_split_and_check(void) {
     c.n_action_steps = 16;
     EXPECT(rollout_config_check(&c, &p, &n) == FC_ERR, "offset 1 + 16 steps accepted for H=16");
     c.n_action_steps = 8;
-    c.obs_kind = ROLLOUT_OBS_STATE;
+    c.obs_kind = PUSHT_OBS_STATE;
     EXPECT(rollout_config_check(&c, &p, &n) == FC_ERR, "state obs accepted for a keypoint policy");
     policy_free(&p);
 }

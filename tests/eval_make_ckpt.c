@@ -68,13 +68,14 @@ int main(int argc, char **argv) {
     if (fd == PUSHT_STATE_DIM) m.norm.obs_max[4] = 6.2831855f;
     m.norm.act_min[0] = m.norm.act_min[1] = 10.0f;
     m.norm.act_max[0] = m.norm.act_max[1] = 500.0f;
-    snprintf(m.obs_kind, sizeof m.obs_kind, "%s", obs);
     snprintf(m.pad, sizeof m.pad, "edge");
     snprintf(m.windows, sizeof m.windows, "(eval_make_ckpt: untrained, seed %llu)", seed);
-    m.obs_steps = To;
-    m.n_action_steps = Ta;
-    m.action_offset = To - 1;
-    m.flow_steps = 10;
+    /* the observation and Ta only: no evaluation protocol recorded (protocol.episodes = 0) */
+    m.protocol.obs_kind = fd == PUSHT_STATE_DIM ? PUSHT_OBS_STATE : PUSHT_OBS_KEYPOINTS;
+    m.protocol.obs_steps = To;
+    m.protocol.n_action_steps = Ta;
+    m.protocol.action_offset = To - 1;
+    m.protocol.flow_steps = 10;
     optim_config_default(&m.optim, OPTIM_ADAMW);
     m.ema = ema;
     m.batch = 256;

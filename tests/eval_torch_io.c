@@ -43,16 +43,16 @@ int main(int argc, char **argv) {
     }
     EvalConfig c;
     rollout_config_dp(&c);
-    if (rollout_obs_parse(m.obs_kind, &c.obs_kind) != 0) fc_fatal("unknown obs_kind %s", m.obs_kind);
-    c.obs_steps = m.obs_steps;
-    c.action_offset = m.action_offset;
+    c.obs_kind = m.protocol.obs_kind;
+    c.obs_steps = m.protocol.obs_steps;
+    c.action_offset = m.protocol.action_offset;
     c.n_action_steps = 1;
     c.max_steps = 1;
-    c.flow_steps = K > 0 ? K : m.flow_steps;
+    c.flow_steps = K > 0 ? K : m.protocol.flow_steps;
     c.episodes = B;
     if (rollout_config_check(&c, &p, &m.norm) != FC_OK) fc_fatal("%s", fc_last_error());
 
-    const int fd = rollout_obs_dim(c.obs_kind), od = c.obs_steps * fd, C = p.chunk_dim, H = p.cfg.horizon;
+    const int fd = pusht_obs_dim(c.obs_kind), od = c.obs_steps * fd, C = p.chunk_dim, H = p.cfg.horizon;
     float *obs_raw = fc_malloc((size_t)B * od * sizeof(float)), *obs = fc_malloc((size_t)B * od * sizeof(float));
     float *a0 = fc_malloc((size_t)B * C * sizeof(float)), *chunk = fc_malloc((size_t)B * C * sizeof(float));
     float *act = fc_malloc((size_t)B * C * sizeof(float));
@@ -63,7 +63,7 @@ int main(int argc, char **argv) {
         seeds[i] = rollout_seed(&c, i);
         pusht_reset(env, seeds[i], c.reset);
         double o[PUSHT_KEYPOINT_DIM];
-        if (c.obs_kind == ROLLOUT_OBS_KEYPOINTS) pusht_observe_keypoints(env, o);
+        if (c.obs_kind == PUSHT_OBS_KEYPOINTS) pusht_observe_keypoints(env, o);
         else pusht_observe_state(env, o);
         for (int f = 0; f < c.obs_steps; f++)
             for (int d = 0; d < fd; d++) obs_raw[(size_t)i * od + f * fd + d] = (float)o[d];

@@ -4,6 +4,7 @@
  * string/int/double attributes. Usage: h5util_test [TMPDIR] */
 #include "flowchunk/check.h"
 #include "flowchunk/h5util.h"
+#include "expect.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -12,9 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int failures = 0;
-#define EXPECT(cond) do { if (!(cond)) { fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-    failures++; } } while (0)
 
 static int exists(const char *p) { struct stat st; return stat(p, &st) == 0; }
 

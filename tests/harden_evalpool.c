@@ -25,7 +25,7 @@ int main(void) {
     norm.act_max[0] = norm.act_max[1] = 512.0f;
     EvalConfig ec;
     rollout_config_dp(&ec);
-    ec.obs_kind = ROLLOUT_OBS_STATE;
+    ec.obs_kind = PUSHT_OBS_STATE;
     ec.obs_steps = 2;
     ec.n_action_steps = 4;
     ec.action_offset = 1;

@@ -4,6 +4,7 @@
 #include "flowchunk/check.h"
 #include "flowchunk/episodes.h"
 #include "flowchunk/h5util.h"
+#include "expect.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -12,9 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int failures = 0;
-#define EXPECT(cond) do { if (!(cond)) { fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-    failures++; } } while (0)
 /* the last error must be exactly `want` */
 #define EXPECT_ERR(want) do { if (strcmp(fc_last_error(), want) != 0) { \
     fprintf(stderr, "FAIL %s:%d: error was '%s', expected '%s'\n", __FILE__, __LINE__, fc_last_error(), want); \

@@ -6,6 +6,7 @@
 #include "flowchunk/check.h"
 #include "flowchunk/episodes.h"
 #include "flowchunk/zarr.h"
+#include "expect.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -13,9 +14,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static int failures = 0;
-#define EXPECT(cond) do { if (!(cond)) { fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-    failures++; } } while (0)
 
 /* FNV-1a 64 (http://www.isthe.com/chongo/tech/comp/fnv/) of the bytes */
 static uint64_t fnv1a64(const void *p, size_t n) {

@@ -15,6 +15,7 @@
 #include "flowchunk/dist.h"
 #include "flowchunk/loader.h"
 #include "flowchunk/window.h"
+#include "expect.h"
 
 #include <mpi.h>
 #include <stdio.h>
@@ -22,9 +23,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static int failures = 0;
-#define EXPECT(cond, ...) do { if (!(cond)) { if (failures++ < 20) { fprintf(stderr, "FAIL rank %d %s:%d: ", \
-    dist_world_rank(), __FILE__, __LINE__); fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); } } } while (0)
 
 enum { TO = 2, H = 4, OBS_ROW = TO * 5, ACT_ROW = H * 2, N_VAL = 37 };
 

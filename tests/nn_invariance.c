@@ -16,15 +16,13 @@
 #include "flowchunk/policy.h"
 #include "flowchunk/rng.h"
 #include "flowchunk/rowgemm.h"
+#include "expect.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int failures = 0;
-#define EXPECT(cond, ...) do { if (!(cond)) { failures++; fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-    fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); } } while (0)
 
 static float *randn(size_t n, uint64_t key) {
     float *v = malloc(n * sizeof(float));

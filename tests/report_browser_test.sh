@@ -44,7 +44,7 @@ else
 fi
 window() { # OUT [args]
     local out=$1; shift
-    "$FC" window "$WORK/ep.h5" -o "$out" --obs keypoints --obs-steps 2 --horizon 16 --n-action-steps 8 --pad edge \
+    "$FC" window "$WORK/ep.h5" -o "$out" --recipe dp \
         "$@" 2>>"$WORK/window.log" || { cat "$WORK/window.log" >&2; fail "window $*"; }
 }
 WIN=$WORK/win.h5

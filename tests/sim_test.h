@@ -1,5 +1,5 @@
 /* sim_test.h: tiny helpers shared by the simulator tests (tests/sim_*.c): a failure counter with
- * messages, bit-exact double comparison, and the real data loader (FC_ZARR, exit 77 when absent). */
+ * messages (expect.h), bit-exact double comparison, and the real data loader (FC_ZARR, exit 77 when absent). */
 #ifndef FLOWCHUNK_SIM_TEST_H
 #define FLOWCHUNK_SIM_TEST_H
 
@@ -13,11 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static int sim_test_failures = 0;
-
-#define EXPECT(cond, ...) do { if (!(cond)) { sim_test_failures++; \
-    if (sim_test_failures <= 20) { fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-    fprintf(stderr, __VA_ARGS__); fprintf(stderr, "\n"); } } } while (0)
+#include "expect.h"
 
 /* bit-equal doubles (0 ulp; +0 and -0 differ, as numpy's values would) */
 static inline int same_bits(double a, double b) {
@@ -50,8 +46,8 @@ static inline void load_real_data(Episodes *ep) {
 }
 
 static inline int finish(const char *name) {
-    if (sim_test_failures) {
-        fprintf(stderr, "%s: %d failure(s)\n", name, sim_test_failures);
+    if (failures) {
+        fprintf(stderr, "%s: %d failure(s)\n", name, failures);
         return 1;
     }
     printf("%s: ok\n", name);

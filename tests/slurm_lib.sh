@@ -18,7 +18,7 @@ skip() { say "SKIP: $*"; exit 77; }
 
 # the tiny configuration each trainer gets: for the real one a small net, few steps, 2-episode
 # evaluations; LONG runs for several seconds so that it can be stopped mid-way
-WINDOW_ARGS="--obs keypoints --obs-steps 2 --horizon 16 --pad edge"
+WINDOW_ARGS="--recipe dp"
 if [[ $FC_SLURM_TRAINER == real ]]; then
     TINY_TRAIN_ARGS="--steps 40 --hidden 64 --depth 2 --batch 64 --warmup 10 --virtual-shards 8 --eval-every 20 --eval-episodes 2 --log-every 5 --ckpt-every 10 --seed 7"
     LONG_TRAIN_ARGS="--steps 1500 --hidden 256 --depth 3 --batch 64 --warmup 10 --virtual-shards 8 --eval-every 500 --eval-episodes 2 --log-every 25 --ckpt-every 250 --seed 7"

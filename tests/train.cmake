@@ -7,7 +7,6 @@ fc_add_test(train_ckpt train_ckpt_test)
 set(FC_TRAIN_ARGS $<TARGET_FILE:train_fixture> ${MPIEXEC_EXECUTABLE})
 fc_add_test(train_ranks_np2 bash ${CMAKE_CURRENT_SOURCE_DIR}/train_ranks_test.sh ${FC_TRAIN_ARGS} 2)
 fc_add_test(train_ranks_np4 bash ${CMAKE_CURRENT_SOURCE_DIR}/train_ranks_test.sh ${FC_TRAIN_ARGS} 4)
-fc_add_test(train_ranks_np2_overlap bash ${CMAKE_CURRENT_SOURCE_DIR}/train_ranks_test.sh ${FC_TRAIN_ARGS} 2 --overlap on)
 fc_add_test(train_ranks_np2_allreduce env FC_NO_SHM_REDUCE=1 bash ${CMAKE_CURRENT_SOURCE_DIR}/train_ranks_test.sh ${FC_TRAIN_ARGS} 2)
 fc_add_test(train_diverge bash ${CMAKE_CURRENT_SOURCE_DIR}/train_diverge_test.sh ${FC_TRAIN_ARGS})
 fc_add_test(train_pool bash ${CMAKE_CURRENT_SOURCE_DIR}/train_pool_test.sh ${FC_TRAIN_ARGS})
@@ -15,7 +14,7 @@ fc_add_test(train_kill bash ${CMAKE_CURRENT_SOURCE_DIR}/train_kill_test.sh ${FC_
 fc_add_test(train_resume bash ${CMAKE_CURRENT_SOURCE_DIR}/train_resume_test.sh ${FC_TRAIN_ARGS})
 fc_add_test(train_errors bash ${CMAKE_CURRENT_SOURCE_DIR}/train_errors_test.sh ${FC_TRAIN_ARGS})
 fc_add_test(train_watchdog bash ${CMAKE_CURRENT_SOURCE_DIR}/train_watchdog_test.sh ${FC_TRAIN_ARGS})
-set_tests_properties(train_ranks_np2 train_ranks_np4 train_ranks_np2_overlap train_ranks_np2_allreduce train_diverge train_pool train_kill train_resume train_errors train_watchdog
+set_tests_properties(train_ranks_np2 train_ranks_np4 train_ranks_np2_allreduce train_diverge train_pool train_kill train_resume train_errors train_watchdog
                      PROPERTIES TIMEOUT 120)
 # the residual architecture: 2 ranks = 1 rank with identical weights; checkpoint names, info, eval, resume
 fc_add_test(train_ranks_np2_residual env "FC_MODEL_ARGS=--arch residual --depth 3" bash ${CMAKE_CURRENT_SOURCE_DIR}/train_ranks_test.sh ${FC_TRAIN_ARGS} 2)
@@ -25,5 +24,7 @@ fc_add_test(train_residual bash ${CMAKE_CURRENT_SOURCE_DIR}/train_residual_test.
 # The nodes' names are machine-wide: one two-node test at a time.
 fc_add_test(train_twonode bash ${CMAKE_CURRENT_SOURCE_DIR}/train_twonode_test.sh ${FC_TRAIN_ARGS})
 set_tests_properties(train_twonode PROPERTIES TIMEOUT 300 RESOURCE_LOCK flowchunk_twonode LABELS twonode)
+# the checkpoint records the evaluation protocol: `flowchunk eval CKPT` = the logged evaluation (DP and gym)
+fc_add_test(train_eval_protocol bash ${CMAKE_CURRENT_SOURCE_DIR}/train_protocol_test.sh ${FC_TRAIN_ARGS})
 # the validation loss at each evaluation (windows with --val-episodes), 1 and 2 trainers, in the report
 fc_add_test(train_val_loss bash ${CMAKE_CURRENT_SOURCE_DIR}/train_val_test.sh ${FC_TRAIN_ARGS})

@@ -6,6 +6,7 @@
 #include "flowchunk/check.h"
 #include "flowchunk/ckpt.h"
 #include "flowchunk/h5util.h"
+#include "expect.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -13,16 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static int failures = 0;
-#define EXPECT(c, ...)                                                                                                \
-    do {                                                                                                             \
-        if (!(c)) {                                                                                                  \
-            fprintf(stderr, "train_ckpt_test: FAIL line %d: ", __LINE__);                                            \
-            fprintf(stderr, __VA_ARGS__);                                                                            \
-            fputc('\n', stderr);                                                                                     \
-            failures++;                                                                                              \
-        }                                                                                                            \
-    } while (0)
 
 static void fill(float *x, size_t n, float base) {
     for (size_t i = 0; i < n; i++) x[i] = base + 1e-3f * (float)(i % 977) - 0.25f;
@@ -48,8 +39,8 @@ int main(void) {
     m.norm.act_dim = 2;
     for (int i = 0; i < 20; i++) m.norm.obs_min[i] = (float)i, m.norm.obs_max[i] = 100.0f + (float)i;
     m.norm.act_min[0] = 12, m.norm.act_max[0] = 511, m.norm.act_min[1] = 25, m.norm.act_max[1] = 511;
-    snprintf(m.obs_kind, sizeof m.obs_kind, "keypoints");
-    m.obs_steps = 2, m.n_action_steps = 8, m.action_offset = 1, m.flow_steps = 10;
+    m.protocol.obs_kind = PUSHT_OBS_KEYPOINTS;
+    m.protocol.obs_steps = 2, m.protocol.n_action_steps = 8, m.protocol.action_offset = 1, m.protocol.flow_steps = 10;
     snprintf(m.pad, sizeof m.pad, "edge");
     snprintf(m.windows, sizeof m.windows, "/data/win.h5");
     optim_config_default(&m.optim, OPTIM_ADAMW);
@@ -81,8 +72,9 @@ int main(void) {
     EXPECT(memcmp(&r.policy, &m.policy, sizeof r.policy) == 0, "policy config differs");
     EXPECT(memcmp(&r.norm, &m.norm, sizeof r.norm) == 0, "norm differs");
     EXPECT(memcmp(&r.optim, &m.optim, sizeof r.optim) == 0, "optimiser config differs");
-    EXPECT(!strcmp(r.obs_kind, "keypoints") && !strcmp(r.pad, "edge") && !strcmp(r.windows, "/data/win.h5"), "strings differ");
-    EXPECT(r.obs_steps == 2 && r.n_action_steps == 8 && r.action_offset == 1 && r.flow_steps == 10, "eval attributes differ");
+    EXPECT(r.protocol.obs_kind == PUSHT_OBS_KEYPOINTS && !strcmp(r.pad, "edge") && !strcmp(r.windows, "/data/win.h5"), "strings differ");
+    EXPECT(r.protocol.obs_steps == 2 && r.protocol.n_action_steps == 8 && r.protocol.action_offset == 1 &&
+           r.protocol.flow_steps == 10, "eval attributes differ");
     EXPECT(r.ema == 1 && r.batch == 256 && r.virtual_shards == 8 && r.n_trainers == 2 && r.seed == 42, "run attributes differ");
     EXPECT(r.step == 123 && r.epoch == 4 && r.epoch_step == 17 && r.loader_fingerprint == m.loader_fingerprint,
            "position differs");

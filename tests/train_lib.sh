@@ -16,7 +16,7 @@ say() { echo "$TEST: $*" >&2; }
 # tiny Diffusion-Policy-shaped windows (keypoints, To 2, H 16, edge padding) from synthetic episodes
 make_windows() {
     "$FIXTURE" "$WORK/ep.h5" "${1:-12}" 1 || fail "train_fixture failed"
-    "$FC" window "$WORK/ep.h5" -o "$WORK/win.h5" --obs keypoints --obs-steps 2 --horizon 16 --pad edge \
+    "$FC" window "$WORK/ep.h5" -o "$WORK/win.h5" --recipe dp \
         2>"$WORK/window.log" || { cat "$WORK/window.log" >&2; fail "flowchunk window failed"; }
     WIN=$WORK/win.h5
 }

@@ -2,7 +2,7 @@
 # train_pool_test.sh FIXTURE MPIEXEC: 2 trainers + 1 evaluator. The pool reports evaluations while
 # training goes on: every periodic report arrives steps after the weights were handed off, and no
 # training step is as long as an evaluation (the trainers never wait for the pool). A pool kept
-# busy skips to the newest weights. Each evaluation averages 2 noise draws and logs their spread. At the end: a final evaluation, best.h5 (an evaluation-only
+# busy skips to the newest weights. Each evaluation averages 5 noise draws and logs their spread. At the end: a final evaluation, best.h5 (an evaluation-only
 # checkpoint of the best step), latest.h5, the learning curve and summary.json.
 source "$(dirname "$0")/train_lib.sh"
 make_windows
@@ -18,11 +18,11 @@ n=$(eval_field kind "$M" | grep -c periodic)
 (( n >= 2 )) || { cat "$WORK/log"; fail "only $n periodic evaluations were reported while training"; }
 eval_field kind "$M" | tail -n1 | grep -qx final || fail "the last report is not the final evaluation"
 [[ $(eval_field eval_step "$M" | tail -n1) == 600 ]] || fail "the final evaluation is not of step 600"
-# every evaluation averages the default 2 noise draws and logs their spread around the mean
+# every evaluation averages the default 5 noise draws and logs their spread around the mean
 paste <(eval_field noise_seeds "$M") <(eval_field score_min "$M") <(eval_field score "$M") <(eval_field score_max "$M") |
-    awk '$1 != 2 || !($2 <= $3 && $3 <= $4) { bad = 1; print "eval line: draws " $1 ", min " $2 " score " $3 " max " $4 } END { exit bad }' >&2 \
-    || fail "an evaluation line does not carry 2 noise draws with min <= score <= max"
-grep -q "x 2 noise draw(s)" "$WORK/log" || fail "the config table does not state the evaluation's noise draws"
+    awk '$1 != 5 || !($2 <= $3 && $3 <= $4) { bad = 1; print "eval line: draws " $1 ", min " $2 " score " $3 " max " $4 } END { exit bad }' >&2 \
+    || fail "an evaluation line does not carry 5 noise draws with min <= score <= max"
+grep -q "x 5 noise draw(s)" "$WORK/log" || fail "the config table does not state the evaluation's noise draws"
 # reports arrive later than the step they evaluate (training went on meanwhile)
 paste <(eval_field eval_step "$M") <(eval_field reported_at_step "$M") <(eval_field kind "$M") |
     awk '$3 == "periodic" && $2 <= $1 { bad = 1; print "report of step " $1 " arrived at step " $2 } END { exit bad }' >&2 \

@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # train_ranks_test.sh FIXTURE MPIEXEC NP [TRAIN ARGS...]: with the same global batch and seed, the
-# first 50 losses of an NP-rank run (with the extra train arguments, e.g. --overlap on) equal the
+# first 50 losses of an NP-rank run (with the extra train arguments) equal the
 # 1-process run's to 1e-5 relative, and the weights agree bit for bit across ranks after every step
 # (--check-every 1 makes any divergence fatal). The reduction under test is the one the config
 # table names: the shared-memory window by default (all ranks on this node), one flat
-# MPI_Allreduce with FC_NO_SHM_REDUCE=1 (the path of trainers on several nodes), per-layer
-# MPI_Iallreduce with --overlap on. FC_MODEL_ARGS (e.g. "--arch residual --depth 3") changes the
+# MPI_Allreduce with FC_NO_SHM_REDUCE=1 (the path of trainers on several nodes). FC_MODEL_ARGS (e.g. "--arch residual --depth 3") changes the
 # model of both runs.
 source "$(dirname "$0")/train_lib.sh"
 NP=${3:?NP}
@@ -14,8 +13,7 @@ make_windows
 train 0 "$WIN" --run-dir "$WORK/r1" --steps 50 "${SMALL[@]}" "${MODEL[@]}" 2>"$WORK/r1.log" || { cat "$WORK/r1.log"; fail "1-process run failed"; }
 train "$NP" "$WIN" --run-dir "$WORK/rn" --steps 50 "${SMALL[@]}" "${MODEL[@]}" "${@:4}" >"$WORK/rn.log" 2>&1 || { cat "$WORK/rn.log"; fail "$NP-rank run failed"; }
 grep -q "ranks *$NP ($NP trainers, 0 evaluators)" "$WORK/rn.log" || { cat "$WORK/rn.log"; fail "the run did not use $NP trainers"; }
-if [[ " ${*:4} " == *" --overlap on "* ]]; then want="per-layer MPI_Iallreduce"
-elif [[ -n ${FC_NO_SHM_REDUCE:-} ]]; then want="one flat MPI_Allreduce"
+if [[ -n ${FC_NO_SHM_REDUCE:-} ]]; then want="one flat MPI_Allreduce"
 else want="sum in a shared-memory window"; fi
 grep -q "gradient reduction *$want" "$WORK/rn.log" || { cat "$WORK/rn.log"; fail "the run did not reduce by: $want"; }
 field loss "$WORK/r1/metrics.jsonl" >"$WORK/l1"

@@ -5,7 +5,7 @@
 # compare; 2 trainers log what 1 does; the run's report draws the curve.
 source "$(dirname "$0")/train_lib.sh"
 "$FIXTURE" "$WORK/ep.h5" 12 1 || fail "train_fixture failed"
-"$FC" window "$WORK/ep.h5" -o "$WORK/win.h5" --obs keypoints --obs-steps 2 --horizon 16 --pad edge --val-episodes 3 \
+"$FC" window "$WORK/ep.h5" -o "$WORK/win.h5" --recipe dp --val-episodes 3 \
     2>"$WORK/window.log" || { cat "$WORK/window.log" >&2; fail "flowchunk window failed"; }
 A=(--steps 60 --hidden 32 --depth 2 --batch 32 --virtual-shards 4 --log-every 10 --eval-every 20 --eval-episodes 2
    --eval-max-steps 8 --eval-noise-seeds 1 --seed 4)

@@ -24,6 +24,19 @@ check_cfg none_state_to2_h3 --obs state --obs-steps 2 --horizon 3
 check_cfg edge_keypoints_to2_h4_ta3 --obs keypoints --obs-steps 2 --horizon 4 --n-action-steps 3 --pad edge
 check_cfg edge_state_to2_h2_ta5 --obs-steps 2 --horizon 2 --n-action-steps 5 --pad edge
 
+# --recipe dp|hw1 are the recipes' options (the same data and attributes), which other options change
+# wherever they stand (the fixture's episodes are too short for the recipes' own horizons)
+W() { "$F" window "$FX/window_small_episodes.h5" "$@" 2>"$T/err" || fail "flowchunk window $*: $(cat "$T/err")"; }
+same() { cmp -s <(h5dump "$1" | tail -n +2) <(h5dump "$2" | tail -n +2); }
+W -o "$T/dp_a.h5" --obs keypoints --obs-steps 2 --horizon 4 --n-action-steps 8 --pad edge
+W -o "$T/dp_b.h5" --horizon 4 --recipe dp
+same "$T/dp_a.h5" "$T/dp_b.h5" || fail "--recipe dp differs from its options"
+W -o "$T/hw1_a.h5" --obs state --obs-steps 1 --horizon 3 --pad none
+W -o "$T/hw1_b.h5" --recipe hw1 --horizon 3
+same "$T/hw1_a.h5" "$T/hw1_b.h5" || fail "--recipe hw1 differs from its options"
+"$F" window "$FX/window_small_episodes.h5" -o "$T/x.h5" --recipe nope 2>"$T/err" && fail "--recipe nope accepted"
+grep -q "expects dp or hw1" "$T/err" || fail "--recipe nope: $(cat "$T/err")"
+
 # --json reports the counts; the selection and attributes are stored
 out=$("$F" window "$FX/window_small_episodes.h5" -o "$T/j.h5" --horizon 3 --max-episodes 2 --val-episodes 1 \
       --seed 0 --json 2>/dev/null) || fail "--json run failed"

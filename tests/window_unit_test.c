@@ -4,14 +4,12 @@
  * usage: window_unit_test FIXTURES_DIR */
 #include "flowchunk/check.h"
 #include "flowchunk/window.h"
+#include "expect.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int failures = 0;
-#define EXPECT(cond, ...) do { if (!(cond)) { failures++; fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-    fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); } } while (0)
 
 static void test_seed_example(void) {
     int64_t ends[2] = {5, 12}, sel[2] = {0, 1};
@@ -105,7 +103,7 @@ static void test_norm_constant(void) {
         ep.action[i * 2 + 1] = 7.0f;
     }
     Norm n;
-    window_fit_norm(&n, &ep, WINDOW_OBS_STATE);
+    window_fit_norm(&n, &ep, PUSHT_OBS_STATE);
     EXPECT(n.obs_dim == 5 && n.act_dim == 2, "norm dims");
     EXPECT(n.obs_min[0] == 0.0f && n.obs_max[0] == 30.0f && n.act_max[0] == 3.0f, "norm bounds");
     float y[5], x[5] = {15, 1, 2, 3, 1.25f};
@@ -116,7 +114,7 @@ static void test_norm_constant(void) {
     EXPECT(ya[1] == 0.0f, "constant action dimension scales to 0");
     /* keypoints computed from the state (no /data/keypoint): 20 per frame, agent xy last */
     float kp[4 * 20];
-    window_frame_features(&ep, WINDOW_OBS_KEYPOINTS, kp);
+    window_frame_features(&ep, PUSHT_OBS_KEYPOINTS, kp);
     EXPECT(kp[18] == ep.state[0] && kp[19] == ep.state[1], "keypoint obs ends with the agent position");
     episodes_free(&ep);
 }

@@ -1,6 +1,7 @@
 /* check.h: the three error tiers of flowchunk (STYLE.md).
  *  1. Environment/IO failures (malloc, files, HDF5, MPI): FC_CHECK / fc_fatal print one line
- *     "flowchunk: error: <what> (<file>:<line>)" and bring the WHOLE MPI job down (dist_abort).
+ *     "flowchunk: error: <what> (<file>:<line>)" and bring the WHOLE MPI job down (through the
+ *     abort hook dist_init registers; this file depends on nothing else of flowchunk).
  *  2. Programmer errors: FC_ASSERT(cond, "sentence telling the caller what they did wrong").
  *  3. Bad user input: functions return FC_ERR_* with fc_set_error(); main prints it and exits. */
 #ifndef FLOWCHUNK_CHECK_H
@@ -12,12 +13,19 @@ enum { FC_OK = 0, FC_ERR = 1, FC_ERR_USAGE = 2 };
 /* exit status of a run stopped by SIGTERM/SIGUSR1 after a consistent checkpoint: requeue me */
 #define FC_EXIT_REQUEUE 3
 
+/* the job this process belongs to: abort_job(code) ends every rank (does not return), world_rank()
+ * is this process's rank (only rank 0 logs). dist_init registers them; NULL = a lone process */
+void fc_set_job_hooks(void (*abort_job)(int code), int (*world_rank)(void));
+
 /* prints "flowchunk: error: ..." (+ " (file:line)" when file != NULL) and aborts every rank */
 void fc_fatal_at(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4), noreturn));
 #define fc_fatal(...) fc_fatal_at(__FILE__, __LINE__, __VA_ARGS__)
 /* the same, for errors the user can fix: no source location, just the message */
 void fc_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* an error every rank of a group detected at once (the same step, the same numbers): the rank
+ * with report != 0 prints it and brings the job down; the others wait for that (60 s at most) */
+void fc_die_collective(int report, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 
 #define FC_CHECK(cond, ...) do { if (!(cond)) fc_fatal(__VA_ARGS__); } while (0)
 #define FC_ASSERT(cond, sentence) do { if (!(cond)) \

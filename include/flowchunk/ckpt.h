@@ -8,6 +8,8 @@
  *   root attributes: format = "flowchunk-checkpoint", version, every hyperparameter (policy
  *   kind, obs kind, obs_steps, horizon, n_action_steps, action_offset, widths/depth/activation,
  *   time embedding, flow_steps, optimiser settings, batch, virtual_shards, n_trainers, seed),
+ *   the evaluation protocol (eval_reset, eval_seed, eval_episodes, eval_max_steps, eval_clip,
+ *   eval_noise_seed, eval_noise_seeds; optional: older files lack it),
  *   the topology (nodes, trainers_per_node, reduction, precision; optional: older files lack it),
  *   the step, the loader position (epoch, step in epoch, fingerprint of its sample sequence),
  *   the best score/step so far, and the training RNG description.
@@ -24,6 +26,7 @@
 #include "flowchunk/norm.h"
 #include "flowchunk/optim.h"
 #include "flowchunk/policy.h"
+#include "flowchunk/rollout.h"
 
 #define CKPT_FORMAT "flowchunk-checkpoint"
 #define CKPT_VERSION 1
@@ -32,12 +35,12 @@
 typedef struct {
     PolicyConfig policy;
     Norm norm;
-    /* data and evaluation */
-    char obs_kind[16];        /* "state" | "keypoints" (per-frame dim = norm.obs_dim) */
-    int obs_steps;            /* To */
-    int n_action_steps;       /* Ta executed per decision */
-    int action_offset;        /* first executed chunk entry (To-1 for Diffusion Policy windows) */
-    int flow_steps;           /* Euler steps at inference */
+    /* the evaluation protocol of the run: what the policy observes (obs kind, To), executes (Ta
+     * from action_offset), its flow steps, and how the trainer scored it (reset sampler, seeds,
+     * episodes, max steps, clipping, noise draws). protocol.episodes == 0: a checkpoint written
+     * before the protocol was recorded (only the observation, Ta and flow steps are known).
+     * `flowchunk eval CKPT` with no flags runs exactly this protocol. */
+    EvalConfig protocol;
     char pad[16];             /* windows padding: "none" | "edge" */
     char windows[4096];       /* the windows file trained on */
     /* training */
@@ -80,6 +83,10 @@ int ckpt_read_meta(const char *path, CkptMeta *meta);
 /* builds the policy of a checkpoint (policy_init from its config) and loads the evaluation
  * weights: /ema when use_ema and present, else /params. meta may be NULL. FC_OK or FC_ERR */
 int ckpt_load_policy(const char *path, Policy *p, CkptMeta *meta, int use_ema);
+/* resume a run of policy p (its config), optimiser o (optim_init'ed), EMA (NULL: off) and loader
+ * fingerprint from `path`: reads its meta into *m, checks that it continues this run (FC_ERR +
+ * fc_set_error naming what differs), then loads p's params, the EMA and o's moments and step */
+int ckpt_resume(const char *path, CkptMeta *m, Policy *p, float *ema, Optim *o, uint64_t fingerprint);
 /* resume: fills params, ema (when non-NULL; FC_ERR if not stored) and the optimiser moments and
  * step of `o` (already optim_init'ed for p's parameter count). The layout comes from p, which
  * must match the stored config (shapes are checked). FC_OK or FC_ERR */

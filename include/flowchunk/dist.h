@@ -73,51 +73,36 @@ int dist_arrive_size(void);
 const char *dist_arrive_host(int r);
 void dist_arrive_free(void);
 
-/* overlapped gradient reduction: up to DIST_MAX_SEGMENTS in-place MPI_Iallreduce(SUM) segments,
- * started as each layer's gradient is ready, progressed with MPI_Testall, completed by wait */
-#define DIST_MAX_SEGMENTS 64
-typedef struct {
-    int n;                                /* segments started */
-    MPI_Request req[DIST_MAX_SEGMENTS];
-} DistReduce;
-void dist_reduce_reset(DistReduce *r);
-/* start the in-place sum of buf[0..n) over trainers (a no-op on one trainer) */
-void dist_reduce_start(DistReduce *r, float *buf, size_t n);
-/* lets MPI progress the started reductions; returns 1 when all are complete */
-int dist_reduce_test(DistReduce *r);
-/* waits for every started segment, then resets */
-void dist_reduce_wait(DistReduce *r);
-
-/* hierarchical gradient sum: inside each node one MPI shared-memory window holds the node's
- * trainers' gradients, summed in place with plain loads and stores (each trainer sums one slice
- * for the node, no MPI copies); across nodes, trainer r of every node allreduces its node's slice
- * r with the other nodes' trainers r (all slices move at once). Every node then holds the same
- * bits. Needs the same trainer count on every node. Collective over trainers; NULL when it does
- * not apply (one trainer, nodes with different trainer counts, or the environment variable
- * FC_NO_SHM_REDUCE set): use the flat dist_allreduce_sum then. */
-typedef struct DistShm DistShm;
-DistShm *dist_shm_create(size_t n);
-/* how many nodes the trainers span (1: the window alone, no traffic between nodes) */
-int dist_shm_nodes(const DistShm *s);
-/* this trainer's n floats inside the window (write the gradient here) */
-float *dist_shm_buffer(DistShm *s);
-/* in place: every trainer's buffer = the sum over trainers, added in node-rank order, then across
- * nodes (bit-identical on every trainer). Collective over trainers. */
-void dist_shm_allreduce(DistShm *s);
-/* the sharded step (ZeRO-1 inside each node): node trainer r owns the slice [lo, hi) of the n
- * floats (the same slice on every node, so every node computes the same update) */
-void dist_shm_slice(const DistShm *s, size_t *lo, size_t *hi);
-/* collective: this trainer's own slice of its buffer = the sum over all trainers (node sums in
- * node-rank order, then across nodes); the rest of its buffer is left as it was */
-void dist_shm_reduce_slice(DistShm *s);
-/* collective over the node: the sum of one double per node trainer, in rank order (the same bits
- * on every node when each holds the same per-slice values) */
-double dist_shm_sum_double(DistShm *s, double v);
-/* collective: x (n floats in private memory) gets every other trainer's slice of its x, through
- * the window (overwrites the window's contents) */
-void dist_shm_allgather(DistShm *s, float *x);
+/* the gradient reduction of a training step, whatever the topology (collective over trainers).
+ * All trainers on nodes with the same trainer count: a shared-memory window per node holds the
+ * node's gradients, summed in place with plain loads and stores (each trainer sums one slice for
+ * the node, no MPI copies); across nodes, trainer r of every node allreduces slice r with its
+ * peers, so every node holds the same bits; the optimiser step is sharded (each trainer updates
+ * its slice, then the slices are gathered). Otherwise (flat = 1, one trainer, nodes with different
+ * trainer counts, or FC_NO_SHM_REDUCE set) one flat MPI_Allreduce and the full step everywhere.
+ * The optimiser step reads the same in every mode:
+ *   dist_grad_reduce(g); dist_grad_slice(g, &lo, &hi);
+ *   norm = dist_grad_norm(g, sum of squares of grad[lo, hi)); step [lo, hi); dist_grad_gather(g, w) */
+typedef struct DistGrad DistGrad;
+DistGrad *dist_grad_create(size_t n, int flat);
+/* the n floats backward writes the gradient into (zeroed at creation) */
+float *dist_grad_buffer(DistGrad *g);
+/* in place: this trainer's slice of the buffer (the whole buffer when not sharded) = the sum over
+ * trainers, in a fixed order (bit-identical on every trainer) */
+void dist_grad_reduce(DistGrad *g);
+/* the slice [lo, hi) of the n floats this trainer updates: [0, n) when not sharded */
+void dist_grad_slice(const DistGrad *g, size_t *lo, size_t *hi);
+/* the global L2 norm of the summed gradient from this trainer's slice's sum of squares */
+float dist_grad_norm(DistGrad *g, double slice_sumsq);
+/* x (n floats, private memory) gets every other trainer's slice of its x; a no-op when not sharded
+ * (collective) */
+void dist_grad_gather(DistGrad *g, float *x);
+/* "hierarchical" | "shared-memory" | "flat" | "none" (one trainer), as checkpoints record it */
+const char *dist_grad_name(const DistGrad *g);
+/* the same as one sentence, for the start-up table */
+const char *dist_grad_describe(const DistGrad *g);
 /* collective over trainers; NULL is fine */
-void dist_shm_free(DistShm *s);
+void dist_grad_destroy(DistGrad *g);
 
 /* where the job runs: nodes = distinct shared-memory domains of the world; trainers_per_node
  * lists the trainer count of every node that holds trainers, in node order ("2+2"). Collective

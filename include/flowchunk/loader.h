@@ -81,6 +81,9 @@ typedef struct {
     int64_t max_bytes_held; /* max of bytes_held over ranks */
 } Loader;
 
+/* the batch rule (train.h) before any file is read: V >= 1 shards, n_ranks <= V, B % V == 0.
+ * FC_OK, or FC_ERR + fc_set_error naming the option to change */
+int loader_check_batch(int global_batch, int n_shards, int n_ranks);
 /* collective over comm (pass dist_trainer_comm(); ignored without MPI): open `path`, check it,
  * shard it into n_virtual_shards (<= 0: LOADER_DEFAULT_SHARDS) for global_batch, read this
  * rank's rows and all validation rows, log one summary line. FC_OK, or FC_ERR on every rank with
@@ -96,6 +99,16 @@ LoaderPos loader_state(const Loader *L);
 int loader_restore(Loader *L, LoaderPos pos);
 /* hash of what determines the sample sequence (rows, widths, V, B, seed): a resumed run must match */
 uint64_t loader_fingerprint(const Loader *L);
+/* what every rank of a job learns about the data (trainer 0 broadcasts it to the evaluators) */
+typedef struct {
+    WindowSpec spec;          /* obs kind, To, H, Ta, pad of the windows file */
+    Norm norm;
+    int batch_rows_min, batch_rows_max; /* over the loader's communicator */
+    int64_t n_windows, n_val, steps_per_epoch;
+    uint64_t fingerprint;     /* loader_fingerprint */
+} LoaderInfo;
+/* collective over the loader's communicator (the batch row range) */
+void loader_info(const Loader *L, LoaderInfo *info);
 void loader_close(Loader *L);
 
 /* accessors */

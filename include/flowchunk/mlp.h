@@ -65,11 +65,6 @@ typedef struct {
     float *rstd[MLP_MAX_LAYERS];      /* ... its 1/std per row (B), for backward */
     float *dbuf[3];                   /* (B, max dim) buffers for backward */
     float *act_mem;                   /* the one allocation behind x, z, dbuf */
-    /* optional hook: mlp_backward calls grad_ready(grad_ready_ctx, l) as soon as layer l's weight
-     * and bias gradients are final (l = n_layers-1 down to 0), so a data-parallel trainer can start
-     * reducing them while backward goes on (NULL: no calls) */
-    void (*grad_ready)(void *ctx, int layer);
-    void *grad_ready_ctx;
 } Mlp;
 
 /* allocates and initialises like PyTorch's nn.Linear default (kaiming_uniform a=sqrt(5)):
@@ -78,8 +73,8 @@ typedef struct {
 void mlp_init(Mlp *m, const MlpConfig *cfg, uint64_t seed);
 void mlp_free(Mlp *m);
 /* moves the gradient into buf (n_params floats, zeroed here; owned by the caller, who keeps it
- * alive until mlp_free): the trainer's gradient then lives in the shared-memory window of the
- * node-local reduction (dist_shm_create) and is summed where backward wrote it */
+ * alive until mlp_free): the trainer's gradient then lives in the buffer of its gradient reduction
+ * (dist_grad_buffer: the node's shared-memory window) and is summed where backward wrote it */
 void mlp_use_grads(Mlp *m, float *buf);
 /* makes the activation buffers hold at least B rows (mlp_forward calls it) */
 void mlp_reserve(Mlp *m, int B);

@@ -62,6 +62,8 @@ void optim_step_range(Optim *o, float *params, float *grads, size_t lo, size_t h
 double optim_grad_sumsq(const float *g, size_t n);
 /* "adamw" | "sgd"; parse returns 0, or -1 if unknown */
 const char *optim_kind_name(OptimKind k);
+/* one line for the start-up table: kind, lr, betas or momentum, decay, schedule; returns buf */
+const char *optim_describe(const OptimConfig *o, char *buf, size_t n);
 int optim_kind_parse(const char *s, OptimKind *k);
 
 /* NaN/Inf guard on the gradient norm optim_step returned (it is accumulated in double, so it is

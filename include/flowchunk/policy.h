@@ -12,6 +12,7 @@
 #ifndef FLOWCHUNK_POLICY_H
 #define FLOWCHUNK_POLICY_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "flowchunk/mlp.h"
 
@@ -73,6 +74,12 @@ float policy_loss_grad_explicit(Policy *p, const float *obs, const float *act, c
 /* loss only (validation): same draws as policy_loss_grad, no gradient; returns the SUM */
 float policy_loss(Policy *p, const float *obs, const float *act, int B, uint64_t seed,
                   uint64_t step, const uint64_t *slot);
+/* the mean loss over n windows (obs (n, obs_dim), act (n, H*act_dim)) with the same draws every
+ * call: key seed ^ "val_loss", step 0, slot = row (a validation loss that compares weights only) */
+/* one line for start-up tables: kind, architecture, depth x width, activation, time features,
+ * parameter count; returns buf */
+const char *policy_describe(const PolicyConfig *cfg, char *buf, size_t n);
+double policy_loss_mean(Policy *p, const float *obs, const float *act, int64_t n, uint64_t seed);
 
 /* batched inference: chunk_out (B, chunk_dim) in the scaled [-1,1] action space. Flow: A0 for
  * sample i = rng_normal_fill(rng_key(key, RNG_STREAM_SAMPLE, 0, i)), then num_steps Euler steps

@@ -13,12 +13,24 @@
 #define PUSHT_KEYPOINT_DIM 20 /* 9 block keypoints (x,y) then the agent (x,y) */
 #define PUSHT_ACTION_DIM 2
 #define PUSHT_SUCCESS_COVERAGE 0.95
+#define PUSHT_AGENT_RADIUS 15.0 /* px: the agent is a circle (physics, renderer, expert) */
 
 /* which numpy sampler turns a seed into a reset state (PUSHT.md "Reset") */
 typedef enum {
     PUSHT_RESET_LEGACY = 0, /* numpy RandomState(seed): Diffusion Policy and its dataset */
     PUSHT_RESET_GYM = 1,    /* numpy Generator(PCG64(SeedSequence(seed))): gym-pusht, CS 185 HW1 */
 } PushtResetKind;
+
+/* what a policy observes per frame: the one observation kind of windows files, rollouts and
+ * checkpoints */
+typedef enum {
+    PUSHT_OBS_STATE = 0,     /* 5-d state (agent xy, block xy, angle in [0,2pi)) */
+    PUSHT_OBS_KEYPOINTS = 1, /* 20-d: 9 block keypoints then the agent (DP's low-dim Push-T) */
+} PushtObsKind;
+/* frame dimension (5 or 20); name "state" | "keypoints" and its parser (0, or -1 when unknown) */
+int pusht_obs_dim(PushtObsKind k);
+const char *pusht_obs_kind_name(PushtObsKind k);
+int pusht_obs_kind_parse(const char *name, PushtObsKind *k);
 
 /* the goal pose (x, y, angle) = (256, 256, pi/4) */
 extern const double PUSHT_GOAL_POSE[3];
@@ -93,17 +105,4 @@ double pusht_replay(PushtEnv *env, const float *state /* (len, 5) */, const floa
                     int64_t len, int64_t seed, int64_t *n_compared);
 /* does the legacy reset of `seed` reproduce the recorded start state (within 1e-4)? */
 int pusht_seed_matches(int64_t seed, const float start[PUSHT_STATE_DIM]);
-/* |a - b| with angles (index 4) compared modulo 2pi */
-double pusht_state_error(const double a[PUSHT_STATE_DIM], const double b[PUSHT_STATE_DIM]);
-
-/* ---- benchmark reference: the same scene and PD substeps on bare Chipmunk, no env wrapper.
- * Legacy-places reset_state, runs n_steps x 10 substeps toward actions (n_steps, 2) and writes the
- * final 5-d observation (bit-equal to what PushtEnv gives for the same inputs). */
-void pusht_bare_run(const double reset_state[PUSHT_STATE_DIM], const double *actions, int64_t n_steps,
-                    double final_state[PUSHT_STATE_DIM]);
-/* the same for n worlds stepped in lockstep (world i's 10 substeps, then world i+1's, per env
- * step), as a batch is: reset_states (n, 5), actions (n, n_steps, 2), final_states (n, 5) */
-void pusht_bare_run_batch(int n, const double *reset_states, const double *actions, int64_t n_steps,
-                          double *final_states);
-
 #endif

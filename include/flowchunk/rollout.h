@@ -20,17 +20,16 @@
 #ifndef FLOWCHUNK_ROLLOUT_H
 #define FLOWCHUNK_ROLLOUT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "flowchunk/norm.h"
 #include "flowchunk/policy.h"
 #include "flowchunk/pusht.h"
 
-/* what the policy observes per frame */
-typedef enum {
-    ROLLOUT_OBS_STATE = 0,     /* 5-d state (agent xy, block xy, angle in [0,2pi)) */
-    ROLLOUT_OBS_KEYPOINTS = 1, /* 20-d: 9 block keypoints then the agent (DP's low-dim Push-T) */
-} RolloutObsKind;
+/* Euler steps of flow sampling at inference, in every protocol unless chosen otherwise */
+#define ROLLOUT_FLOW_STEPS 10
+
 
 typedef struct {
     PushtResetKind reset;   /* legacy (DP) or gym (HW1) reset sampler */
@@ -38,11 +37,11 @@ typedef struct {
     int episodes;
     const uint64_t *seeds;  /* ... unless this explicit list (of `episodes` seeds) is set */
     int max_steps;          /* env steps per episode (300) */
-    RolloutObsKind obs_kind;
+    PushtObsKind obs_kind;
     int obs_steps;          /* To: frames of observation history the policy sees */
     int n_action_steps;     /* Ta: actions executed open-loop per decision (<= H - action_offset) */
     int action_offset;      /* first executed chunk index: To-1 (DP), 0 for To=1 */
-    int flow_steps;         /* Euler steps of policy_sample (10) */
+    int flow_steps;         /* Euler steps of policy_sample (ROLLOUT_FLOW_STEPS) */
     float noise_scale;      /* the initial Euler noise is scale * N(0, I): a sampling temperature (1) */
     int clip_actions;       /* nonzero: clip un-scaled actions to [0,512] (HW1) */
     uint64_t noise_seed;    /* seed of the sampling noise */
@@ -95,15 +94,14 @@ void rollout_config_hw1(EvalConfig *cfg, int horizon);
 /* the protocol of `reset` for a policy trained on (obs, To, H, action_offset) windows executing
  * Ta actions: legacy = rollout_config_dp with the policy's observation, Ta and flow steps; gym =
  * rollout_config_hw1 (whole chunk from action_offset, clipping) with the policy's observation */
-void rollout_config_protocol(EvalConfig *cfg, PushtResetKind reset, RolloutObsKind obs, int obs_steps, int horizon,
+void rollout_config_protocol(EvalConfig *cfg, PushtResetKind reset, PushtObsKind obs, int obs_steps, int horizon,
                              int action_offset, int n_action_steps, int flow_steps);
+/* one line for start-up tables: "N episodes from seed S (reset) x K noise draw(s), M steps max,
+ * Ta A, F flow steps[, actions clipped]"; returns buf */
+const char *rollout_config_describe(const EvalConfig *cfg, char *buf, size_t n);
 /* FC_OK if cfg fits the policy and norm (obs_dim == To * frame dim, offset+Ta <= H, ...), else
  * FC_ERR with fc_set_error(one sentence) */
 int rollout_config_check(const EvalConfig *cfg, const Policy *p, const Norm *norm);
-/* frame dimension of an obs kind (5 or 20); name "state"|"keypoints" and its parser (0 / -1) */
-int rollout_obs_dim(RolloutObsKind k);
-const char *rollout_obs_name(RolloutObsKind k);
-int rollout_obs_parse(const char *s, RolloutObsKind *k);
 /* the seed of episode i (0 <= i < cfg->episodes) */
 uint64_t rollout_seed(const EvalConfig *cfg, int i);
 /* episodes [first, first+count) of rank `rank` out of `size`: contiguous, sizes differ by <= 1 */

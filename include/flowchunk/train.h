@@ -7,17 +7,19 @@
  *   trainer r computes the rows of the shards it owns, [floor(rV/T), floor((r+1)V/T)) for T
  *   trainers, i.e. (its shard count) x b rows (B/T when T divides V). Hence B % V == 0 and
  *   T <= V. Each sample's noise is keyed by (seed, step, global slot), each rank's gradient is
- *   scaled by 1/B, and one SUM allreduce gives every trainer the mean gradient of the same global
- *   batch: losses are those of the 1-process run up to float summation order.
+ *   scaled by 1/B, and the gradient reduction (dist.h DistGrad: each node's shared-memory window
+ *   and a sharded optimiser step, or one flat allreduce) gives every trainer the mean gradient of
+ *   the same global batch: losses are those of the 1-process run up to float summation order.
  * Checkpoints (ckpt.h) are written by trainer 0 every ckpt_every steps, at the end and on
  *   preemption, as DIR/ckpt/step_XXXXXXX.h5 (the last `keep` kept) + DIR/latest.h5 (a hard link);
- *   DIR/best.h5 holds the weights of the best evaluation (evaluation only, no optimiser).
+ *   DIR/best.h5 holds the weights of the best evaluation (evaluation only, no optimiser). Every
+ *   file of the run directory is written by rundir.h.
  * Resume (--resume: DIR/latest.h5, or a new run when there is none). The checkpoint holds the
  *   weights, EMA, AdamW moments and step, and the loader position (epoch, step in epoch), which
  *   is global. Same world size: the continuation is bit-identical (same batches, same losses,
  *   same weights). Another world size: the same batches and noise, so weights, optimiser, epoch
  *   and position continue exactly and the losses agree up to float summation order.
- * Preemption: SIGTERM or SIGUSR1 sets a flag; the trainers OR it into the per-step loss
+ * Preemption (src/preempt.h): SIGTERM or SIGUSR1 sets a flag; the trainers OR it into the per-step loss
  *   allreduce, so all stop after the same step, checkpoint it and return FC_EXIT_REQUEUE (3). A
  *   second signal exits at once (128 + signal). Under mpirun send SIGUSR1 to mpirun (it forwards
  *   it; a SIGTERM to mpirun itself makes it kill the job with status 1 after the checkpoint);
@@ -53,15 +55,14 @@ typedef struct {
     int virtual_shards;       /* V (B must be a multiple, trainers <= V) */
     int ema;
     uint64_t seed;
-    int overlap;              /* per-layer MPI_Iallreduce started inside backward instead of one allreduce */
     int reduce_flat;          /* --reduce flat: one flat MPI_Allreduce instead of the hierarchical sum */
     /* evaluation */
     int64_t eval_every;       /* 0 = only the final evaluation (none at all when E = 0) */
-    int eval_episodes;
+    int eval_episodes;        /* 0 = the protocol's (50 legacy, 100 gym) */
     int eval_noise_seeds;     /* sampling-noise draws each evaluation averages (spread logged) */
-    uint64_t eval_seed;       /* first reset seed (Diffusion Policy's test seeds: 100000) */
+    int64_t eval_seed;        /* first reset seed; -1 = the protocol's (100000 legacy: DP's test seeds; 0 gym) */
     int eval_max_steps;
-    PushtResetKind eval_reset;
+    PushtResetKind eval_reset; /* the protocol: legacy (Diffusion Policy) or gym (HW1: clipped, whole chunk) */
     int flow_steps;           /* Euler steps at inference */
     int n_action_steps;       /* Ta executed per decision; 0 = the windows file's */
     /* bookkeeping */

@@ -37,6 +37,7 @@
 
 #include "flowchunk/episodes.h"
 #include "flowchunk/norm.h"
+#include "flowchunk/pusht.h"
 
 #include <hdf5.h>
 #include <stdint.h>
@@ -45,12 +46,11 @@
 #define WINDOWS_VERSION 1
 #define WINDOW_CHUNK_ROWS 4096 /* rows per HDF5 chunk of /obs, /action, /episode, /t */
 
-typedef enum { WINDOW_OBS_STATE = 0, WINDOW_OBS_KEYPOINTS = 1 } WindowObsKind;
 typedef enum { WINDOW_PAD_NONE = 0, WINDOW_PAD_EDGE = 1 } WindowPad;
 
 /* what to cut and how; also what a windows file records about itself */
 typedef struct {
-    WindowObsKind obs_kind; /* state (5-d) or keypoints (20-d: 9 block keypoints then agent xy) */
+    PushtObsKind obs_kind; /* state (5-d) or keypoints (20-d: 9 block keypoints then agent xy) */
     int obs_steps;          /* To >= 1, <= horizon */
     int horizon;            /* H >= 1 */
     int n_action_steps;     /* Ta >= 1 (sets pad_after = Ta-1 with pad=edge; default 8) */
@@ -62,9 +62,10 @@ typedef struct {
 
 /* defaults: state, To=1, H=8, Ta=8, pad none, all episodes, no validation, seed 42 */
 void window_spec_default(WindowSpec *s);
-/* per-frame observation width: 5 or 20 */
-int window_obs_dim(WindowObsKind kind);
-const char *window_obs_kind_name(WindowObsKind kind);
+/* a named recipe on top of the defaults: "dp" = Diffusion Policy's Push-T windows (keypoints,
+ * To 2, H 16, Ta 8, edge padding), "hw1" = CS 185 HW1's (state, To 1, H 8, Ta 8, no padding).
+ * 0, or -1 for an unknown name */
+int window_spec_recipe(WindowSpec *s, const char *name);
 const char *window_pad_name(WindowPad pad);
 /* Diffusion Policy's padding of a spec (capped at H-1) */
 void window_padding(const WindowSpec *s, int *pad_before, int *pad_after);
@@ -82,10 +83,10 @@ void window_select(int64_t n_episodes, int64_t n_train, int64_t n_val, uint64_t 
                    int64_t *val);
 
 /* per-step observation features of a whole episodes file: out (N, obs_dim), unscaled */
-void window_frame_features(const Episodes *ep, WindowObsKind kind, float *out);
+void window_frame_features(const Episodes *ep, PushtObsKind kind, float *out);
 /* min/max of the per-step observations and actions over ALL steps (Diffusion Policy fits its
  * normalizer on the whole replay buffer) */
-void window_fit_norm(Norm *norm, const Episodes *ep, WindowObsKind kind);
+void window_fit_norm(Norm *norm, const Episodes *ep, PushtObsKind kind);
 
 /* streaming writer of a windows file (serial HDF5, atomic: temp file, fsync, rename) */
 typedef struct {

@@ -10,13 +10,14 @@
  * the angle error and so has no flat spot at a half turn. Reference for the method family: M. T. Mason,
  * "Mechanics of Robotic Manipulation" (2001), ch. 10, and Lynch & Mason, "Stable pushing" (1996). */
 #include "flowchunk/expert.h"
-#include "flowchunk/check.h"
+#include "sim_assert.h"
+#include "tee.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define AGENT_R 15.0
+#define AGENT_R PUSHT_AGENT_RADIUS
 #define TABLE_LO 10.0  /* pre-contact points and path nodes stay inside [LO,HI]^2 */
 #define TABLE_HI 502.0
 #define ACTION_LO 0.0  /* targets are clamped to the window like the human mouse */
@@ -101,8 +102,7 @@ static void to_local(const double pose[3], const double w[2], double l[2]) {
 
 /* ---------------------------------------------------------------- the T's geometry (local) */
 
-static const double T_BOX[2][4] = {{-60, 0, 60, 30}, {-15, 30, 15, 120}}; /* x0 y0 x1 y1 */
-/* the boundary polygon, counter-clockwise on screen (y down) */
+/* the boxes are tee.h's TEE_BOXES; the boundary polygon, counter-clockwise on screen (y down) */
 static const double T_POLY[8][2] = {{-60, 0}, {60, 0}, {60, 30}, {15, 30}, {15, 120}, {-15, 120}, {-15, 30}, {-60, 30}};
 
 double expert_pose_error(const double pose[3], const double goal[3]) {
@@ -124,13 +124,19 @@ static double goal_error(const double pose[3]) { return expert_pose_error(pose, 
  * far from the goal and near it alike (ERR_FLOOR ~ the error at the success threshold) */
 static double err_cost(double e) { return log(e + ERR_FLOOR); }
 
-static double point_box_dist(const double p[2], const double b[4]) {
+/* distance from p to an axis-aligned box given by its 4 corners */
+static double point_box_dist(const double p[2], const double v[4][2]) {
+    double b[4] = {v[0][0], v[0][1], v[0][0], v[0][1]}; /* x0 y0 x1 y1 */
+    for (int i = 1; i < 4; i++) {
+        b[0] = fmin(b[0], v[i][0]), b[1] = fmin(b[1], v[i][1]);
+        b[2] = fmax(b[2], v[i][0]), b[3] = fmax(b[3], v[i][1]);
+    }
     double dx = fmax(fmax(b[0] - p[0], 0), p[0] - b[2]);
     double dy = fmax(fmax(b[1] - p[1], 0), p[1] - b[3]);
     return hypot(dx, dy);
 }
 /* distance from a local point to the T (0 inside) */
-static double t_dist(const double p[2]) { return fmin(point_box_dist(p, T_BOX[0]), point_box_dist(p, T_BOX[1])); }
+static double t_dist(const double p[2]) { return fmin(point_box_dist(p, TEE_BOXES[0]), point_box_dist(p, TEE_BOXES[1])); }
 
 static double point_seg_dist(const double p[2], const double a[2], const double b[2]) {
     double ux = b[0] - a[0], uy = b[1] - a[1], l2 = ux * ux + uy * uy;
@@ -167,7 +173,7 @@ static void t_away(const double p[2], double out[2]) {
 }
 
 static void cand_add(Expert *ex, double cx, double cy, double nx, double ny) {
-    FC_ASSERT(ex->n_cand < MAX_CAND, "the candidate table is too small for the T's boundary sampling");
+    SIM_ASSERT(ex->n_cand < MAX_CAND, "the candidate table is too small for the T's boundary sampling");
     double l = hypot(nx, ny);
     Candidate *c = &ex->cand[ex->n_cand++];
     c->c[0] = cx, c->c[1] = cy, c->n[0] = nx / l, c->n[1] = ny / l;
@@ -539,7 +545,8 @@ void expert_config_default(ExpertConfig *cfg) {
 }
 
 Expert *expert_create(const ExpertConfig *cfg) {
-    Expert *ex = fc_calloc(1, sizeof *ex);
+    Expert *ex = calloc(1, sizeof *ex);
+    SIM_ASSERT(ex != NULL, "out of memory allocating the expert");
     if (cfg) ex->cfg = *cfg;
     else expert_config_default(&ex->cfg);
     ex->plan = pusht_create();
