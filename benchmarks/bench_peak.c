@@ -1,5 +1,5 @@
 /* bench_peak.c: the measured fp32 FMA peak of one core, the yardstick for the GEMM figures of
- * benchmarks/README.md ("Training step"). Runs 12 independent chains of vector FMAs (enough to
+ * benchmarks/RESULTS.md ("Training step"). Runs 12 independent chains of vector FMAs (enough to
  * cover the FMA latency x the FMA ports of any current x86 core) for about a second per width
  * and prints GFLOP/s = 2 x lanes x FMAs / second, for the widest ISA this CPU has (AVX-512 and
  * AVX2+FMA, picked at run time) and each narrower one. Cores change speed with load and

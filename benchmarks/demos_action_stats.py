@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""demos_action_stats.py: how human-like the expert's actions are (benchmarks/README.md, "Expert demos").
+"""demos_action_stats.py: how human-like the expert's actions are (benchmarks/RESULTS.md, "Expert demos").
 
 For each episodes file (flowchunk's layout: data/state (N,5), data/action (N,2), meta/episode_ends)
 prints the 10/50/90/99th percentiles of

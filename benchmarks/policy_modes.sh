@@ -1,6 +1,6 @@
 #!/bin/bash
 # policy_modes.sh: the multimodality picture of a trained flow policy against an MSE policy
-# (benchmarks/policy_modes.c; benchmarks/README.md, section "Multimodality"). From one start of the
+# (benchmarks/policy_modes.c; benchmarks/RESULTS.md, section "Multimodality"). From one start of the
 # test seeds 100000..100049, 8 flow rollouts with noise seeds 0..7 and one MSE rollout are drawn
 # side by side; without SEED the start is picked by a scan of the 50 seeds (8 flow rollouts and one
 # MSE rollout each; the seed whose flow rollouts take both turning routes around the block, each

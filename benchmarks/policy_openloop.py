@@ -10,7 +10,7 @@ between two samples of the same window (how uncertain the policy is about what c
 
     /usr/bin/python3 benchmarks/policy_openloop.py CHECKPOINT.h5 WINDOWS.h5 [--n 2000] [--ta 8] [--flow-steps 10]
 
-Used in benchmarks/README.md ("Imitating the expert") to compare the policy trained on the
+Used in benchmarks/RESULTS.md ("Imitating the expert") to compare the policy trained on the
 expert's demos with the one trained on the human demos. Needs numpy, h5py and torch.
 """
 import argparse

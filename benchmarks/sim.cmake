@@ -1,3 +1,3 @@
 # Simulator benchmark: env steps/s of one PushtEnv and of a 50-env batch against the bare Chipmunk
-# substeps of the same scene (figures in benchmarks/README.md, section "Simulator").
+# substeps of the same scene (figures in benchmarks/RESULTS.md, section "Simulator").
 fc_add_bench(bench_sim bench_sim.c)

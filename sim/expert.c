@@ -443,7 +443,7 @@ static int expert_push_step(Expert *ex, const double st[PUSHT_STATE_DIM], double
     /* commit to the ramp for up to stroke_steps steps, as far as the simulation says it pays:
      * the targets of a stroke are a function of the state it started from, as the chunk a policy
      * executes open loop is; re-steering at every step made the demos' later actions depend on
-     * details a policy cannot predict (benchmarks/README.md, "Imitating the expert") */
+     * details a policy cannot predict (benchmarks/RESULTS.md, "Imitating the expert") */
     ex->stroke_o[0] = agent[0], ex->stroke_o[1] = agent[1], ex->stroke_i = 0;
     ex->stroke_left = k_go < ex->cfg.stroke_steps - 1 ? k_go : ex->cfg.stroke_steps - 1;
     return 1;

@@ -11,7 +11,7 @@
  * loop's operations in its order, without FMA, 8 lanes at a time: the same bits (nn_invariance).
  * GCC under -std=c11 does not vectorise the scalar loops ("control flow in loop"): measured with
  * perf, they were 29% of a residual 5x512 training step, the kernels take that to 4%
- * (benchmarks/README.md, "Training step"). */
+ * (benchmarks/RESULTS.md, "Training step"). */
 #include "flowchunk/mlp.h"
 
 #include <math.h>

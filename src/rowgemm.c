@@ -3,7 +3,7 @@
  * the call. The AVX2 kernel works on tiles of 3 rows x 4 outputs (12 accumulators + 3 row vectors
  * + 1 weight vector = the 16 ymm registers); edge tiles run the same code with fewer rows or
  * outputs, so they compute the same values. W is read in its own (N, K) layout: nothing to pack
- * or keep in sync with the weights. Loop order (measured, benchmarks/README.md "Evaluation"): a
+ * or keep in sync with the weights. Loop order (measured, benchmarks/RESULTS.md "Evaluation"): a
  * tile's 4 weight rows stay in L1 while the row tiles of a 96-row block stream from L2; at 50 rows
  * it runs the 512 x 512 layer ~1.15x as fast as OpenBLAS's sgemm here, and B=1 ~4.7x. */
 #include "flowchunk/rowgemm.h"

@@ -1,6 +1,6 @@
 # Expert demonstrations (sim/expert.c, `flowchunk demos`): the scripted expert solves Push-T with
 # human-like actions and several routes per start, deterministically; the command writes the
-# same file at any rank count. The 200-episode acceptance run is in benchmarks/README.md.
+# same file at any rank count. The 200-episode acceptance run is in benchmarks/RESULTS.md.
 fc_add_test_exe(demos_expert demos_expert.c)
 fc_add_test(demos_expert_solve $<TARGET_FILE:demos_expert> solve)
 fc_add_test(demos_expert_determinism $<TARGET_FILE:demos_expert> determinism)

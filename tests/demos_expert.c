@@ -1,6 +1,6 @@
 /* demos_expert.c: the scripted expert (src/expert.c) on the real simulator.
  *   solve      - 20 seeded starts: success >= 80% and mean max reward >= 0.95 (the 200-episode
- *                figures are in benchmarks/README.md), every episode within 300 steps
+ *                figures are in benchmarks/RESULTS.md), every episode within 300 steps
  *   actions    - human-like: integer targets in the window, at most max_jump (+1 for rounding)
  *                from the previous one, near the agent; the recording replays exactly
  *   determinism - the same (reset seed, expert seed) gives the same episode bit for bit

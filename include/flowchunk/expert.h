@@ -17,7 +17,7 @@
  *   settle, retreat - near the goal hold until the agent stops, back away, choose again (argmin).
  * ~0.1 s of CPU per episode. (A receding-horizon variant that re-scored every push at every step,
  * so nothing it did depended on hidden state, was tried and removed: 10x the CPU, 96% success, and
- * policies trained on its demos scored no better; benchmarks/README.md, "Expert demos".)
+ * policies trained on its demos scored no better; benchmarks/RESULTS.md, "Expert demos".)
  * Actions look like the human data: absolute integer targets in pixels, at most `max_jump` from
  * the previous one, a few agent radii ahead of the agent. Uses only the public pusht.h API. */
 #ifndef FLOWCHUNK_EXPERT_H
