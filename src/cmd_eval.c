@@ -1,6 +1,6 @@
 /* cmd_eval.c: `flowchunk eval CHECKPOINT.h5`: scores a checkpoint with batched Push-T rollouts
- * (rollout.h), MPI-parallel over episodes: each rank rolls out one contiguous share of the
- * episodes as one batch, rank 0 gathers the per-episode results, prints a summary on stderr and,
+ * (rollout.h), MPI-parallel over episodes (eval_dist.h: each rank rolls out one contiguous share of
+ * the episodes as one batch, rank 0 gathers the per-episode results), prints a summary on stderr and,
  * with --json, one JSON object on stdout. Every score is the mean over --noise-seeds draws of the
  * sampling noise (5 by default: one draw of 50 episodes moves by +-0.1), reported with its spread.
  * --gif renders chosen episodes (re-run on rank 0 with traces: an episode's outcome depends only on
@@ -10,6 +10,7 @@
 #include "flowchunk/ckpt.h"
 #include "flowchunk/cli.h"
 #include "flowchunk/dist.h"
+#include "flowchunk/eval_dist.h"
 #include "flowchunk/render.h"
 #include "flowchunk/rollout.h"
 
@@ -226,41 +227,6 @@ static int eval_config(const EvalArgs *a, const CkptMeta *m, const Policy *p, Ev
     return FC_OK;
 }
 
-/* per-rank timings gathered with the episodes */
-typedef struct {
-    double seconds, cpu_seconds, policy_seconds, sim_seconds;
-    int64_t decisions;
-} EvalRankStats;
-
-/* gathers every rank's episodes and timings on rank 0 into *all (rank 0 only) */
-static void eval_gather(const EvalConfig *c, const EvalResult *mine, EvalResult *all) {
-    int P = dist_world_size(), me = dist_world_rank();
-    EvalRankStats st = {mine->seconds, mine->cpu_seconds, mine->policy_seconds, mine->sim_seconds, mine->decisions};
-    EvalEpisode *eps = me == 0 ? fc_malloc((size_t)c->episodes * sizeof(EvalEpisode)) : NULL;
-    EvalRankStats *sts = me == 0 ? fc_malloc((size_t)P * sizeof(EvalRankStats)) : NULL;
-    dist_gather_bytes(MPI_COMM_WORLD, mine->ep, (size_t)mine->episodes * sizeof(EvalEpisode), eps,
-                      me == 0 ? (size_t)c->episodes * sizeof(EvalEpisode) : 0);
-    dist_gather_bytes(MPI_COMM_WORLD, &st, sizeof st, sts, me == 0 ? (size_t)P * sizeof(EvalRankStats) : 0);
-    if (me != 0) return;
-    EvalResult *parts = fc_calloc((size_t)P, sizeof(EvalResult));
-    for (int r = 0, at = 0; r < P; r++) {
-        int first, count;
-        rollout_split(c->episodes, r, P, &first, &count);
-        parts[r].episodes = count;
-        parts[r].ep = eps + at;
-        parts[r].seconds = sts[r].seconds;
-        parts[r].cpu_seconds = sts[r].cpu_seconds;
-        parts[r].policy_seconds = sts[r].policy_seconds;
-        parts[r].sim_seconds = sts[r].sim_seconds;
-        parts[r].decisions = sts[r].decisions;
-        at += count;
-    }
-    rollout_result_merge(all, parts, P);
-    free(parts);
-    free(eps);
-    free(sts);
-}
-
 /* the episode of the highest (best) or lowest max reward; the first one on ties */
 static int eval_pick(const EvalResult *all, int best) {
     int k = 0;
@@ -406,50 +372,28 @@ int cmd_eval(int argc, char **argv) {
            pusht_obs_kind_name(c.obs_kind), c.obs_steps, c.n_action_steps, m.policy.horizon, c.action_offset,
            c.flow_steps, c.max_steps, c.clip_actions ? ", actions clipped to [0,512]" : "");
 
-    int first, count, K = c.noise_seeds;
-    uint64_t noise_seed = c.noise_seed;
-    rollout_split(c.episodes, me, P, &first, &count);
-    uint64_t *seeds = fc_malloc((size_t)(count ? count : 1) * sizeof(uint64_t));
-    for (int i = 0; i < count; i++) seeds[i] = rollout_seed(&c, first + i);
-    EvalResult *draws = fc_calloc((size_t)K, sizeof(EvalResult)), all;
-    double *score_k = fc_malloc((size_t)K * sizeof(double)), *success_k = fc_malloc((size_t)K * sizeof(double));
-    double seconds = 0;
-    for (int k = 0; k < K; k++) { /* draw k: the whole evaluation under noise seed S + k */
-        c.noise_seed = noise_seed + (uint64_t)k;
-        dist_world_barrier();
-        EvalResult mine;
-        rollout_eval(&p, &m.norm, &c, seeds, count, &mine, NULL);
-        eval_gather(&c, &mine, &draws[k]);
-        rollout_result_free(&mine);
-        score_k[k] = draws[k].score;
-        success_k[k] = draws[k].success_rate;
-        seconds += draws[k].seconds;
-        if (me == 0 && K > 1) fc_log("noise seed %llu: score %.4f  success %.2f", (unsigned long long)c.noise_seed,
-                                     draws[k].score, draws[k].success_rate);
-    }
-    c.noise_seed = noise_seed; /* the GIF re-runs draw 0 */
-    free(seeds);
-
+    EvalDist d;
+    eval_dist_run(&d, &p, &m.norm, &c, MPI_COMM_WORLD);
+    int K = d.draws;
     rc = FC_OK;
     if (me == 0) {
-        rollout_result_merge(&all, draws, K); /* the K draws' episodes, draw-major */
-        all.seconds = seconds;                /* the draws ran one after the other */
-        all.rollouts_per_s = seconds > 0 ? all.episodes / seconds : 0.0;
-        RolloutSpread ss = rollout_spread(score_k, K), su = rollout_spread(success_k, K);
+        const EvalResult *all = &d.all;
+        for (int k = 0; K > 1 && k < K; k++)
+            fc_log("noise seed %llu: score %.4f  success %.2f", (unsigned long long)(c.noise_seed + (uint64_t)k),
+                   d.score[k], d.success[k]);
+        RolloutSpread ss = d.score_spread, su = d.success_spread;
         fc_log("score %.4f +- %.4f (min %.4f, max %.4f over %d noise draw(s))  success %.3f (min %.2f, max %.2f)  "
                "mean max coverage %.4f  %d episodes per draw, %lld env steps", ss.mean, ss.std, ss.min, ss.max, K,
-               su.mean, su.min, su.max, all.mean_coverage, c.episodes, (long long)all.env_steps);
-        double cpu = all.cpu_seconds > 0 ? all.cpu_seconds : 1.0;
+               su.mean, su.min, su.max, all->mean_coverage, c.episodes, (long long)all->env_steps);
+        double cpu = all->cpu_seconds > 0 ? all->cpu_seconds : 1.0;
         fc_log("%.2f rollouts/s (%.2f s wall on %d rank(s), %.2f CPU s: policy %.0f%%, simulator %.0f%%)",
-               all.rollouts_per_s, all.seconds, P, all.cpu_seconds, 100 * all.policy_seconds / cpu,
-               100 * all.sim_seconds / cpu);
-        if (a.gif) rc = eval_gif(&a, &p, &m.norm, &c, &draws[0]);
+               all->rollouts_per_s, all->seconds, P, all->cpu_seconds, 100 * all->policy_seconds / cpu,
+               100 * all->sim_seconds / cpu);
+        if (a.gif) rc = eval_gif(&a, &p, &m.norm, &c, &d.draw[0]); /* the GIF re-runs draw 0 */
         if (rc != FC_OK) fprintf(stderr, "flowchunk eval: error: %s\n", fc_last_error());
-        else if (a.json) eval_print_json(&a, &m, &c, &all, score_k, success_k, use_ema);
-        rollout_result_free(&all);
+        else if (a.json) eval_print_json(&a, &m, &c, all, d.score, d.success, use_ema);
     }
-    for (int k = 0; k < K; k++) rollout_result_free(&draws[k]);
-    free(draws); free(score_k); free(success_k);
+    eval_dist_free(&d);
     policy_free(&p);
     return rc;
 }

@@ -392,6 +392,8 @@ void dist_eval_bcast(void *buf, size_t n) {
     wait_sleeping(&r, 2000);
 }
 
+MPI_Comm dist_eval_comm(void) { return mpi_started() ? eval_comm : MPI_COMM_NULL; }
+
 void dist_eval_allreduce_sum(double *v, size_t n) {
     if (!mpi_started() || eval_comm == MPI_COMM_NULL) return;
     MPI_Request r;
@@ -446,12 +448,26 @@ int64_t dist_comm_max_i64(MPI_Comm comm, int64_t v) {
 
 /* ---- gathering per-episode results ---------------------------------------------------------- */
 
+void dist_comm_rank_size(MPI_Comm comm, int *rank, int *size) {
+    *rank = 0, *size = 1;
+    if (mpi_started() && comm != MPI_COMM_NULL) {
+        MPI_Comm_size(comm, size);
+        MPI_Comm_rank(comm, rank);
+    }
+}
+
+void dist_comm_barrier(MPI_Comm comm) {
+    int rank, size;
+    dist_comm_rank_size(comm, &rank, &size);
+    if (size == 1) return;
+    MPI_Request r;
+    MPI_Ibarrier(comm, &r);
+    wait_sleeping(&r, 1000);
+}
+
 size_t dist_gather_bytes(MPI_Comm comm, const void *send, size_t n, void *recv, size_t recv_cap) {
     int size = 1, rank = 0;
-    if (mpi_started() && comm != MPI_COMM_NULL) {
-        MPI_Comm_size(comm, &size);
-        MPI_Comm_rank(comm, &rank);
-    }
+    dist_comm_rank_size(comm, &rank, &size);
     if (size == 1) {
         FC_ASSERT(n <= recv_cap, "dist_gather_bytes needs a receive buffer as large as everything sent");
         if (n) memcpy(recv, send, n);

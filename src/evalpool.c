@@ -5,13 +5,13 @@
  *   EP_TAG_REPORT evaluator 0 -> trainer 0: one EvalReport
  *   EP_TAG_DONE   evaluator 0 -> trainer 0: the stop was served, nothing else will come
  * Inside the pool, evaluator 0 broadcasts the header and the weights over the evaluator
- * communicator, each evaluator rolls out rollout_split's share of the episodes, and the sums are
- * reduced. Idle evaluators wait in sleeping probes/broadcasts, not spinning. */
+ * communicator and they evaluate them together (eval_dist.h: each rolls out rollout_split's share
+ * of the episodes, evaluator 0 gathers them). Idle evaluators wait in sleeping probes/broadcasts, not spinning. */
 #include "flowchunk/evalpool.h"
 #include "flowchunk/check.h"
+#include "flowchunk/eval_dist.h"
 #include "progress.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,11 +24,6 @@ typedef struct {
     int32_t stop;
     uint64_t n_params;
 } EvalJob;
-
-/* sums reduced over evaluators */
-/* the reduced sums: totals, then (reward, success) per noise draw */
-enum { ES_REWARD, ES_SUCCESS, ES_COVERAGE, ES_EPISODES, ES_ENV_STEPS, ES_DRAWS };
-#define ES_N (ES_DRAWS + 2 * EVALPOOL_MAX_DRAWS)
 
 const char *evalpool_kind_name(EvalKind k) { return k == EVAL_FINAL ? "final" : "periodic"; }
 
@@ -142,64 +137,46 @@ static int evalpool_weights_finite(const Policy *p, int64_t step, int say) {
     return t == NULL;
 }
 
-/* rolls out episodes [first, first+count) of ec once per noise draw and adds their sums */
-static void evalpool_share(Policy *p, const Norm *norm, const EvalConfig *ec, int first, int count, double *sums) {
-    if (count <= 0) return;
-    FC_ASSERT(ec->noise_seeds >= 1 && ec->noise_seeds <= EVALPOOL_MAX_DRAWS, "an evaluation averages 1..EVALPOOL_MAX_DRAWS draws");
-    uint64_t *seeds = fc_malloc((size_t)count * sizeof(uint64_t));
-    for (int i = 0; i < count; i++) seeds[i] = rollout_seed(ec, first + i);
-    for (int k = 0; k < ec->noise_seeds; k++) {
-        EvalConfig draw = *ec;
-        draw.noise_seed = ec->noise_seed + (uint64_t)k;
-        EvalResult res;
-        rollout_eval(p, norm, &draw, seeds, count, &res, NULL);
-        for (int i = 0; i < res.episodes; i++) {
-            sums[ES_REWARD] += res.ep[i].max_reward;
-            sums[ES_SUCCESS] += res.ep[i].success;
-            sums[ES_COVERAGE] += res.ep[i].max_coverage;
-            sums[ES_DRAWS + 2 * k] += res.ep[i].max_reward;
-            sums[ES_DRAWS + 2 * k + 1] += res.ep[i].success;
-        }
-        sums[ES_EPISODES] += res.episodes;
-        sums[ES_ENV_STEPS] += (double)res.env_steps;
-        rollout_result_free(&res);
-    }
-    free(seeds);
-}
-
-static void evalpool_fill_report(EvalReport *rep, const double *sums, int draws, int64_t step, int kind,
-                                 double seconds, int evaluators, int skipped) {
+/* the report of evaluation d (of the step's weights; an empty d when they were not finite) */
+static void evalpool_fill_report(EvalReport *rep, const EvalDist *d, int64_t step, int kind, double seconds,
+                                 int evaluators, int skipped) {
     memset(rep, 0, sizeof *rep);
-    double n = sums[ES_EPISODES] > 0 ? sums[ES_EPISODES] : 1, per_draw = n / draws;
     rep->step = step;
     rep->kind = kind;
-    rep->episodes = (int32_t)lround(sums[ES_EPISODES] / draws);
-    rep->noise_seeds = draws;
-    double score_k[EVALPOOL_MAX_DRAWS], success_k[EVALPOOL_MAX_DRAWS];
-    for (int k = 0; k < draws; k++) {
-        score_k[k] = sums[ES_DRAWS + 2 * k] / per_draw;
-        success_k[k] = sums[ES_DRAWS + 2 * k + 1] / per_draw;
-    }
-    RolloutSpread ss = rollout_spread(score_k, draws), su = rollout_spread(success_k, draws);
-    rep->score_std = ss.std, rep->score_min = ss.min, rep->score_max = ss.max;
-    rep->success_min = su.min, rep->success_max = su.max;
     rep->skipped = skipped;
     rep->evaluators = evaluators;
-    rep->score = sums[ES_REWARD] / n;
-    rep->success_rate = sums[ES_SUCCESS] / n;
-    rep->mean_coverage = sums[ES_COVERAGE] / n;
     rep->seconds = seconds;
-    rep->rollouts_per_s = seconds > 0 ? sums[ES_EPISODES] / seconds : 0;
-    rep->env_steps = sums[ES_ENV_STEPS];
+    rep->noise_seeds = d->draws;
+    if (!d->draw) return; /* not evaluated: 0 episodes */
+    const EvalResult *all = &d->all;
+    rep->episodes = (int32_t)(all->episodes / d->draws);
+    rep->score_std = d->score_spread.std, rep->score_min = d->score_spread.min, rep->score_max = d->score_spread.max;
+    rep->success_min = d->success_spread.min, rep->success_max = d->success_spread.max;
+    rep->score = all->score;
+    rep->success_rate = all->success_rate;
+    rep->mean_coverage = all->mean_coverage;
+    rep->rollouts_per_s = seconds > 0 ? all->episodes / seconds : 0;
+    rep->env_steps = (double)all->env_steps;
+}
+
+/* evaluates p's weights over comm into a report on rank 0 of comm (say: that rank) */
+static void evalpool_evaluate(Policy *p, const Norm *norm, const EvalConfig *ec, MPI_Comm comm, int64_t step,
+                              int kind, int evaluators, int skipped, int say, EvalReport *rep) {
+    FC_ASSERT(ec->noise_seeds >= 1 && ec->noise_seeds <= EVALPOOL_MAX_DRAWS, "an evaluation averages 1..EVALPOOL_MAX_DRAWS draws");
+    double t0 = progress_now();
+    EvalDist d;
+    memset(&d, 0, sizeof d);
+    d.draws = ec->noise_seeds;
+    /* every rank holds the same weights, so all of them run the evaluation or none */
+    if (evalpool_weights_finite(p, step, say)) eval_dist_run(&d, p, norm, ec, comm);
+    if (say) evalpool_fill_report(rep, &d, step, kind, progress_now() - t0, evaluators, skipped);
+    eval_dist_free(&d);
 }
 
 void evalpool_run_inline(Policy *p, const float *weights, const Norm *norm, const EvalConfig *ec, int64_t step,
                          EvalKind kind, EvalReport *rep) {
     memcpy(p->net.params, weights, p->net.n_params * sizeof(float));
-    double sums[ES_N] = {0};
-    double t0 = progress_now();
-    if (evalpool_weights_finite(p, step, 1)) evalpool_share(p, norm, ec, 0, ec->episodes, sums);
-    evalpool_fill_report(rep, sums, ec->noise_seeds, step, kind, progress_now() - t0, 1, 0);
+    evalpool_evaluate(p, norm, ec, MPI_COMM_SELF, step, kind, 1, 0, 1, rep);
 }
 
 /* ---- evaluator side ------------------------------------------------------------------------ */
@@ -209,8 +186,6 @@ int evalpool_serve(const DistRoles *roles, const PolicyConfig *pc, const Norm *n
     policy_init(&p, pc, 0);
     size_t n = p.net.n_params;
     int root = roles->eval_rank == 0, E = roles->n_evaluators;
-    int first = 0, count = 0;
-    rollout_split(ec->episodes, roles->eval_rank, E, &first, &count);
     unsigned char *msg = fc_malloc(job_bytes(n)), *spare = root ? fc_malloc(job_bytes(n)) : NULL;
     for (;;) {
         EvalJob h = {0, 0, 0, 0};
@@ -239,17 +214,11 @@ int evalpool_serve(const DistRoles *roles, const PolicyConfig *pc, const Norm *n
         dist_eval_bcast(msg, sizeof h);
         memcpy(&h, msg, sizeof h);
         if (h.stop) break;
-        double t0 = progress_now();
         dist_eval_bcast(msg + sizeof h, n * sizeof(float));
         memcpy(p.net.params, msg + sizeof h, n * sizeof(float));
-        double sums[ES_N] = {0};
-        if (evalpool_weights_finite(&p, h.step, root)) evalpool_share(&p, norm, ec, first, count, sums);
-        dist_eval_allreduce_sum(sums, ES_N);
-        if (root) {
-            EvalReport rep;
-            evalpool_fill_report(&rep, sums, ec->noise_seeds, h.step, h.kind, progress_now() - t0, E, skipped);
-            dist_send(&rep, sizeof rep, 0, EP_TAG_REPORT);
-        }
+        EvalReport rep;
+        evalpool_evaluate(&p, norm, ec, dist_eval_comm(), h.step, h.kind, E, skipped, root, &rep);
+        if (root) dist_send(&rep, sizeof rep, 0, EP_TAG_REPORT);
     }
     if (root) dist_send(NULL, 0, 0, EP_TAG_DONE);
     free(msg);

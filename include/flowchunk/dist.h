@@ -151,6 +151,8 @@ int dist_wait_message(int src, size_t *bytes_out, int sleep_ms);
 void dist_eval_bcast(void *buf, size_t n);
 /* in place sum over evaluators of v (n doubles), result on every evaluator */
 void dist_eval_allreduce_sum(double *v, size_t n);
+/* the evaluator communicator (MPI_COMM_NULL on trainers, before the roles split or without MPI) */
+MPI_Comm dist_eval_comm(void);
 
 /* ---- agreement over an explicit communicator (the windows loader; src/loader.c) ------------ */
 
@@ -172,5 +174,9 @@ int64_t dist_comm_max_i64(MPI_Comm comm, int64_t v);
  * them concatenated in rank order into recv (recv_cap bytes; ignored elsewhere) and gets the total
  * byte count back (0 on the other ranks). Without MPI or on one rank it copies send to recv. */
 size_t dist_gather_bytes(MPI_Comm comm, const void *send, size_t n, void *recv, size_t recv_cap);
+/* this rank's rank in comm and comm's size (0 and 1 without MPI or for MPI_COMM_NULL) */
+void dist_comm_rank_size(MPI_Comm comm, int *rank, int *size);
+/* barrier over comm that sleeps while waiting (a no-op without MPI or on one rank) */
+void dist_comm_barrier(MPI_Comm comm);
 
 #endif

@@ -2,8 +2,8 @@
  * Trainer 0 hands weights to evaluator 0 with NON-BLOCKING sends and never waits for results:
  * each step it tests its sends and probes for reports. Evaluator 0 broadcasts each job to the
  * other evaluators; every evaluator rolls out its contiguous share of the episodes as one batch
- * (rollout.h), once per noise draw (EvalConfig.noise_seeds), the sums are reduced, and evaluator 0
- * sends one report back: the mean over the draws and their spread. When several jobs
+ * (rollout.h), once per noise draw (EvalConfig.noise_seeds), evaluator 0 gathers the episodes
+ * (eval_dist.h, the routine `flowchunk eval` runs too) and sends one report back: the mean over the draws and their spread. When several jobs
  * queued up while the pool was busy, it evaluates the newest and skips the others (logged, and
  * counted in the report). A stop message ends the pool after the job in hand; evaluator 0 then
  * answers "done", so trainer 0 knows no message is left in flight.
