@@ -3,16 +3,15 @@
  * the episodes as one batch, rank 0 gathers the per-episode results), prints a summary on stderr and,
  * with --json, one JSON object on stdout. Every score is the mean over --noise-seeds draws of the
  * sampling noise (5 by default: one draw of 50 episodes moves by +-0.1), reported with its spread.
- * --gif renders chosen episodes (re-run on rank 0 with traces: an episode's outcome depends only on
- * its seed and noise seed, inference being batch-invariant, so the re-run is the evaluated episode). */
+ * --gif renders chosen episodes of draw 0 on rank 0 (rollout_gif.h). */
 #include "commands.h"
 #include "flowchunk/check.h"
 #include "flowchunk/ckpt.h"
 #include "flowchunk/cli.h"
 #include "flowchunk/dist.h"
 #include "flowchunk/eval_dist.h"
-#include "flowchunk/render.h"
 #include "flowchunk/rollout.h"
+#include "flowchunk/rollout_gif.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -23,7 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define EVAL_MAX_GIF_EPISODES 64
+#define EVAL_MAX_GIF_EPISODES ROLLOUT_GIF_MAX_EPISODES
 #define EVAL_DEFAULT_NOISE_SEEDS 5
 #define EVAL_MAX_NOISE_SEEDS 1000
 
@@ -235,55 +234,17 @@ static int eval_pick(const EvalResult *all, int best) {
     return k;
 }
 
-/* renders the chosen episodes (re-run with traces) into one GIF, tiled in a square grid */
-static int eval_gif(const EvalArgs *args, Policy *p, const Norm *norm, const EvalConfig *c, const EvalResult *all) {
-    EvalArgs resolved = *args, *a = &resolved;
+/* --gif: resolves 'best'/'worst' against the evaluated episodes, then rollout_gif_write */
+static int eval_gif(const EvalArgs *a, Policy *p, const Norm *norm, const EvalConfig *c, const EvalResult *all) {
+    int ep[EVAL_MAX_GIF_EPISODES];
     for (int i = 0; i < a->n_gif; i++) {
-        if (a->gif_ep[i] >= 0) continue;
-        a->gif_ep[i] = eval_pick(all, a->gif_ep[i] == EVAL_GIF_BEST);
-        fc_log("--gif-episodes: %s = episode %d (seed %llu, max reward %.3f)", args->gif_ep[i] == EVAL_GIF_BEST ? "best" : "worst",
-               a->gif_ep[i], (unsigned long long)all->ep[a->gif_ep[i]].seed, all->ep[a->gif_ep[i]].max_reward);
+        ep[i] = a->gif_ep[i];
+        if (ep[i] >= 0) continue;
+        ep[i] = eval_pick(all, a->gif_ep[i] == EVAL_GIF_BEST);
+        fc_log("--gif-episodes: %s = episode %d (seed %llu, max reward %.3f)", a->gif_ep[i] == EVAL_GIF_BEST ? "best" : "worst",
+               ep[i], (unsigned long long)all->ep[ep[i]].seed, all->ep[ep[i]].max_reward);
     }
-    int k = a->n_gif, cols = 1;
-    while (cols * cols < k) cols++;
-    int cell = a->gif_size, size = cols * cell;
-    uint64_t seeds[EVAL_MAX_GIF_EPISODES];
-    RolloutTrace tr[EVAL_MAX_GIF_EPISODES];
-    for (int i = 0; i < k; i++) {
-        seeds[i] = rollout_seed(c, a->gif_ep[i]);
-        rollout_trace_alloc(&tr[i], c->max_steps);
-    }
-    EvalResult r;
-    rollout_eval(p, norm, c, seeds, k, &r, tr);
-    int frames = 0;
-    for (int i = 0; i < k; i++) {
-        if (r.ep[i].max_reward != all->ep[a->gif_ep[i]].max_reward)
-            fc_log("warning: the re-run of episode %d for the GIF differs from its evaluation", a->gif_ep[i]);
-        if (tr[i].steps + 1 > frames) frames = tr[i].steps + 1;
-    }
-    uint8_t *canvas = fc_malloc((size_t)size * size * 3), *tile = fc_malloc((size_t)cell * cell * 3);
-    RenderGif *g = render_gif_open(a->gif, size, 10);
-    int rc = g ? FC_OK : fc_set_error("cannot create %s: %s", a->gif, strerror(errno));
-    const int hold = 10; /* the last frame stays a second before the loop restarts */
-    for (int t = 0; rc == FC_OK && t < frames + hold; t++) {
-        memset(canvas, 200, (size_t)size * size * 3);
-        for (int i = 0; i < k; i++) {
-            int s = t < tr[i].steps ? t : tr[i].steps;
-            render_frame(tile, cell, tr[i].states + (size_t)s * PUSHT_STATE_DIM,
-                         s < tr[i].steps ? tr[i].actions + 2 * s : NULL);
-            int ox = (i % cols) * cell, oy = (i / cols) * cell;
-            for (int y = 0; y < cell; y++)
-                memcpy(canvas + ((size_t)(oy + y) * size + ox) * 3, tile + (size_t)y * cell * 3, (size_t)cell * 3);
-        }
-        if (render_gif_add(g, canvas) != 0) rc = fc_set_error("writing %s failed", a->gif);
-    }
-    if (g && render_gif_close(g) != 0 && rc == FC_OK) rc = fc_set_error("writing %s failed", a->gif);
-    if (rc == FC_OK) fc_log("wrote %s: %d episode(s), %d frames, %dx%d px", a->gif, k, frames + hold, size, size);
-    free(canvas);
-    free(tile);
-    for (int i = 0; i < k; i++) rollout_trace_free(&tr[i]);
-    rollout_result_free(&r);
-    return rc;
+    return rollout_gif_write(a->gif, p, norm, c, ep, a->n_gif, a->gif_size, all);
 }
 
 static void eval_add_spread(cJSON *o, const char *name, const double *v, int n) {
