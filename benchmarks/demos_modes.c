@@ -110,7 +110,7 @@ int main(int argc, char **argv) {
     if (rc != 0) fprintf(stderr, "demos_modes: cannot write %s\n", out);
     else printf("wrote %s (%dx%d)\n", out, size, size);
     free(rgb);
-    expert_free(ex);
-    pusht_free(env);
+    expert_destroy(ex);
+    pusht_destroy(env);
     return rc ? 1 : 0;
 }

@@ -201,7 +201,7 @@ static void roll(Loaded *l, const uint64_t *seeds, int n, int k, Run *runs, int 
     for (int i = 0; i < k; i++) {
         EvalResult res;
         RolloutTrace tr[64];
-        for (int j = 0; j < n; j++) rollout_trace_alloc(&runs[i * n + j].tr, l->cfg.max_steps), tr[j] = runs[i * n + j].tr;
+        for (int j = 0; j < n; j++) rollout_trace_init(&runs[i * n + j].tr, l->cfg.max_steps), tr[j] = runs[i * n + j].tr;
         l->cfg.noise_seed = (uint64_t)i;
         rollout_eval(&l->p, &l->m.norm, &l->cfg, seeds, n, &res, tr);
         for (int j = 0; j < n; j++) {

@@ -555,9 +555,9 @@ Expert *expert_create(const ExpertConfig *cfg) {
     return ex;
 }
 
-void expert_free(Expert *ex) {
+void expert_destroy(Expert *ex) {
     if (!ex) return;
-    pusht_free(ex->plan);
+    pusht_destroy(ex->plan);
     free(ex);
 }
 

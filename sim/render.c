@@ -135,7 +135,7 @@ struct RenderGif {
     int size, delay_cs, n_frames;
 };
 
-RenderGif *render_gif_open(const char *path, int size, int delay_cs) {
+RenderGif *render_gif_create(const char *path, int size, int delay_cs) {
     SIM_ASSERT(size > 0 && delay_cs >= 0, "a GIF needs a positive size and a non-negative delay");
     FILE *f = fopen(path, "wb");
     if (!f) return NULL;
@@ -160,7 +160,7 @@ int render_gif_add(RenderGif *g, const uint8_t *rgb) {
     return ferror(g->f) ? -1 : 0;
 }
 
-int render_gif_close(RenderGif *g) {
+int render_gif_destroy(RenderGif *g) {
     if (!g) return 0;
     if (g->n_frames > 0) gdImageGifAnimEnd(g->f);
     int bad = ferror(g->f) || g->n_frames == 0;

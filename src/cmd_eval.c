@@ -285,7 +285,7 @@ static int eval_gif(const EvalArgs *args, Policy *p, const Norm *norm, const Eva
     RolloutTrace tr[EVAL_MAX_GIF_EPISODES];
     for (int i = 0; i < k; i++) {
         seeds[i] = rollout_seed(c, a->gif_ep[i]);
-        rollout_trace_alloc(&tr[i], c->max_steps);
+        rollout_trace_init(&tr[i], c->max_steps);
     }
     EvalResult r;
     rollout_eval(p, norm, c, seeds, k, &r, tr);
@@ -296,7 +296,7 @@ static int eval_gif(const EvalArgs *args, Policy *p, const Norm *norm, const Eva
         if (tr[i].steps + 1 > frames) frames = tr[i].steps + 1;
     }
     uint8_t *canvas = fc_malloc((size_t)size * size * 3), *tile = fc_malloc((size_t)cell * cell * 3);
-    RenderGif *g = render_gif_open(a->gif, size, 10);
+    RenderGif *g = render_gif_create(a->gif, size, 10);
     int rc = g ? FC_OK : fc_set_error("cannot create %s: %s", a->gif, strerror(errno));
     const int hold = 10; /* the last frame stays a second before the loop restarts */
     for (int t = 0; rc == FC_OK && t < frames + hold; t++) {
@@ -311,7 +311,7 @@ static int eval_gif(const EvalArgs *args, Policy *p, const Norm *norm, const Eva
         }
         if (render_gif_add(g, canvas) != 0) rc = fc_set_error("writing %s failed", a->gif);
     }
-    if (g && render_gif_close(g) != 0 && rc == FC_OK) rc = fc_set_error("writing %s failed", a->gif);
+    if (g && render_gif_destroy(g) != 0 && rc == FC_OK) rc = fc_set_error("writing %s failed", a->gif);
     if (rc == FC_OK) fc_log("wrote %s: %d episode(s), %d frames, %dx%d px", a->gif, k, frames + hold, size, size);
     free(canvas);
     free(tile);

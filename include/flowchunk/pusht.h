@@ -44,7 +44,7 @@ typedef struct PushtEnv PushtEnv; /* opaque: owns a cpSpace */
 /* a new env in the reference's initial scene (agent (256,400), block (256,300) angle 0); call a
  * reset before stepping. Every reset/restore builds a fresh Chipmunk space, as the reference. */
 PushtEnv *pusht_create(void);
-void pusht_free(PushtEnv *env);
+void pusht_destroy(PushtEnv *env);
 
 /* sample the reset state of `seed` with the chosen sampler (no physics); legacy seeds < 2^32 */
 void pusht_sample_reset(uint64_t seed, PushtResetKind kind, double state[PUSHT_STATE_DIM]);
@@ -84,7 +84,7 @@ void pusht_state_to_keypoints(const double state[PUSHT_STATE_DIM], double kp[PUS
 /* ---- batched API: n independent envs stepped together (evaluation runs 50 at once) */
 typedef struct PushtBatch PushtBatch;
 PushtBatch *pusht_batch_create(int n);
-void pusht_batch_free(PushtBatch *b);
+void pusht_batch_destroy(PushtBatch *b);
 int pusht_batch_size(const PushtBatch *b);
 /* seeded resets seeds[i] for env i */
 void pusht_batch_reset(PushtBatch *b, const uint64_t *seeds, PushtResetKind kind);
