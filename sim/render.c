@@ -31,8 +31,7 @@ static const uint8_t COL_TARGET[3] = {255, 0, 0};      /* the action marker */
 static int in_tee(const TeePose *p, double x, double y) {
     double dx = x - p->tx, dy = y - p->ty;
     double lx = p->c * dx + p->s * dy, ly = -p->s * dx + p->c * dy;
-    if (ly >= 0 && ly <= 30 && lx >= -60 && lx <= 60) return 1;
-    return ly >= 30 && ly <= 120 && lx >= -15 && lx <= 15;
+    return tee_contains_local(lx, ly);
 }
 
 static double seg_dist2(double x, double y, double ax, double ay, double bx, double by) {

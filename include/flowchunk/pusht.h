@@ -15,6 +15,12 @@
 #define PUSHT_SUCCESS_COVERAGE 0.95
 #define PUSHT_AGENT_RADIUS 15.0 /* px: the agent is a circle (physics, renderer, expert) */
 
+/* the T's outline in body coordinates (px; origin at the midpoint of the crossbar's outer edge, the
+ * stem along +y), counter-clockwise on screen (y down) from the crossbar's (-60, 0) corner; for
+ * renderers and benchmarks (the simulator's own geometry is sim/tee.h, which defines this) */
+#define PUSHT_TEE_OUTLINE_N 8
+extern const double PUSHT_TEE_OUTLINE[PUSHT_TEE_OUTLINE_N][2];
+
 /* which numpy sampler turns a seed into a reset state (PUSHT.md "Reset") */
 typedef enum {
     PUSHT_RESET_LEGACY = 0, /* numpy RandomState(seed): Diffusion Policy and its dataset */
