@@ -39,7 +39,7 @@ static float unit(uint64_t *s) { return (float)(lcg(s) & 0xffffff) / 16777216.0f
 static int make_episodes(const char *path, int64_t steps, int64_t len) {
     int64_t ne = (steps + len - 1) / len;
     Episodes ep;
-    episodes_alloc(&ep, steps, ne, 0, 0);
+    episodes_init(&ep, steps, ne, 0, 0);
     snprintf(ep.source, sizeof ep.source, "bench_loader synthetic random walks");
     uint64_t s = 1;
     for (int64_t e = 0; e < ne; e++) ep.episode_ends[e] = (e + 1) * len < steps ? (e + 1) * len : steps;
@@ -138,7 +138,7 @@ static int read_bench(const char *path, int batch, int shards, int steps, int re
         MPI_Barrier(comm);
         double t0 = now();
         Loader L;
-        if (loader_open(&L, path, comm, batch, shards, 1) != FC_OK) return FC_ERR;
+        if (loader_init(&L, path, comm, batch, shards, 1) != FC_OK) return FC_ERR;
         double o = now() - t0, rs = L.read_seconds;
         MPI_Allreduce(&o, &open_s[r], 1, MPI_DOUBLE, MPI_MAX, comm);
         MPI_Allreduce(&rs, &read_s[r], 1, MPI_DOUBLE, MPI_MAX, comm);
@@ -157,7 +157,7 @@ static int read_bench(const char *path, int batch, int shards, int steps, int re
             free(act);
             free(slot);
         }
-        loader_close(&L);
+        loader_free(&L);
     }
     MPI_Allreduce(&bytes, &total, 1, MPI_DOUBLE, MPI_SUM, comm);
     for (int r = 0; r < reps; r++) {

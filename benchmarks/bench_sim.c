@@ -76,7 +76,7 @@ static int run_single(Bench *b, double *secs) {
         mismatches += memcmp(obs, b->final + 5 * e, sizeof obs) != 0;
     }
     *secs = now() - t0;
-    pusht_free(env);
+    pusht_destroy(env);
     if (sink < 0) printf("impossible\n");
     return mismatches;
 }
@@ -104,7 +104,7 @@ static int run_batch(Bench *b, double *secs) {
         for (int i = 0; i < m; i++) mismatches += memcmp(obs + 5 * i, b->final + 5 * (e0 + i), 5 * sizeof(double)) != 0;
     }
     *secs = now() - t0;
-    pusht_batch_free(batch);
+    pusht_batch_destroy(batch);
     free(seeds);
     free(act);
     free(obs);

@@ -80,7 +80,6 @@ int main(int argc, char **argv) {
     uint8_t *rgb = malloc((size_t)size * size * 3), *tile = malloc((size_t)cell * cell * 3);
     if (!rgb || !tile) return 1;
     memset(rgb, 255, (size_t)size * size * 3);
-    static const double T_OUTLINE[9][2] = {{-60, 0}, {60, 0}, {60, 30}, {15, 30}, {15, 120}, {-15, 120}, {-15, 30}, {-60, 30}, {-60, 0}};
     for (int i = 0; i < n_pick; i++) {
         const int k = pick[i];
         const float *p = st[k];
@@ -91,8 +90,8 @@ int main(int argc, char **argv) {
             double c = cos(p[5 * t + 4]), sn = sin(p[5 * t + 4]), bx = p[5 * t + 2], by = p[5 * t + 3];
             uint8_t col[3];
             for (int j = 0; j < 3; j++) col[j] = (uint8_t)(COLOURS[k][j] / 2 + 110);
-            for (int v = 0; v < 8; v++) {
-                const double *u = T_OUTLINE[v], *w = T_OUTLINE[v + 1];
+            for (int v = 0; v < PUSHT_TEE_OUTLINE_N; v++) {
+                const double *u = PUSHT_TEE_OUTLINE[v], *w = PUSHT_TEE_OUTLINE[(v + 1) % PUSHT_TEE_OUTLINE_N];
                 render_line(tile, cell, (bx + c * u[0] - sn * u[1]) * sc, (by + sn * u[0] + c * u[1]) * sc,
                      (bx + c * w[0] - sn * w[1]) * sc, (by + sn * w[0] + c * w[1]) * sc, 0.6, col);
             }
@@ -110,7 +109,7 @@ int main(int argc, char **argv) {
     if (rc != 0) fprintf(stderr, "demos_modes: cannot write %s\n", out);
     else printf("wrote %s (%dx%d)\n", out, size, size);
     free(rgb);
-    expert_free(ex);
-    pusht_free(env);
+    expert_destroy(ex);
+    pusht_destroy(env);
     return rc ? 1 : 0;
 }

@@ -43,10 +43,9 @@
 static const uint8_t COLOURS[MAX_K][3] = {{220, 30, 30}, {30, 90, 230}, {20, 160, 60}, {200, 120, 0},
                                           {150, 40, 180}, {0, 160, 170}, {230, 60, 160}, {110, 80, 30}};
 static const uint8_t MSE_COLOUR[3] = {20, 20, 20};
-/* the T's outline in the block frame (PUSHT.md: crossbar x in [-60,60], y in [0,30], stem
- * x in [-15,15], y in [30,120]) and the names of its 8 edges */
-static const double T_OUTLINE[9][2] = {{-60, 0}, {60, 0}, {60, 30}, {15, 30}, {15, 120},
-                                       {-15, 120}, {-15, 30}, {-60, 30}, {-60, 0}};
+/* the names of the 8 edges of the T's outline (pusht.h's PUSHT_TEE_OUTLINE, in the block frame),
+ * edge e running from vertex e to vertex e + 1 */
+#define T_EDGE(e, k) PUSHT_TEE_OUTLINE[((e) + (k)) % PUSHT_TEE_OUTLINE_N]
 static const char *EDGE_NAMES[8] = {"crossbar back", "crossbar +x end", "under crossbar +x", "stem +x side",
                                     "stem tip", "stem -x side", "under crossbar -x", "crossbar -x end"};
 enum { ROUTE_DIRECT = 0, ROUTE_CW, ROUTE_CCW };
@@ -118,8 +117,8 @@ static void run_measure(Run *r, int route_steps) {
     double c = cos(q[4]), sn = sin(q[4]), dx = q[0] - q[2], dy = q[1] - q[3];
     r->contact_local[0] = c * dx + sn * dy, r->contact_local[1] = -sn * dx + c * dy;
     double best = 1e30;
-    for (int e = 0; e < 8; e++) {
-        double d = seg_dist(r->contact_local[0], r->contact_local[1], T_OUTLINE[e], T_OUTLINE[e + 1]);
+    for (int e = 0; e < PUSHT_TEE_OUTLINE_N; e++) {
+        double d = seg_dist(r->contact_local[0], r->contact_local[1], T_EDGE(e, 0), T_EDGE(e, 1));
         if (d < best) best = d, r->contact_edge = e;
     }
 }
@@ -201,7 +200,7 @@ static void roll(Loaded *l, const uint64_t *seeds, int n, int k, Run *runs, int 
     for (int i = 0; i < k; i++) {
         EvalResult res;
         RolloutTrace tr[64];
-        for (int j = 0; j < n; j++) rollout_trace_alloc(&runs[i * n + j].tr, l->cfg.max_steps), tr[j] = runs[i * n + j].tr;
+        for (int j = 0; j < n; j++) rollout_trace_init(&runs[i * n + j].tr, l->cfg.max_steps), tr[j] = runs[i * n + j].tr;
         l->cfg.noise_seed = (uint64_t)i;
         rollout_eval(&l->p, &l->m.norm, &l->cfg, seeds, n, &res, tr);
         for (int j = 0; j < n; j++) {
@@ -227,8 +226,8 @@ static void draw_runs(uint8_t *tile, int size, const Run *runs, int k, const uin
         double c = cos(q[4]), sn = sin(q[4]);
         uint8_t col[3];
         for (int j = 0; j < 3; j++) col[j] = (uint8_t)(cols[i][j] / 3 + 160);
-        for (int v = 0; v < 8; v++) {
-            const double *u = T_OUTLINE[v], *w = T_OUTLINE[v + 1];
+        for (int v = 0; v < PUSHT_TEE_OUTLINE_N; v++) {
+            const double *u = T_EDGE(v, 0), *w = T_EDGE(v, 1);
             render_line(tile, size, (q[2] + c * u[0] - sn * u[1]) * sc, (q[3] + sn * u[0] + c * u[1]) * sc,
                  (q[2] + c * w[0] - sn * w[1]) * sc, (q[3] + sn * w[0] + c * w[1]) * sc, 0.9 * sc, col);
         }

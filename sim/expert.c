@@ -1,6 +1,6 @@
 /* expert.c: the scripted Push-T expert (see expert.h for the algorithm). Geometry lives in the
  * block's local frame: origin at the middle of the crossbar's outer edge, stem along +y, the
- * crossbar [-60,60]x[0,30] and the stem [-15,15]x[30,120] (../shared/PUSHT.md). The planner's
+ * crossbar [-60,60]x[0,30] and the stem [-15,15]x[30,120] (sim/tee.h, ../shared/PUSHT.md). The planner's
  * model is the simulator itself: pusht_restore of the observed state, then pusht_step.
  * Pushing is quasi-static (damping 0 wipes the block's velocity every substep) and frictionless,
  * so a push's outcome depends on the agent's path, not its speed: a rollout from a restored state
@@ -102,14 +102,22 @@ static void to_local(const double pose[3], const double w[2], double l[2]) {
 
 /* ---------------------------------------------------------------- the T's geometry (local) */
 
-/* the boxes are tee.h's TEE_BOXES; the boundary polygon, counter-clockwise on screen (y down) */
-static const double T_POLY[8][2] = {{-60, 0}, {60, 0}, {60, 30}, {15, 30}, {15, 120}, {-15, 120}, {-15, 30}, {-60, 30}};
+/* the boxes are tee.h's TEE_BOXES; the boundary polygon (counter-clockwise on screen, y down) is
+ * pusht.h's PUSHT_TEE_OUTLINE */
+#define T_POLY PUSHT_TEE_OUTLINE
+#define BAR_W (2 * TEE_BAR_HALF)                /* crossbar 120 x 30 */
+#define STEM_W (2 * TEE_STEM_HALF)              /* stem 30 x 90 */
+#define STEM_H (TEE_LENGTH - TEE_BAR_DEPTH)
+#define BAR_YC (TEE_BAR_DEPTH / 2)              /* the boxes' centroids (0, 15) and (0, 75) */
+#define STEM_YC ((TEE_BAR_DEPTH + TEE_LENGTH) / 2)
 
 double expert_pose_error(const double pose[3], const double goal[3]) {
     /* area centroid (0, yc) and polar moment k^2 of the two boxes about it */
-    const double a1 = 120.0 * 30, a2 = 30.0 * 90, yc = (a1 * 15 + a2 * 75) / (a1 + a2);
-    const double k2 = (a1 * ((120.0 * 120 + 30 * 30) / 12 + (yc - 15) * (yc - 15)) +
-                       a2 * ((30.0 * 30 + 90 * 90) / 12 + (75 - yc) * (75 - yc))) / (a1 + a2);
+    const double bd = TEE_BAR_DEPTH;
+    const double a1 = BAR_W * bd, a2 = STEM_W * STEM_H, yc = (a1 * BAR_YC + a2 * STEM_YC) / (a1 + a2);
+    const double k2 = (a1 * ((BAR_W * BAR_W + bd * bd) / 12 + (yc - BAR_YC) * (yc - BAR_YC)) +
+                       a2 * ((STEM_W * STEM_W + STEM_H * STEM_H) / 12 + (STEM_YC - yc) * (STEM_YC - yc))) /
+                      (a1 + a2);
     const double cl[2] = {0, yc};
     double cp[2], cg[2];
     to_world(pose, cl, cp);
@@ -190,16 +198,18 @@ static void cand_edge(Expert *ex, double x0, double y0, double x1, double y1, do
  * inner corners) and the six convex corners pushed along their bisector and +-22.5 degrees */
 static void cand_build(Expert *ex) {
     ex->n_cand = 0;
-    cand_edge(ex, -60, 0, 60, 0, 0, -1, 10);     /* crossbar top */
+    const double bx = TEE_BAR_HALF, by = TEE_BAR_DEPTH, sx = TEE_STEM_HALF, sy = TEE_LENGTH;
+    const double clear = 16; /* px skipped next to an inner corner, where the round agent cannot reach */
+    cand_edge(ex, -bx, 0, bx, 0, 0, -1, 10);     /* crossbar top */
     for (int side = -1; side <= 1; side += 2) {
         double s = side;
-        cand_edge(ex, 60 * s, 0, 60 * s, 30, s, 0, 10);      /* crossbar end */
-        cand_edge(ex, 31 * s, 30, 60 * s, 30, 0, 1, 10);     /* crossbar underside */
-        cand_edge(ex, 15 * s, 46, 15 * s, 120, s, 0, 10.5);  /* stem side */
+        cand_edge(ex, bx * s, 0, bx * s, by, s, 0, 10);                     /* crossbar end */
+        cand_edge(ex, (sx + clear) * s, by, bx * s, by, 0, 1, 10);          /* crossbar underside */
+        cand_edge(ex, sx * s, by + clear, sx * s, sy, s, 0, 10.5);          /* stem side */
     }
-    cand_edge(ex, -15, 120, 15, 120, 0, 1, 10);  /* stem bottom */
-    static const double corners[6][4] = {{-60, 0, -1, -1}, {60, 0, 1, -1}, {60, 30, 1, 1},
-                                         {-60, 30, -1, 1}, {15, 120, 1, 1}, {-15, 120, -1, 1}};
+    cand_edge(ex, -sx, sy, sx, sy, 0, 1, 10);  /* stem bottom */
+    const double corners[6][4] = {{-bx, 0, -1, -1}, {bx, 0, 1, -1}, {bx, by, 1, 1},
+                                  {-bx, by, -1, 1}, {sx, sy, 1, 1}, {-sx, sy, -1, 1}};
     const double t = tan(M_PI / 8);
     for (int i = 0; i < 6; i++) {
         const double *k = corners[i];
@@ -227,8 +237,9 @@ static int in_table(const double w[2]) {
  * the start, the goal and six nodes outside the T's convex corners; Dijkstra. 0 if none. */
 static int path_plan(const double pose[3], const double from[2], const double to[2], Path *path) {
     const double r = R_NODE;
-    double nl[PATH_MAX_NODES][2] = {{0}, {0}, {-60 - r, -r}, {60 + r, -r}, {60 + r, 30 + r},
-                                    {15 + r, 120 + r}, {-15 - r, 120 + r}, {-60 - r, 30 + r}};
+    const double bx = TEE_BAR_HALF, by = TEE_BAR_DEPTH, sx = TEE_STEM_HALF, sy = TEE_LENGTH;
+    double nl[PATH_MAX_NODES][2] = {{0}, {0}, {-bx - r, -r}, {bx + r, -r}, {bx + r, by + r},
+                                    {sx + r, sy + r}, {-sx - r, sy + r}, {-bx - r, by + r}};
     double nw[PATH_MAX_NODES][2];
     int ok[PATH_MAX_NODES];
     to_local(pose, from, nl[0]);
@@ -555,9 +566,9 @@ Expert *expert_create(const ExpertConfig *cfg) {
     return ex;
 }
 
-void expert_free(Expert *ex) {
+void expert_destroy(Expert *ex) {
     if (!ex) return;
-    pusht_free(ex->plan);
+    pusht_destroy(ex->plan);
     free(ex);
 }
 

@@ -13,7 +13,7 @@
 void pusht_bare_run(const double reset_state[PUSHT_STATE_DIM], const double *actions, int64_t n_steps,
                     double final_state[PUSHT_STATE_DIM]) {
     PushtWorld w;
-    pusht_world_build(&w);
+    pusht_world_init(&w);
     pusht_world_place(&w, reset_state);
     for (int64_t t = 0; t < n_steps; t++)
         for (int i = 0; i < PUSHT_SUBSTEPS; i++) pusht_world_substep(&w, actions + 2 * t);
@@ -31,7 +31,7 @@ void pusht_bare_run_batch(int n, const double *reset_states, const double *actio
     PushtWorld *w = malloc(sizeof(PushtWorld) * (size_t)(n > 0 ? n : 1));
     SIM_ASSERT(w != NULL, "out of memory in pusht_bare_run_batch");
     for (int i = 0; i < n; i++) {
-        pusht_world_build(&w[i]);
+        pusht_world_init(&w[i]);
         pusht_world_place(&w[i], reset_states + PUSHT_STATE_DIM * i);
     }
     for (int64_t t = 0; t < n_steps; t++)

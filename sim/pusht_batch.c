@@ -22,9 +22,9 @@ PushtBatch *pusht_batch_create(int n) {
     return b;
 }
 
-void pusht_batch_free(PushtBatch *b) {
+void pusht_batch_destroy(PushtBatch *b) {
     if (!b) return;
-    for (int i = 0; i < b->n; i++) pusht_free(b->envs[i]);
+    for (int i = 0; i < b->n; i++) pusht_destroy(b->envs[i]);
     free(b->envs);
     free(b);
 }

@@ -41,12 +41,12 @@ PushtEnv *pusht_create(void) {
     PushtEnv *env = calloc(1, sizeof *env);
     SIM_ASSERT(env != NULL, "out of memory creating a Push-T env");
     env->goal = tee_pose(PUSHT_GOAL_POSE[0], PUSHT_GOAL_POSE[1], PUSHT_GOAL_POSE[2]);
-    pusht_world_build(&env->world);
+    pusht_world_init(&env->world);
     env_sync(env);
     return env;
 }
 
-void pusht_free(PushtEnv *env) {
+void pusht_destroy(PushtEnv *env) {
     if (!env) return;
     pusht_world_free(&env->world);
     free(env);
@@ -54,7 +54,7 @@ void pusht_free(PushtEnv *env) {
 
 static void env_rebuild(PushtEnv *env) {
     pusht_world_free(&env->world);
-    pusht_world_build(&env->world);
+    pusht_world_init(&env->world);
     env->has_action = 0;
 }
 

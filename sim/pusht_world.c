@@ -30,7 +30,7 @@ static cpSpace *space_new_quiet(void) {
     return space;
 }
 
-void pusht_world_build(PushtWorld *w) {
+void pusht_world_init(PushtWorld *w) {
     static const double WALLS[4][4] = {{5, 506, 5, 5}, {5, 5, 506, 5}, {506, 5, 506, 506}, {5, 506, 506, 506}};
     cpSpace *space = w->space = space_new_quiet();
     cpSpaceSetGravity(space, cpv(0, 0));

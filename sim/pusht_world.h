@@ -18,7 +18,7 @@ typedef struct {
 } PushtWorld;
 
 /* a fresh space with the reference's scene: agent at (256,400), block at (256,300) angle 0 */
-void pusht_world_build(PushtWorld *w);
+void pusht_world_init(PushtWorld *w);
 void pusht_world_free(PushtWorld *w);
 /* legacy placement: agent position; block position then angle; one 0.01 s step */
 void pusht_world_place(PushtWorld *w, const double state[5]);

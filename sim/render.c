@@ -31,8 +31,7 @@ static const uint8_t COL_TARGET[3] = {255, 0, 0};      /* the action marker */
 static int in_tee(const TeePose *p, double x, double y) {
     double dx = x - p->tx, dy = y - p->ty;
     double lx = p->c * dx + p->s * dy, ly = -p->s * dx + p->c * dy;
-    if (ly >= 0 && ly <= 30 && lx >= -60 && lx <= 60) return 1;
-    return ly >= 30 && ly <= 120 && lx >= -15 && lx <= 15;
+    return tee_contains_local(lx, ly);
 }
 
 static double seg_dist2(double x, double y, double ax, double ay, double bx, double by) {
@@ -135,7 +134,7 @@ struct RenderGif {
     int size, delay_cs, n_frames;
 };
 
-RenderGif *render_gif_open(const char *path, int size, int delay_cs) {
+RenderGif *render_gif_create(const char *path, int size, int delay_cs) {
     SIM_ASSERT(size > 0 && delay_cs >= 0, "a GIF needs a positive size and a non-negative delay");
     FILE *f = fopen(path, "wb");
     if (!f) return NULL;
@@ -160,7 +159,7 @@ int render_gif_add(RenderGif *g, const uint8_t *rgb) {
     return ferror(g->f) ? -1 : 0;
 }
 
-int render_gif_close(RenderGif *g) {
+int render_gif_destroy(RenderGif *g) {
     if (!g) return 0;
     if (g->n_frames > 0) gdImageGifAnimEnd(g->f);
     int bad = ferror(g->f) || g->n_frames == 0;

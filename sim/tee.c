@@ -6,8 +6,17 @@
 #include <math.h>
 
 const double TEE_BOXES[2][4][2] = {
-    {{-60, 30}, {60, 30}, {60, 0}, {-60, 0}},   /* crossbar: x in [-60,60], y in [0,30] */
-    {{-15, 30}, {-15, 120}, {15, 120}, {15, 30}}, /* stem: x in [-15,15], y in [30,120] */
+    /* crossbar: x in [-60,60], y in [0,30] */
+    {{-TEE_BAR_HALF, TEE_BAR_DEPTH}, {TEE_BAR_HALF, TEE_BAR_DEPTH}, {TEE_BAR_HALF, 0}, {-TEE_BAR_HALF, 0}},
+    /* stem: x in [-15,15], y in [30,120] */
+    {{-TEE_STEM_HALF, TEE_BAR_DEPTH}, {-TEE_STEM_HALF, TEE_LENGTH}, {TEE_STEM_HALF, TEE_LENGTH},
+     {TEE_STEM_HALF, TEE_BAR_DEPTH}},
+};
+
+const double PUSHT_TEE_OUTLINE[PUSHT_TEE_OUTLINE_N][2] = {
+    {-TEE_BAR_HALF, 0},          {TEE_BAR_HALF, 0},          {TEE_BAR_HALF, TEE_BAR_DEPTH},
+    {TEE_STEM_HALF, TEE_BAR_DEPTH}, {TEE_STEM_HALF, TEE_LENGTH}, {-TEE_STEM_HALF, TEE_LENGTH},
+    {-TEE_STEM_HALF, TEE_BAR_DEPTH}, {-TEE_BAR_HALF, TEE_BAR_DEPTH},
 };
 
 const double TEE_KEYPOINTS[TEE_N_KEYPOINTS][2] = {

@@ -4,6 +4,13 @@
 #ifndef FLOWCHUNK_SIM_TEE_H
 #define FLOWCHUNK_SIM_TEE_H
 
+/* the T's dimensions (px): the crossbar is [-TEE_BAR_HALF, TEE_BAR_HALF] x [0, TEE_BAR_DEPTH], the
+ * stem [-TEE_STEM_HALF, TEE_STEM_HALF] x [TEE_BAR_DEPTH, TEE_LENGTH]; every copy derives from these */
+#define TEE_BAR_HALF 60.0
+#define TEE_BAR_DEPTH 30.0
+#define TEE_STEM_HALF 15.0
+#define TEE_LENGTH 120.0
+
 #define TEE_MASS 1.0
 #define TEE_MOMENT 3000.0 /* the reference's 1500 (crossbar about the origin) added twice */
 #define TEE_COG_X 0.0
@@ -15,6 +22,12 @@
 extern const double TEE_BOXES[2][4][2];
 /* Diffusion Policy's 9 low-dim keypoints in body coordinates */
 extern const double TEE_KEYPOINTS[TEE_N_KEYPOINTS][2];
+
+/* is the body-coordinate point (lx, ly) inside (or on the boundary of) the T? */
+static inline int tee_contains_local(double lx, double ly) {
+    if (ly >= 0 && ly <= TEE_BAR_DEPTH && lx >= -TEE_BAR_HALF && lx <= TEE_BAR_HALF) return 1;
+    return ly >= TEE_BAR_DEPTH && ly <= TEE_LENGTH && lx >= -TEE_STEM_HALF && lx <= TEE_STEM_HALF;
+}
 
 /* a rigid placement: world = [c -s; s c] * local + (tx, ty) */
 typedef struct {

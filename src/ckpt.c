@@ -397,6 +397,23 @@ uint64_t ckpt_hash_floats(const float *x, size_t n) {
 
 /* ---- describe ------------------------------------------------------------------------------ */
 
+/* one attribute as a JSON member: integers and floats as numbers, enums by name, strings */
+static void ckpt_attr_json(cJSON *o, const CkptAttr *at, const void *field) {
+    ckpt_check_attr(at);
+    int32_t i32;
+    int64_t i64;
+    float f32;
+    double f64;
+    switch (at->type) {
+    case A_INT: memcpy(&i32, field, sizeof i32); cJSON_AddNumberToObject(o, at->name, i32); break;
+    case A_I64: memcpy(&i64, field, sizeof i64); cJSON_AddNumberToObject(o, at->name, (double)i64); break;
+    case A_FLT: memcpy(&f32, field, sizeof f32); cJSON_AddNumberToObject(o, at->name, f32); break;
+    case A_DBL: memcpy(&f64, field, sizeof f64); cJSON_AddNumberToObject(o, at->name, f64); break;
+    case A_STR: cJSON_AddStringToObject(o, at->name, field); break;
+    default: memcpy(&i32, field, sizeof i32); cJSON_AddStringToObject(o, at->name, ckpt_enum_name(at->type, i32));
+    }
+}
+
 int ckpt_describe(const char *path, int json) {
     hid_t f = h5u_open_read(path);
     if (f < 0) return FC_ERR;
@@ -415,50 +432,19 @@ int ckpt_describe(const char *path, int json) {
     mc = probe.net.cfg;
     size_t n_params = probe.net.n_params;
     policy_free(&probe);
-    if (json) {
+    if (json) { /* every recorded attribute under its stored name, then what the file's groups show */
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "file", path);
         cJSON_AddStringToObject(o, "format", CKPT_FORMAT);
         cJSON_AddNumberToObject(o, "version", CKPT_VERSION);
-        cJSON_AddStringToObject(o, "policy", policy_kind_name(m.policy.kind));
-        const EvalConfig *e = &m.protocol;
-        cJSON_AddStringToObject(o, "obs_kind", pusht_obs_kind_name(e->obs_kind));
-        cJSON_AddNumberToObject(o, "obs_steps", e->obs_steps);
-        cJSON_AddNumberToObject(o, "horizon", m.policy.horizon);
-        cJSON_AddNumberToObject(o, "n_action_steps", e->n_action_steps);
-        cJSON_AddNumberToObject(o, "flow_steps", e->flow_steps);
-        if (e->episodes > 0) {
-            cJSON_AddStringToObject(o, "eval_reset", pusht_reset_kind_name(e->reset));
-            cJSON_AddNumberToObject(o, "eval_seed", (double)e->seed_first);
-            cJSON_AddNumberToObject(o, "eval_episodes", e->episodes);
-            cJSON_AddNumberToObject(o, "eval_max_steps", e->max_steps);
-            cJSON_AddBoolToObject(o, "eval_clip", e->clip_actions);
-            cJSON_AddNumberToObject(o, "eval_noise_seeds", e->noise_seeds);
+        for (size_t i = 0; i < CKPT_N_ATTRS; i++) {
+            const CkptAttr *at = &ckpt_attrs[i];
+            if (at->when == A_PROTOCOL && m.protocol.episodes <= 0) continue; /* none recorded */
+            ckpt_attr_json(o, at, (const char *)&m + at->offset);
         }
-        cJSON_AddNumberToObject(o, "hidden", mc.hidden);
-        cJSON_AddNumberToObject(o, "depth", mc.depth);
-        cJSON_AddStringToObject(o, "activation", mlp_activation_name(mc.act));
-        cJSON_AddStringToObject(o, "architecture", mlp_arch_name(mc.arch));
-        cJSON_AddStringToObject(o, "time_embed", policy_time_embed_name(m.policy.time_embed));
         cJSON_AddNumberToObject(o, "params", (double)n_params);
-        cJSON_AddNumberToObject(o, "step", (double)m.step);
-        cJSON_AddNumberToObject(o, "total_steps", (double)m.total_steps);
-        cJSON_AddNumberToObject(o, "epoch", (double)m.epoch);
-        cJSON_AddNumberToObject(o, "batch", m.batch);
-        cJSON_AddStringToObject(o, "optim", optim_kind_name(m.optim.kind));
-        cJSON_AddNumberToObject(o, "lr", m.optim.lr);
-        cJSON_AddBoolToObject(o, "ema", has_ema);
+        cJSON_AddBoolToObject(o, "ema_weights", has_ema);
         cJSON_AddBoolToObject(o, "resumable", has_optim);
-        cJSON_AddNumberToObject(o, "n_trainers", m.n_trainers);
-        if (m.nodes > 0) {
-            cJSON_AddNumberToObject(o, "nodes", m.nodes);
-            cJSON_AddStringToObject(o, "trainers_per_node", m.trainers_per_node);
-            cJSON_AddStringToObject(o, "reduction", m.reduction);
-            cJSON_AddStringToObject(o, "precision", m.precision);
-        }
-        cJSON_AddNumberToObject(o, "best_score", m.best_score);
-        cJSON_AddNumberToObject(o, "best_step", (double)m.best_step);
-        cJSON_AddStringToObject(o, "windows", m.windows);
         cli_print_json(o);
         return FC_OK;
     }

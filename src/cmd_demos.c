@@ -331,8 +331,8 @@ int cmd_demos(int argc, char **argv) {
     dist_gather_bytes(MPI_COMM_WORLD, &cpu_mine, sizeof cpu_mine, cpus, me == 0 ? (size_t)P * sizeof(double) : 0);
     for (int r = 0; me == 0 && r < P; r++) cpu += cpus[r];
     free(cpus);
-    expert_free(ex);
-    pusht_free(env);
+    expert_destroy(ex);
+    pusht_destroy(env);
     free(st);
     free(ac);
     free(kps);

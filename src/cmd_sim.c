@@ -184,7 +184,7 @@ static int sim_reset(int argc, char **argv) {
     pusht_observe_state(env, obs);
     pusht_observe_keypoints(env, kp);
     double cov = pusht_coverage(env);
-    pusht_free(env);
+    pusht_destroy(env);
     if (json) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddNumberToObject(o, "seed", (double)seed);
@@ -253,7 +253,7 @@ static int sim_replay(int argc, char **argv) {
         if (mode == 1 && seed < 0) {
             fprintf(stderr, "flowchunk sim replay: error: episode %lld has no reset seed (use --start state)\n",
                     (long long)e);
-            pusht_free(env);
+            pusht_destroy(env);
             episodes_free(&ep);
             return FC_ERR;
         }
@@ -268,7 +268,7 @@ static int sim_replay(int argc, char **argv) {
             fc_log("episode %lld: %lld states from %s, max error %.3g", (long long)e, (long long)len,
                    seed >= 0 ? "its seeded reset" : "the restored first state", err);
     }
-    pusht_free(env);
+    pusht_destroy(env);
     fc_log("replayed %lld episodes of %s: %lld states compared (%lld episodes from their seeded reset, %lld from "
            "the restored first state), max abs error %.3g (episode %lld)",
            (long long)ep.n_episodes, argv[optind], (long long)states, (long long)from_seed,
@@ -342,7 +342,7 @@ static int sim_render(int argc, char **argv) {
         episodes_free(&ep);
         return FC_ERR;
     }
-    RenderGif *gif = render_gif_open(gif_path, (int)size, (int)lround(100.0 / fps));
+    RenderGif *gif = render_gif_create(gif_path, (int)size, (int)lround(100.0 / fps));
     if (!gif) {
         fprintf(stderr, "flowchunk sim render: error: cannot create %s: %s\n", gif_path, strerror(errno));
         episodes_free(&ep);
@@ -375,14 +375,14 @@ static int sim_render(int argc, char **argv) {
         }
         if (!recorded && t < len) pusht_step(env, act);
     }
-    if (render_gif_close(gif) != 0 && rc == FC_OK) rc = fc_set_error("%s: write failed", gif_path);
+    if (render_gif_destroy(gif) != 0 && rc == FC_OK) rc = fc_set_error("%s: write failed", gif_path);
     if (rc == FC_OK)
         fc_log("wrote %s: episode %ld, %lld frames (%s states, start from %s), final coverage %.3f", gif_path, episode,
                (long long)n_frames, recorded ? "recorded" : "simulated", seed >= 0 ? "its seeded reset" : "the restored state",
                cov_end);
     else
         fprintf(stderr, "flowchunk sim render: error: %s\n", fc_last_error());
-    pusht_free(env);
+    pusht_destroy(env);
     free(rgb);
     episodes_free(&ep);
     return rc;
@@ -446,7 +446,7 @@ static int sim_step(int argc, char **argv) {
             printf(" state %.9g %.9g %.9g %.9g %.9g  coverage %.6f\n", obs[0], obs[1], obs[2], obs[3], obs[4], cov);
         }
     }
-    pusht_free(env);
+    pusht_destroy(env);
     if (json) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddItemToObject(o, "states", states);

@@ -14,8 +14,8 @@
 /* rows of the /data arrays per HDF5 chunk (deflate-compressed); meta arrays are small and contiguous */
 #define EPISODES_CHUNK_ROWS 4096
 
-void episodes_alloc(Episodes *ep, int64_t n_steps, int64_t n_episodes, int with_keypoint, int with_outcome) {
-    FC_ASSERT(n_steps >= 0 && n_episodes >= 0, "episodes_alloc needs non-negative sizes");
+void episodes_init(Episodes *ep, int64_t n_steps, int64_t n_episodes, int with_keypoint, int with_outcome) {
+    FC_ASSERT(n_steps >= 0 && n_episodes >= 0, "episodes_init needs non-negative sizes");
     memset(ep, 0, sizeof *ep);
     size_t n = (size_t)n_steps, e = (size_t)n_episodes;
     ep->n_steps = n_steps;

@@ -230,13 +230,13 @@ static void loader_shuffle(Loader *L, int64_t epoch) {
     L->order_epoch = epoch;
 }
 
-int loader_open(Loader *L, const char *path, MPI_Comm comm, int global_batch, int n_virtual_shards, uint64_t seed) {
+int loader_init(Loader *L, const char *path, MPI_Comm comm, int global_batch, int n_virtual_shards, uint64_t seed) {
     memset(L, 0, sizeof *L);
     snprintf(L->path, sizeof L->path, "%s", path);
     L->seed = seed;
     L->order_epoch = -1;
     FC_ASSERT(!dist_mpi_active() || comm != MPI_COMM_NULL,
-              "loader_open must be called by trainer ranks only (comm is MPI_COMM_NULL)");
+              "loader_init must be called by trainer ranks only (comm is MPI_COMM_NULL)");
     L->comm = dist_mpi_active() ? comm : MPI_COMM_NULL;
     L->rank = 0;
     L->size = 1;
@@ -277,13 +277,13 @@ fail:
     if (f >= 0) H5Fclose(f);
     char why[1024];
     snprintf(why, sizeof why, "%s", fc_last_error());
-    loader_close(L);
+    loader_free(L);
     fc_set_error("%s", why);
     return FC_ERR;
 }
 
 void loader_next(Loader *L, float *obs, float *act, uint64_t *slot) {
-    FC_ASSERT(L->order != NULL, "loader_next needs a loader opened with loader_open");
+    FC_ASSERT(L->order != NULL, "loader_next needs a loader opened with loader_init");
     if (L->pos.step >= L->steps_per_epoch) {
         L->pos.epoch++;
         L->pos.step = 0;
@@ -345,7 +345,7 @@ void loader_info(const Loader *L, LoaderInfo *d) {
     d->batch_rows_min = (int)-dist_comm_max_i64(L->comm, -(int64_t)L->batch_rows);
 }
 
-void loader_close(Loader *L) {
+void loader_free(Loader *L) {
     free(L->shard_start);
     free(L->obs);
     free(L->act);

@@ -47,7 +47,7 @@ static int progress_trim_metrics(const char *path, int64_t keep_step) {
     return FC_OK;
 }
 
-int progress_open(Progress *pr, int active, const char *run_dir, int64_t total_steps, int64_t log_every,
+int progress_init(Progress *pr, int active, const char *run_dir, int64_t total_steps, int64_t log_every,
                   int resume, int64_t resume_step) {
     memset(pr, 0, sizeof *pr);
     pr->active = active;
@@ -67,7 +67,7 @@ int progress_open(Progress *pr, int active, const char *run_dir, int64_t total_s
     return FC_OK;
 }
 
-void progress_close(Progress *pr) {
+void progress_free(Progress *pr) {
     if (!pr->active) return;
     if (pr->line_open) fputc('\n', stderr);
     pr->line_open = 0;

@@ -46,7 +46,7 @@ typedef struct {
     int64_t total_steps;
     int64_t log_every;
     FILE *metrics;          /* DIR/metrics.jsonl, appended */
-    double t_start;         /* wall clock at progress_open */
+    double t_start;         /* wall clock at progress_init */
     int64_t step_start;     /* first step of this process (resume) */
     double last_score;      /* of the latest evaluation, NaN before */
     int64_t last_score_step;
@@ -57,9 +57,9 @@ typedef struct {
 /* opens DIR/metrics.jsonl (truncated on a fresh run; on resume the lines of steps after
  * resume_step, and partial lines, are dropped, so a restart leaves no duplicates).
  * active = 0 makes a silent Progress. FC_OK or FC_ERR + fc_set_error. */
-int progress_open(Progress *pr, int active, const char *run_dir, int64_t total_steps, int64_t log_every,
+int progress_init(Progress *pr, int active, const char *run_dir, int64_t total_steps, int64_t log_every,
                   int resume, int64_t resume_step);
-void progress_close(Progress *pr);
+void progress_free(Progress *pr);
 /* a "key  value" row of the start-up config table (stderr) */
 void progress_row(Progress *pr, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* after each step: redraws the terminal line; logs (stderr + metrics.jsonl) when log != 0 */

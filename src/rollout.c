@@ -115,7 +115,7 @@ void rollout_split(int episodes, int rank, int size, int *first, int *count) {
     *first = rank * base + (rank < extra ? rank : extra);
 }
 
-void rollout_trace_alloc(RolloutTrace *t, int max_steps) {
+void rollout_trace_init(RolloutTrace *t, int max_steps) {
     t->steps = 0;
     t->states = fc_calloc((size_t)(max_steps + 1) * PUSHT_STATE_DIM, sizeof(double));
     t->actions = fc_calloc((size_t)max_steps * PUSHT_ACTION_DIM, sizeof(double));
@@ -255,7 +255,7 @@ static void rollout_run(Policy *p, const Norm *norm, const EvalConfig *cfg, cons
         t_sim += rollout_cpu() - t0;
     }
 
-    pusht_batch_free(b);
+    pusht_batch_destroy(b);
     free(hist); free(raw); free(obs); free(a0); free(chunk); free(act);
     free(actions); free(active); free(done); free(idx); free(decision);
     res->seconds = rollout_now() - t_start;

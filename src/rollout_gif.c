@@ -18,7 +18,7 @@ int rollout_gif_write(const char *path, Policy *p, const Norm *norm, const EvalC
     RolloutTrace tr[ROLLOUT_GIF_MAX_EPISODES];
     for (int i = 0; i < k; i++) {
         seeds[i] = rollout_seed(cfg, ep[i]);
-        rollout_trace_alloc(&tr[i], cfg->max_steps);
+        rollout_trace_init(&tr[i], cfg->max_steps);
     }
     EvalResult r;
     rollout_eval(p, norm, cfg, seeds, k, &r, tr);
@@ -29,7 +29,7 @@ int rollout_gif_write(const char *path, Policy *p, const Norm *norm, const EvalC
         if (tr[i].steps + 1 > frames) frames = tr[i].steps + 1;
     }
     uint8_t *canvas = fc_malloc((size_t)size * size * 3), *tile = fc_malloc((size_t)cell * cell * 3);
-    RenderGif *g = render_gif_open(path, size, 10);
+    RenderGif *g = render_gif_create(path, size, 10);
     int rc = g ? FC_OK : fc_set_error("cannot create %s: %s", path, strerror(errno));
     const int hold = 10; /* the last frame stays a second before the loop restarts */
     for (int t = 0; rc == FC_OK && t < frames + hold; t++) {
@@ -44,7 +44,7 @@ int rollout_gif_write(const char *path, Policy *p, const Norm *norm, const EvalC
         }
         if (render_gif_add(g, canvas) != 0) rc = fc_set_error("writing %s failed", path);
     }
-    if (g && render_gif_close(g) != 0 && rc == FC_OK) rc = fc_set_error("writing %s failed", path);
+    if (g && render_gif_destroy(g) != 0 && rc == FC_OK) rc = fc_set_error("writing %s failed", path);
     if (rc == FC_OK) fc_log("wrote %s: %d episode(s), %d frames, %dx%d px", path, k, frames + hold, size, size);
     free(canvas);
     free(tile);

@@ -303,7 +303,7 @@ static int train_setup(Trainer *t) {
     if ((rc = dist_agree_status(rc, who)) != 0) return rc;
     /* data: trainers read their shards; everyone learns the shapes and the norm */
     if (t->roles.is_trainer) {
-        rc = loader_open(&t->L, c->windows, dist_trainer_comm(), c->batch, c->virtual_shards, c->seed);
+        rc = loader_init(&t->L, c->windows, dist_trainer_comm(), c->batch, c->virtual_shards, c->seed);
         if (rc == FC_OK) {
             t->loader_ready = 1;
             loader_info(&t->L, &t->data);
@@ -317,7 +317,7 @@ static int train_setup(Trainer *t) {
     if (rc == FC_OK && t->roles.is_trainer) rc = train_setup_model(t);
     if ((rc = dist_agree_status(rc, who)) != 0 || !t->roles.is_trainer) return rc;
     train_share_state(t);
-    if (progress_open(&t->pr, TRAIN_IS_T0(t), c->run_dir, t->total_steps, c->log_every, t->step > 0, t->step) != FC_OK)
+    if (progress_init(&t->pr, TRAIN_IS_T0(t), c->run_dir, t->total_steps, c->log_every, t->step > 0, t->step) != FC_OK)
         fc_die("%s", fc_last_error());
     if (TRAIN_IS_T0(t) && train_eval_on(c))
         t->ev = evaluator_create(&t->roles, &t->pc, &t->data.norm, &t->ec, t->n, c->ema, train_note, &t->pr);
@@ -536,7 +536,7 @@ static void train_finish(Trainer *t, int preempted, double wall) {
     train_write_summary(t, preempted, wall);
     if (rundir_finish(&t->rd, policy_kind_name(t->pc.kind), t->roles.n_trainers, t->cfg->batch) != FC_OK) progress_note(&t->pr, "warning: no learning curve: %s", fc_last_error());
     progress_note(&t->pr, "report: %s/report.html", t->rd.dir);
-    progress_close(&t->pr);
+    progress_free(&t->pr);
 }
 
 static void train_free(Trainer *t) {
@@ -551,7 +551,7 @@ static void train_free(Trainer *t) {
         policy_free(&t->p);
     }
     dist_grad_destroy(t->grad); /* after policy_free: the gradient lived in it */
-    if (t->loader_ready) loader_close(&t->L);
+    if (t->loader_ready) loader_free(&t->L);
     watchdog_stop(&t->wd);
     dist_arrive_free();
 }

@@ -79,7 +79,7 @@ static void test_determinism(Expert *ex, PushtEnv *env) {
     Expert *other = expert_create(NULL); /* a fresh expert behaves the same */
     ExpertOutcome c = expert_run_episode(other, env, 300003, PUSHT_RESET_LEGACY, 7, T_MAX, st2, ac2, NULL);
     EXPECT(c.n_steps == a.n_steps && !memcmp(ac, ac2, sizeof(float) * 2 * a.n_steps), "a fresh expert differs");
-    expert_free(other);
+    expert_destroy(other);
 }
 
 static void test_modes(Expert *ex, PushtEnv *env) {
@@ -127,7 +127,7 @@ static void test_noise(PushtEnv *env) {
     printf("noise 5 px: %d/%d successful, %d/%d recordings do not replay from the commands\n", succ, n, drifted, n);
     EXPECT(succ >= 8, "with exec_noise 5 only %d of %d episodes successful", succ, n);
     EXPECT(drifted == n, "only %d of %d disturbed episodes differ from a replay of their commands", drifted, n);
-    expert_free(ex);
+    expert_destroy(ex);
 }
 
 static void test_metric(void) {
@@ -151,8 +151,8 @@ int main(int argc, char **argv) {
     if (!strcmp(only, "all") || !strcmp(only, "determinism")) test_determinism(ex, env);
     if (!strcmp(only, "all") || !strcmp(only, "modes")) test_modes(ex, env);
     if (!strcmp(only, "all") || !strcmp(only, "noise")) test_noise(env);
-    expert_free(ex);
-    pusht_free(env);
+    expert_destroy(ex);
+    pusht_destroy(env);
     if (failures) fprintf(stderr, "%d check(s) failed\n", failures);
     else printf("ok\n");
     return failures ? 1 : 0;

@@ -69,7 +69,7 @@ static void test_success_and_max_steps(void) {
     double st[2][5] = {{30, 480, 256 - 45 * sin(a), 256 - 45 + 45 * cos(a), a},
                        {30, 480, ox - 45 * sin(b), oy - 45 + 45 * cos(b), b}};
     RolloutTrace tr[2];
-    for (int i = 0; i < 2; i++) rollout_trace_alloc(&tr[i], c.max_steps);
+    for (int i = 0; i < 2; i++) rollout_trace_init(&tr[i], c.max_steps);
     EvalResult r;
     rollout_eval_states(&p, &n, &c, &st[0][0], 2, &r, tr);
     EXPECT(r.episodes == 2, "episodes %d", r.episodes);
@@ -108,7 +108,7 @@ static void test_clipping(void) {
     for (int clip = 0; clip <= 1; clip++) {
         c.clip_actions = clip;
         RolloutTrace tr;
-        rollout_trace_alloc(&tr, c.max_steps);
+        rollout_trace_init(&tr, c.max_steps);
         EvalResult r;
         rollout_eval(&p, &n, &c, seeds, 1, &r, &tr);
         double wx = clip ? 0.0 : -100.0, wy = clip ? 512.0 : 700.0;
@@ -131,7 +131,7 @@ static void test_history_and_noise(void) {
     state_config(&c, To, 1, offset, 3);
     uint64_t seeds[2] = {100003, 100011};
     RolloutTrace tr[2];
-    for (int i = 0; i < 2; i++) rollout_trace_alloc(&tr[i], c.max_steps);
+    for (int i = 0; i < 2; i++) rollout_trace_init(&tr[i], c.max_steps);
     EvalResult r;
     rollout_eval(&p, &n, &c, seeds, 2, &r, tr);
     for (int e = 0; e < 2; e++) {
@@ -236,7 +236,7 @@ static void test_shrinking_batch(int hidden, int depth) {
     RolloutTrace tr[2][E];
     EvalResult r[2];
     for (int v = 0; v < 2; v++) {
-        for (int i = 0; i < E; i++) rollout_trace_alloc(&tr[v][i], STEPS);
+        for (int i = 0; i < E; i++) rollout_trace_init(&tr[v][i], STEPS);
         rollout_eval_states(&p, &n, &c, &st[v][0][0], E, &r[v], tr[v]);
     }
     EXPECT(r[0].ep[0].success && r[0].ep[0].steps == 1 && r[1].ep[0].steps == STEPS,

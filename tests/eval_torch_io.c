@@ -69,13 +69,13 @@ int main(int argc, char **argv) {
             for (int d = 0; d < fd; d++) obs_raw[(size_t)i * od + f * fd + d] = (float)o[d];
         rng_normal_fill(a0 + (size_t)i * C, (size_t)C, rng_key(c.noise_seed, RNG_STREAM_SAMPLE, seeds[i], 0));
     }
-    pusht_free(env);
+    pusht_destroy(env);
     norm_scale(obs, obs_raw, (size_t)B * c.obs_steps, m.norm.obs_min, m.norm.obs_max, fd);
     policy_sample_explicit(&p, obs, a0, B, c.flow_steps, chunk);
     norm_unscale(act, chunk, (size_t)B * H, m.norm.act_min, m.norm.act_max, 2);
 
     RolloutTrace *tr = fc_calloc((size_t)B, sizeof(RolloutTrace));
-    for (int i = 0; i < B; i++) rollout_trace_alloc(&tr[i], c.max_steps);
+    for (int i = 0; i < B; i++) rollout_trace_init(&tr[i], c.max_steps);
     EvalResult r;
     rollout_eval(&p, &m.norm, &c, seeds, B, &r, tr);
     for (int i = 0; i < B; i++) {

@@ -20,7 +20,7 @@
 
 /* a small 3-episode data set: lengths 4, 3, 5 */
 static void make(Episodes *ep, int with_kp, int with_outcome) {
-    episodes_alloc(ep, 12, 3, with_kp, with_outcome);
+    episodes_init(ep, 12, 3, with_kp, with_outcome);
     for (int i = 0; i < 12 * 5; i++) ep->state[i] = 100.0f + 0.25f * (float)i;
     for (int i = 0; i < 12 * 2; i++) ep->action[i] = 200.0f - (float)i;
     if (with_kp) for (int i = 0; i < 12 * 18; i++) ep->keypoint[i] = (float)i / 7.0f;

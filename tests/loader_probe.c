@@ -16,7 +16,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     Loader L;
-    int rc = loader_open(&L, argv[1], MPI_COMM_WORLD, atoi(argv[2]), atoi(argv[3]), 42);
+    int rc = loader_init(&L, argv[1], MPI_COMM_WORLD, atoi(argv[2]), atoi(argv[3]), 42);
     if (rc != FC_OK) {
         if (dist_world_rank() == 0) fprintf(stderr, "flowchunk: error: %s\n", fc_last_error());
         dist_finalize();
@@ -28,7 +28,7 @@ int main(int argc, char **argv) {
     if (dist_world_rank() == 0) printf("ok: %lld windows, io mode %s\n", (long long)L.n_rows, L.io_mode);
     free(obs);
     free(act);
-    loader_close(&L);
+    loader_free(&L);
     dist_finalize();
     return 0;
 }

@@ -134,7 +134,7 @@ int main(int argc, char **argv) {
     MPI_Barrier(comm);
 
     Loader L;
-    FC_CHECK(loader_open(&L, path, comm, B, V, 1234) == FC_OK, "loader_open: %s", fc_last_error());
+    FC_CHECK(loader_init(&L, path, comm, B, V, 1234) == FC_OK, "loader_init: %s", fc_last_error());
     EXPECT(L.n_rows == M && L.n_shards == V && L.shard_batch == b, "geometry");
     EXPECT(loader_obs_width(&L) == OBS_ROW && loader_act_width(&L) == ACT_ROW && loader_horizon(&L) == H &&
            loader_obs_dim(&L) == 5 && loader_obs_steps(&L) == TO && loader_act_dim(&L) == 2, "accessors");
@@ -164,7 +164,7 @@ int main(int argc, char **argv) {
     /* a single-rank reference loader on rank 0 */
     Loader R;
     memset(&R, 0, sizeof R);
-    if (rank == 0) FC_CHECK(loader_open(&R, path, MPI_COMM_SELF, B, V, 1234) == FC_OK, "reference: %s", fc_last_error());
+    if (rank == 0) FC_CHECK(loader_init(&R, path, MPI_COMM_SELF, B, V, 1234) == FC_OK, "reference: %s", fc_last_error());
     float *obs = fc_malloc((size_t)B * OBS_ROW * sizeof(float)), *act = fc_malloc((size_t)B * ACT_ROW * sizeof(float));
     float *robs = fc_malloc((size_t)B * OBS_ROW * sizeof(float)), *ract = fc_malloc((size_t)B * ACT_ROW * sizeof(float));
     uint64_t *slot = fc_malloc((size_t)B * sizeof(uint64_t)), *rslot = fc_malloc((size_t)B * sizeof(uint64_t));
@@ -246,8 +246,8 @@ int main(int argc, char **argv) {
             EXPECT(!memcmp(first + s * B, R.batch_row, (size_t)B * sizeof(int64_t)), "restored batch %d differs", s);
         }
         uint64_t fp = loader_fingerprint(&R);
-        loader_close(&R);
-        FC_CHECK(loader_open(&R, path, MPI_COMM_SELF, B, V, 1234) == FC_OK, "reopen: %s", fc_last_error());
+        loader_free(&R);
+        FC_CHECK(loader_init(&R, path, MPI_COMM_SELF, B, V, 1234) == FC_OK, "reopen: %s", fc_last_error());
         EXPECT(loader_fingerprint(&R) == fp, "fingerprint changes on reopen");
         EXPECT(loader_restore(&R, saved) == FC_OK, "restore in a fresh loader");
         for (int s = 0; s < 4; s++) {
@@ -257,25 +257,25 @@ int main(int argc, char **argv) {
         LoaderPos bad = {0, spe + 1};
         EXPECT(loader_restore(&R, bad) == FC_ERR, "restore past the end of an epoch must fail");
         free(first);
-        loader_close(&R);
+        loader_free(&R);
         Loader S;
-        FC_CHECK(loader_open(&S, path, MPI_COMM_SELF, B, V, 99) == FC_OK, "seed 99: %s", fc_last_error());
+        FC_CHECK(loader_init(&S, path, MPI_COMM_SELF, B, V, 99) == FC_OK, "seed 99: %s", fc_last_error());
         EXPECT(loader_fingerprint(&S) != fp, "the fingerprint ignores the seed");
-        loader_close(&S);
+        loader_free(&S);
     }
 
     /* configuration errors: FC_ERR on every rank, same message */
     Loader E;
-    int rc = loader_open(&E, path, comm, V * b + 1, V, 1);
+    int rc = loader_init(&E, path, comm, V * b + 1, V, 1);
     EXPECT(rc == FC_ERR && strstr(fc_last_error(), "not a multiple"), "B %% V != 0 must fail: %s", fc_last_error());
     if (P > 1) {
-        rc = loader_open(&E, path, comm, P - 1, P - 1, 1);
+        rc = loader_init(&E, path, comm, P - 1, P - 1, 1);
         EXPECT(rc == FC_ERR && strstr(fc_last_error(), "virtual shards"), "V < P must fail: %s", fc_last_error());
     }
-    rc = loader_open(&E, "/nonexistent/windows.h5", comm, B, V, 1);
+    rc = loader_init(&E, "/nonexistent/windows.h5", comm, B, V, 1);
     EXPECT(rc == FC_ERR && strstr(fc_last_error(), "No such file"), "missing file: %s", fc_last_error());
 
-    loader_close(&L);
+    loader_free(&L);
     free(obs);
     free(act);
     free(robs);

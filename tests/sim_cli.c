@@ -70,7 +70,7 @@ static void check_reset(uint64_t seed, const char *kind) {
         EXPECT(cJSON_GetArrayItem(a, i)->valuedouble == obs[i], "%s: obs[%d] %.17g vs library %.17g", args, i,
                cJSON_GetArrayItem(a, i)->valuedouble, obs[i]);
     EXPECT(num(o, "coverage") == pusht_coverage(env), "%s: coverage", args);
-    pusht_free(env);
+    pusht_destroy(env);
     cJSON_Delete(o);
 }
 

@@ -76,6 +76,6 @@ int main(void) {
            "the block restored at the goal pose: coverage 1, reward 1, success");
     EXPECT(pusht_reward_of(0.95 * 0.5) == 0.5 && pusht_reward_of(2.0) == 1.0 && pusht_reward_of(-1) == 0.0,
            "reward = clip(coverage / 0.95, 0, 1)");
-    pusht_free(env);
+    pusht_destroy(env);
     return finish("sim_coverage");
 }

@@ -27,7 +27,7 @@ static void check_reset(const Episodes *ep) {
                "pusht_seed_matches must reject the wrong seed %lld", (long long)e + 1);
     }
     printf("resets 0..%lld vs first states: max abs error %.3g\n", (long long)ep->n_episodes - 1, max_err);
-    pusht_free(env);
+    pusht_destroy(env);
 }
 
 static void check_replay(const Episodes *ep) {
@@ -57,7 +57,7 @@ static void check_replay(const Episodes *ep) {
     EXPECT(states == 25650 && states == ep->n_steps, "all 25,650 states compared, got %lld", (long long)states);
     EXPECT(max_err <= 1e-3, "max abs error %.3g > 1e-3", max_err);
     EXPECT(n_restore_ok >= 200, "restored starts: only %lld episodes within 1e-3", (long long)n_restore_ok);
-    pusht_free(env);
+    pusht_destroy(env);
 }
 
 static int cmp_double(const void *a, const void *b) {
@@ -94,7 +94,7 @@ static void check_keypoints(const Episodes *ep) {
     pusht_observe_keypoints(env, a);
     pusht_state_to_keypoints(obs, b);
     for (int i = 0; i < PUSHT_KEYPOINT_DIM; i++) EXPECT(fabs(a[i] - b[i]) < 1e-9, "env keypoint %d", i);
-    pusht_free(env);
+    pusht_destroy(env);
 }
 
 int main(int argc, char **argv) {

@@ -38,7 +38,7 @@ static void test_placement(void) {
         EXPECT(fabs(raw[4] - obs[4]) < 1e-12, "raw angle of a restored [0,2pi) state");
         EXPECT(!pusht_last_action(env, act), "no action since the restore");
     }
-    pusht_free(env);
+    pusht_destroy(env);
 }
 
 static void test_dynamics(void) {
@@ -90,8 +90,8 @@ static void test_dynamics(void) {
     pusht_observe_state(env, a);
     pusht_observe_state(other, b);
     for (int i = 0; i < 5; i++) EXPECT(same_bits(a[i], b[i]), "determinism [%d]", i);
-    pusht_free(other);
-    pusht_free(env);
+    pusht_destroy(other);
+    pusht_destroy(env);
 }
 
 /* a deterministic scripted action sequence that keeps touching the block */
@@ -148,8 +148,8 @@ static void test_batch_and_bare(void) {
         for (int k = 0; k < 5; k++) EXPECT(same_bits(bare[k], single[k]), "bare run env %d state[%d]", i, k);
     }
     EXPECT(moved >= 3, "the scripted actions push the block in most envs (%d of %d)", moved, N);
-    pusht_free(env);
-    pusht_batch_free(b);
+    pusht_destroy(env);
+    pusht_batch_destroy(b);
 }
 
 static const uint8_t *pixel(const uint8_t *rgb, int size, double wx, double wy) {
@@ -175,14 +175,14 @@ static void test_render(void) {
     snprintf(png, sizeof png, "%s/f.png", dir);
     snprintf(gif, sizeof gif, "%s/a.gif", dir);
     EXPECT(render_png_write(png, rgb, S) == 0, "png written");
-    RenderGif *g = render_gif_open(gif, S, 10);
+    RenderGif *g = render_gif_create(gif, S, 10);
     EXPECT(g != NULL, "gif opened");
     for (int t = 0; g && t < 3; t++) {
         state[0] += 20;
         render_frame(rgb, S, state, NULL);
         EXPECT(render_gif_add(g, rgb) == 0, "gif frame %d", t);
     }
-    EXPECT(render_gif_close(g) == 0, "gif closed");
+    EXPECT(render_gif_destroy(g) == 0, "gif closed");
     unsigned char head[8] = {0}, tail = 0;
     FILE *f = fopen(png, "rb");
     EXPECT(f && fread(head, 1, 8, f) == 8 && !memcmp(head, "\x89PNG\r\n\x1a\n", 8), "PNG signature");
@@ -194,7 +194,7 @@ static void test_render(void) {
         EXPECT(fread(&tail, 1, 1, f) == 1 && tail == 0x3B, "GIF trailer");
         fclose(f);
     }
-    EXPECT(render_gif_open("/nonexistent-dir/x.gif", S, 10) == NULL, "unwritable GIF path fails");
+    EXPECT(render_gif_create("/nonexistent-dir/x.gif", S, 10) == NULL, "unwritable GIF path fails");
     unlink(png);
     unlink(gif);
     rmdir(dir);

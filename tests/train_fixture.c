@@ -27,7 +27,7 @@ int main(int argc, char **argv) {
     int64_t *len = fc_malloc((size_t)n_ep * sizeof(int64_t)), N = 0;
     for (int e = 0; e < n_ep; e++) N += len[e] = 40 + (int64_t)rng_below(&r, 41);
     Episodes ep;
-    episodes_alloc(&ep, N, n_ep, 1, 0);
+    episodes_init(&ep, N, n_ep, 1, 0);
     snprintf(ep.source, sizeof ep.source, "train_fixture seed %llu", (unsigned long long)seed);
     int64_t t = 0;
     for (int e = 0; e < n_ep; e++) {

@@ -95,7 +95,7 @@ static void test_select(void) {
 
 static void test_norm_constant(void) {
     Episodes ep;
-    episodes_alloc(&ep, 4, 1, 0, 0);
+    episodes_init(&ep, 4, 1, 0, 0);
     ep.episode_ends[0] = 4;
     for (int i = 0; i < 4; i++) {
         for (int d = 0; d < 5; d++) ep.state[i * 5 + d] = d == 4 ? 1.25f : (float)(i * 10 + d);

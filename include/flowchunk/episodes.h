@@ -28,7 +28,7 @@ typedef struct {
 } Episodes;
 
 /* allocate arrays for n_steps/n_episodes (keypoint and outcome arrays only when asked) */
-void episodes_alloc(Episodes *ep, int64_t n_steps, int64_t n_episodes, int with_keypoint, int with_outcome);
+void episodes_init(Episodes *ep, int64_t n_steps, int64_t n_episodes, int with_keypoint, int with_outcome);
 void episodes_free(Episodes *ep);
 /* consistency: ends increasing, last == N, first > 0, no NaN/Inf; FC_OK or FC_ERR + fc_set_error */
 int episodes_validate(const Episodes *ep, const char *label);

@@ -64,7 +64,7 @@ typedef struct Expert Expert; /* opaque: owns a planning env and the per-episode
 void expert_config_default(ExpertConfig *cfg);
 /* cfg may be NULL (defaults) */
 Expert *expert_create(const ExpertConfig *cfg);
-void expert_free(Expert *ex);
+void expert_destroy(Expert *ex);
 /* start a new episode: every random choice of the episode comes from a generator seeded by `seed` */
 void expert_reset(Expert *ex, uint64_t seed);
 /* the next absolute target (x,y) in pixels for the observed 5-d state (pusht_observe_state) */

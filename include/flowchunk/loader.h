@@ -88,7 +88,7 @@ int loader_check_batch(int global_batch, int n_shards, int n_ranks);
  * shard it into n_virtual_shards (<= 0: LOADER_DEFAULT_SHARDS) for global_batch, read this
  * rank's rows and all validation rows, log one summary line. FC_OK, or FC_ERR on every rank with
  * fc_last_error() set (the caller's rank 0 prints it) */
-int loader_open(Loader *L, const char *path, MPI_Comm comm, int global_batch, int n_virtual_shards, uint64_t seed);
+int loader_init(Loader *L, const char *path, MPI_Comm comm, int global_batch, int n_virtual_shards, uint64_t seed);
 /* this rank's part of the next global batch, then advance: obs (batch_rows, obs_row),
  * act (batch_rows, act_row), slot (batch_rows) = global slot of each sample in the global batch;
  * rows ordered by slot. Any output may be NULL. Not collective. */
@@ -109,7 +109,7 @@ typedef struct {
 } LoaderInfo;
 /* collective over the loader's communicator (the batch row range) */
 void loader_info(const Loader *L, LoaderInfo *info);
-void loader_close(Loader *L);
+void loader_free(Loader *L);
 
 /* accessors */
 static inline int loader_obs_dim(const Loader *L) { return L->norm.obs_dim; }   /* per frame: 5 or 20 */

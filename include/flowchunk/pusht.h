@@ -15,6 +15,12 @@
 #define PUSHT_SUCCESS_COVERAGE 0.95
 #define PUSHT_AGENT_RADIUS 15.0 /* px: the agent is a circle (physics, renderer, expert) */
 
+/* the T's outline in body coordinates (px; origin at the midpoint of the crossbar's outer edge, the
+ * stem along +y), counter-clockwise on screen (y down) from the crossbar's (-60, 0) corner; for
+ * renderers and benchmarks (the simulator's own geometry is sim/tee.h, which defines this) */
+#define PUSHT_TEE_OUTLINE_N 8
+extern const double PUSHT_TEE_OUTLINE[PUSHT_TEE_OUTLINE_N][2];
+
 /* which numpy sampler turns a seed into a reset state (PUSHT.md "Reset") */
 typedef enum {
     PUSHT_RESET_LEGACY = 0, /* numpy RandomState(seed): Diffusion Policy and its dataset */
@@ -44,7 +50,7 @@ typedef struct PushtEnv PushtEnv; /* opaque: owns a cpSpace */
 /* a new env in the reference's initial scene (agent (256,400), block (256,300) angle 0); call a
  * reset before stepping. Every reset/restore builds a fresh Chipmunk space, as the reference. */
 PushtEnv *pusht_create(void);
-void pusht_free(PushtEnv *env);
+void pusht_destroy(PushtEnv *env);
 
 /* sample the reset state of `seed` with the chosen sampler (no physics); legacy seeds < 2^32 */
 void pusht_sample_reset(uint64_t seed, PushtResetKind kind, double state[PUSHT_STATE_DIM]);
@@ -84,7 +90,7 @@ void pusht_state_to_keypoints(const double state[PUSHT_STATE_DIM], double kp[PUS
 /* ---- batched API: n independent envs stepped together (evaluation runs 50 at once) */
 typedef struct PushtBatch PushtBatch;
 PushtBatch *pusht_batch_create(int n);
-void pusht_batch_free(PushtBatch *b);
+void pusht_batch_destroy(PushtBatch *b);
 int pusht_batch_size(const PushtBatch *b);
 /* seeded resets seeds[i] for env i */
 void pusht_batch_reset(PushtBatch *b, const uint64_t *seeds, PushtResetKind kind);

@@ -23,9 +23,9 @@ int render_png_write(const char *path, const uint8_t *rgb, int size);
 /* an animated GIF written frame by frame (each frame gets its own 256-colour palette) */
 typedef struct RenderGif RenderGif;
 /* NULL (errno set) when the file cannot be created; delay_cs = time per frame in 1/100 s */
-RenderGif *render_gif_open(const char *path, int size, int delay_cs);
+RenderGif *render_gif_create(const char *path, int size, int delay_cs);
 int render_gif_add(RenderGif *gif, const uint8_t *rgb);
 /* finishes and closes the file; 0 on success, -1 if any write failed */
-int render_gif_close(RenderGif *gif);
+int render_gif_destroy(RenderGif *gif);
 
 #endif

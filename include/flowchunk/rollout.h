@@ -109,7 +109,7 @@ void rollout_split(int episodes, int rank, int size, int *first, int *count);
 
 /* evaluates the n episodes with reset seeds seeds[0..n-1] as ONE batch and fills *res (which
  * it allocates; release with rollout_result_free). The policy's scratch is used (not const).
- * traces: NULL, or n traces to fill (rollout_trace_alloc'd for cfg->max_steps) */
+ * traces: NULL, or n traces to fill (rollout_trace_init'd for cfg->max_steps) */
 void rollout_eval(Policy *p, const Norm *norm, const EvalConfig *cfg, const uint64_t *seeds, int n,
                   EvalResult *res, RolloutTrace *traces);
 /* the same from explicit reset states (n x 5, legacy placement as pusht_reset_to); episode i is
@@ -131,7 +131,7 @@ void rollout_result_free(EvalResult *res);
 typedef struct { double mean, std, min, max; } RolloutSpread;
 RolloutSpread rollout_spread(const double *v, int n);
 
-void rollout_trace_alloc(RolloutTrace *t, int max_steps);
+void rollout_trace_init(RolloutTrace *t, int max_steps);
 void rollout_trace_free(RolloutTrace *t);
 
 #endif

@@ -54,7 +54,7 @@ int main(int argc, char **argv) {
     }
     Episodes all, ep;
     if (zarr_read_episodes(argv[1], &all) != FC_OK) { fprintf(stderr, "%s\n", fc_last_error()); return 1; }
-    episodes_alloc(&ep, STEPS, 2, all.keypoint != NULL, 0);
+    episodes_init(&ep, STEPS, 2, all.keypoint != NULL, 0);
     memcpy(ep.state, all.state, STEPS * 5 * sizeof(float));
     memcpy(ep.action, all.action, STEPS * 2 * sizeof(float));
     if (all.keypoint) memcpy(ep.keypoint, all.keypoint, STEPS * 18 * sizeof(float));
