@@ -16,7 +16,7 @@ FC=${FLOWCHUNK:-$ROOT/build/flowchunk}
 source "$ROOT/jobs/env.sh"
 GRID=${GRID:-"checkpoint's settings|;Euler steps 20|--flow-steps 20;Euler steps 40|--flow-steps 40;Ta 4|--n-action-steps 4;Ta 2|--n-action-steps 2;Ta 1|--n-action-steps 1;Ta 12|--n-action-steps 12;noise scale 0 (deterministic)|--noise-scale 0;noise scale 0.5|--noise-scale 0.5;noise scale 0.7|--noise-scale 0.7;noise scale 1.2|--noise-scale 1.2;raw weights (no EMA)|--raw"}
 read -r -a common <<<"${EVAL_ARGS:-}"
-num() { sed -n "s/.*\"$1\":[[:space:]]*\([-0-9.e]*\).*/\1/p" "$2" | head -1; }
+source "$ROOT/benchmarks/policy_lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 {

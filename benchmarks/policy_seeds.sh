@@ -14,7 +14,7 @@ shift
 SEEDS=("$@")
 [[ ${#SEEDS[@]} -gt 0 ]] || SEEDS=(0 1 2)
 R=$ROOT/benchmarks/results/policy
-num() { sed -n "s/.*\"$1\":[[:space:]]*\([-0-9.e]*\).*/\1/p" "$2" | head -1; }
+source "$ROOT/benchmarks/policy_lib.sh"
 
 rows=()
 for s in "${SEEDS[@]}"; do
@@ -22,12 +22,7 @@ for s in "${SEEDS[@]}"; do
     for f in metrics.jsonl eval_best.json eval_best_heldout500.json; do
         [[ -f $d/$f ]] || { echo "policy_seeds: $d/$f is missing (run benchmarks/run_policy.sh ${PREFIX}_s$s first)" >&2; exit 1; }
     done
-    # training evaluations in step order: best and mean of the last 5, with their success rates
-    dp=$(grep '^{"eval_step"' "$d/metrics.jsonl" |
-         sed -n 's/.*"eval_step":\([0-9]*\).*"score":\([0-9.]*\),"success_rate":\([0-9.]*\).*/\1 \2 \3/p' | sort -n |
-         awk '{ s[NR] = $2; u[NR] = $3; if ($2 > b) { b = $2; bu = $3 } }
-              END { n = NR < 5 ? NR : 5; for (i = NR - n + 1; i <= NR; i++) { m += s[i] / n; mu += u[i] / n }
-                    printf "%.4f %.4f %.4f %.4f", b, bu, m, mu }')
+    dp=$(dp_numbers "$d/metrics.jsonl" | cut -d' ' -f1-4)   # best, its success, mean of the last 5, theirs
     # the whole run's wall time from run_policy's command.txt; a resumed run's summary.json only
     # counts its last part, so such a row is marked
     wall=$(sed -n 's/^train_wall_seconds=\([0-9]*\)$/\1/p' "$d/command.txt" 2>/dev/null | tail -1)

@@ -29,6 +29,7 @@ WORK=${WORK:-/tmp/flowchunk-policy}
 FC=${FLOWCHUNK:-$ROOT/build/flowchunk}
 ZARR=${FC_ZARR:-$ROOT/../shared/data/pusht_cchi_v7_replay.zarr}
 source "$ROOT/jobs/env.sh"
+source "$ROOT/benchmarks/policy_lib.sh"
 OUTR=$ROOT/benchmarks/results/policy/$NAME
 W=$WORK/$NAME
 start=$SECONDS
@@ -60,11 +61,8 @@ done
     --gif-size 192 >/dev/null 2>&1 || true
 cp "$W/run/metrics.jsonl" "$W/run/summary.json" "$W/run/learning_curve.png" "$OUTR/" 2>/dev/null || true
 grep -v '^\s*$' "$W/train.log" | grep -E 'eval|best|error' > "$OUTR/train_evals.log" || true
-num() { sed -n "s/.*\"$1\":\([-0-9.e]*\).*/\1/p" "$2"; }
 # the training evaluations (periodic + final, in step order): best and the mean of the last 5
-dp=$(grep '^{"eval_step"' "$OUTR/metrics.jsonl" | sed -n 's/.*"eval_step":\([0-9]*\).*"score":\([0-9.]*\).*/\1 \2/p' |
-     sort -n | awk '{ s[NR] = $2; if ($2 > b) b = $2 } END { n = NR < 5 ? NR : 5; for (i = NR - n + 1; i <= NR; i++) m += s[i] / n
-                     printf "training evals: best %.3f, mean of last %d %.3f", b, n, m }')
+dp=$(dp_numbers "$OUTR/metrics.jsonl" | awk '{ printf "training evals: best %.3f, mean of last %d %.3f", $1, $5, $3 }')
 echo "run_policy $NAME: $dp; 5-draw${EVAL_ARGS:+ ($EVAL_ARGS)} best.h5 $(num score "$OUTR/eval_best.json") (success $(num success_rate "$OUTR/eval_best.json")," \
      "500 held-out $(num score "$OUTR/eval_best_heldout500.json") success $(num success_rate "$OUTR/eval_best_heldout500.json")), latest.h5 $(num score "$OUTR/eval_latest.json")" \
      "in $((SECONDS - start)) s" | tee -a "$OUTR/command.txt" >&2
