@@ -3,3 +3,5 @@
 fc_add_bench(bench_train_step bench_train_step.c)
 # the measured fp32 FMA peak of one core (the yardstick of the GEMM GFLOP/s above)
 fc_add_bench(bench_peak bench_peak.c)
+# the step's matrix products per GEMM back end (OpenBLAS, oneDNN fp32, oneDNN bf16)
+fc_add_bench(bench_gemm bench_gemm.c)

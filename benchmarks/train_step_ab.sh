@@ -7,7 +7,9 @@
 # are the same bits after the run, and the load average.
 #
 #   benchmarks/train_step_ab.sh A_BUILD_DIR B_BUILD_DIR WINDOWS.h5 [flowchunk train args...]
-# Environment: ROUNDS (default 5), STEPS (default 300), LOG (default 100: steps 101..STEPS are timed)
+# Environment: ROUNDS (default 5), STEPS (default 300), LOG (default 100: steps 101..STEPS are timed),
+# A_ARGS / B_ARGS: extra train arguments of one side only (e.g. B_ARGS="--arch plain
+# --precision bf16" against an older build A that knows neither option)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 A=${1:?usage: train_step_ab.sh A_BUILD B_BUILD WINDOWS.h5 [train args...]}
@@ -32,10 +34,11 @@ hash() { grep '"weights_hash"' "$1" | tail -1 | sed 's/.*"weights_hash":"\([0-9a
 echo "round  A ms/step  B ms/step  A/B" >&2
 for r in $(seq "$ROUNDS"); do
     for side in A B; do
-        dir=$A; [[ $side == B ]] && dir=$B
+        dir=$A extra=${A_ARGS:-}; [[ $side == B ]] && dir=$B extra=${B_ARGS:-}
+        read -r -a extra <<<"$extra"
         rm -rf "$tmp/$side"
         "$dir/flowchunk" train "$WIN" --run-dir "$tmp/$side" --steps "$STEPS" --eval-every 0 --ckpt-every 0 \
-            --log-every "$LOG" "$@" > "$tmp/$side.log" 2>&1 || { echo "train_step_ab: $side failed: $(tail -2 "$tmp/$side.log")" >&2; exit 1; }
+            --log-every "$LOG" "$@" "${extra[@]}" > "$tmp/$side.log" 2>&1 || { echo "train_step_ab: $side failed: $(tail -2 "$tmp/$side.log")" >&2; exit 1; }
         cp "$tmp/$side/metrics.jsonl" "$tmp/$side.r$r.jsonl"
     done
     a=$(timed "$tmp/A.r$r.jsonl") b=$(timed "$tmp/B.r$r.jsonl")

@@ -9,7 +9,7 @@ set -euo pipefail
 
 PKGS=(build-essential cmake pkg-config
       openmpi-bin libopenmpi-dev libpmix-dev
-      libopenblas-dev
+      libopenblas-dev libdnnl-dev
       libhdf5-openmpi-dev hdf5-tools
       libchipmunk-dev
       libblosc-dev libcjson-dev libgd-dev

@@ -90,6 +90,7 @@ static const CkptAttr ckpt_attrs[] = {
     CA("trainers_per_node", A_STR, trainers_per_node, A_OPTIONAL),
     CA("reduction", A_STR, reduction, A_OPTIONAL),
     CA("precision", A_STR, precision, A_OPTIONAL),
+    CA("gemm", A_STR, gemm, A_OPTIONAL), /* the GEMM back end, since the bf16 path (issue 20) */
     CA("seed", A_I64, seed, A_REQUIRED),
     CA("total_steps", A_I64, total_steps, A_REQUIRED),
     CA("step", A_I64, step, A_REQUIRED),

@@ -10,6 +10,7 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char USAGE[] = "usage: flowchunk train WINDOWS.h5 --run-dir DIR [--eval-ranks E] [options]  (--help)\n";
@@ -59,7 +60,14 @@ static void train_help(const TrainConfig *d) {
            "                         one shared-memory window and shard the optimiser step; with several nodes\n"
            "                         trainer r of every node allreduces slice r across nodes (needs the same\n"
            "                         trainer count on every node, else flat). flat: one MPI_Allreduce of the\n"
-           "                         whole gradient and the full optimiser step on every trainer\n",
+           "                         whole gradient and the full optimiser step on every trainer\n"
+           "  --precision auto|fp32|bf16  the matrix products of the step (default auto): bf16 = bf16 operands,\n"
+           "                         fp32 accumulation (oneDNN; needs AVX512-BF16 or AMX); fp32 = the faster of\n"
+           "                         OpenBLAS and oneDNN fp32; auto = the fastest of all, measured on the step's\n"
+           "                         shapes at start-up (a resume keeps the checkpoint's). openblas, onednn-fp32\n"
+           "                         or onednn-bf16 pin one back end (bit-reproducible reruns). Weights, gradients,\n"
+           "                         AdamW, EMA and the reduction are fp32 in every mode. $FLOWCHUNK_PRECISION,\n"
+           "                         when set, replaces the default\n",
            (long long)d->steps, d->batch, d->virtual_shards, d->optim.beta1, d->optim.beta2, d->optim.eps, d->optim.lr,
            d->optim.weight_decay, (long long)d->optim.warmup_steps, d->ema ? "on" : "off");
     printf("evaluation (the protocol and its settings are recorded in every checkpoint: `flowchunk eval CKPT`\n"
@@ -96,7 +104,7 @@ enum {
     O_RUN_DIR = 1000, O_EVAL_RANKS, O_RESUME, O_SEED, O_POLICY, O_HIDDEN, O_DEPTH, O_ACT, O_ARCH, O_TIME, O_NFREQ, O_STEPS,
     O_EPOCHS, O_BATCH, O_SHARDS, O_OPTIM, O_LR, O_WD, O_BETA1, O_BETA2, O_MOMENTUM, O_WARMUP, O_MINLR, O_CLIP, O_EMA,
     O_EVAL_EVERY, O_EVAL_EPISODES, O_EVAL_NOISE, O_EVAL_SEED, O_EVAL_MAX, O_EVAL_RESET, O_FLOW_STEPS, O_NACT, O_CKPT,
-    O_KEEP, O_LOG, O_CHECK, O_WATCHDOG, O_REDUCE, O_HELP
+    O_KEEP, O_LOG, O_CHECK, O_WATCHDOG, O_REDUCE, O_PRECISION, O_HELP
 };
 
 static const struct option OPTIONS[] = {
@@ -121,6 +129,7 @@ static const struct option OPTIONS[] = {
     {"ckpt-every", required_argument, 0, O_CKPT}, {"keep", required_argument, 0, O_KEEP},
     {"log-every", required_argument, 0, O_LOG}, {"check-every", required_argument, 0, O_CHECK},
     {"watchdog-s", required_argument, 0, O_WATCHDOG}, {"reduce", required_argument, 0, O_REDUCE},
+    {"precision", required_argument, 0, O_PRECISION},
     {"help", no_argument, 0, O_HELP}, {0, 0, 0, 0}};
 
 static int on_off(const char *opt, const char *s, int *out) {
@@ -156,6 +165,9 @@ static void train_command_line(TrainConfig *c, int argc, char **argv) {
 /* parses argv into c; returns 0, FC_ERR_USAGE (printed), or -1 for --help (printed) */
 static int train_parse(TrainConfig *c, int argc, char **argv) {
     train_config_default(c);
+    const char *env_prec = getenv("FLOWCHUNK_PRECISION"); /* a site's or a test suite's default */
+    if (env_prec && *env_prec && gemm_request_parse(env_prec, &c->precision, &c->gemm_pinned) != 0)
+        return cli_usage_error("train", USAGE, "FLOWCHUNK_PRECISION expects what --precision does, got '%s'", env_prec);
     int lr_set = 0, epochs_set = 0, steps_set = 0;
     optind = 1;
     opterr = 0;
@@ -216,6 +228,11 @@ static int train_parse(TrainConfig *c, int argc, char **argv) {
         case O_MINLR: DBL_OPT("--min-lr-ratio", 0, 1, c->optim.min_lr_ratio); break;
         case O_CLIP: DBL_OPT("--grad-clip", 0, 1e30, c->optim.grad_clip); break;
         case O_EMA: if (on_off("--ema", optarg, &c->ema)) return FC_ERR_USAGE; break;
+        case O_PRECISION:
+            if (gemm_request_parse(optarg, &c->precision, &c->gemm_pinned) != 0)
+                return cli_usage_error("train", USAGE, "--precision expects auto, fp32, bf16, openblas, onednn-fp32 or "
+                                       "onednn-bf16, got '%s'", optarg);
+            break;
         case O_REDUCE:
             if (!strcmp(optarg, "hierarchical") || !strcmp(optarg, "hier")) c->reduce_flat = 0;
             else if (!strcmp(optarg, "flat")) c->reduce_flat = 1;

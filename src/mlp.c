@@ -1,13 +1,17 @@
 /* mlp.c: the multilayer perceptron of mlp.h, llm.c style. Parameters and gradients are two flat
- * arrays with PyTorch's nn.Sequential layout; every Linear runs on one cblas_sgemm per pass
- * (forward: 1, backward: 2), and the bias/activation work is fused into one sweep per layer.
- * Inference (mlp_infer) runs on rowgemm instead, whose rows do not depend on each other.
+ * arrays with PyTorch's nn.Sequential layout; every Linear runs on one product of the GEMM layer
+ * per pass (forward: 1, backward: 2; gemm.h), and the work between products is one sweep per row
+ * while the row is in L1: bias is in the product (oneDNN) or broadcast before it (OpenBLAS), then
+ * activation (+ skip, + the bf16 copy the next product reads); backward: activation gradient +
+ * bias gradient + bf16 copy. Inference (mlp_infer) runs on rowgemm instead, whose rows do not
+ * depend on each other.
  *   forward   z_l = x_l W_l^T + b_l,  x_{l+1} = act(z_l)          (last layer: out = z)
  *   backward  dW_l += g_l^T x_l,  db_l += sum_rows g_l,  dx_l = g_l W_l,  g_{l-1} = dx_l * act'(z_{l-1})
+ * With GEMM_DNNL_BF16 the products read bf16 copies of W, x and g and accumulate in fp32; every
+ * other operation (activations, LayerNorm, bias, the residual stream, gradients) stays fp32.
  * nn.Linear: https://pytorch.org/docs/1.13/generated/torch.nn.Linear.html */
 #include "flowchunk/mlp.h"
 
-#include <cblas.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,7 +136,19 @@ void mlp_free(Mlp *m) {
     free(m->params);
     if (!m->grads_borrowed) free(m->grads);
     free(m->act_mem);
+    free(m->params_h);
+    free(m->h_mem);
     memset(m, 0, sizeof *m);
+}
+
+void mlp_set_gemm(Mlp *m, GemmBackend be) {
+    FC_ASSERT(be != GEMM_DNNL_BF16 || gemm_bf16_supported(), "the bf16 back end needs AVX512-BF16 or AMX");
+    m->gemm = be;
+    if (be == GEMM_DNNL_BF16 && !m->params_h) m->params_h = fc_malloc(m->n_params * sizeof(uint16_t));
+    m->params_h_fresh = 0;
+    int B = m->max_batch;
+    m->max_batch = 0; /* re-reserve: the bf16 buffers come with the activation buffers */
+    if (B > 0) mlp_reserve(m, B);
 }
 
 void mlp_reserve(Mlp *m, int B) {
@@ -169,37 +185,81 @@ void mlp_reserve(Mlp *m, int B) {
     MLP_TAKE(m->dbuf[2], rows * maxd);
 #undef MLP_TAKE
     FC_ASSERT((size_t)(p - m->act_mem) <= total, "activation buffers must fit their allocation");
+    free(m->h_mem);
+    m->h_mem = NULL;
+    for (int l = 0; l < L; l++) m->xh[l] = NULL;
+    m->gh = NULL;
+    if (m->gemm == GEMM_DNNL_BF16) { /* 32-element (64-byte) aligned blocks, as above */
+        size_t nh = 32 * (size_t)(L + 1) + rows * maxd;
+        for (int l = 0; l < L; l++) nh += rows * m->dims[l];
+        m->h_mem = fc_malloc(nh * sizeof(uint16_t));
+        uint16_t *q = m->h_mem;
+        for (int l = 0; l < L; l++) m->xh[l] = q, q += (rows * m->dims[l] + 31) & ~(size_t)31;
+        m->gh = q;
+    }
     m->max_batch = B;
 }
 
-/* x_next += x: the skip connection of a residual block */
-static void mlp_add_skip(float *x_next, const float *x, size_t n) {
-    for (size_t i = 0; i < n; i++) x_next[i] += x[i];
+/* the weights' bf16 copy, unless the optimiser wrote it in its pass since the last forward */
+static void mlp_refresh_params_h(Mlp *m) {
+    if (!m->params_h_fresh) gemm_to_bf16(m->params_h, m->params, m->n_params);
+    m->params_h_fresh = 0;
 }
 
-/* C (B, out) = bias broadcast over rows */
-static void mlp_broadcast_bias(float *c, const float *b, int B, int out) {
-    for (int i = 0; i < B; i++) memcpy(c + (size_t)i * out, b, (size_t)out * sizeof(float));
+/* z (B, d) = gin (B, di) W^T + b on the back end; gin_h is gin's bf16 copy (bf16 back end) */
+static void mlp_linear_forward(Mlp *m, int l, float *z, const float *gin, const uint16_t *gin_h, int B) {
+    int di = m->dims[l], d = m->dims[l + 1];
+    GemmShape s = {0, 1, B, d, di};
+    if (m->gemm == GEMM_DNNL_BF16)
+        gemm_bf16(s, gin_h, di, m->params_h + (m->W[l] - m->params), di, m->b[l], 0, z, d);
+    else
+        gemm_f32(m->gemm, s, gin, di, m->W[l], di, m->b[l], 0, z, d);
+}
+
+/* after hidden Linear l, row by row: x[l+1] = act(z[l]) (+ x[l], the skip of a residual block),
+ * and for a plain net on the bf16 back end the bf16 copy of x[l+1], the next product's input */
+static void mlp_hidden_forward(Mlp *m, int l, const float *x_prev, int B) {
+    int d = m->dims[l + 1], skip = m->ln_g[l] != NULL;
+    uint16_t *xh = (m->gemm == GEMM_DNNL_BF16 && !m->ln_g[l + 1]) ? m->xh[l + 1] : NULL;
+    for (int i = 0; i < B; i++) {
+        size_t o = (size_t)i * d;
+        float *x = m->x[l + 1] + o;
+        mlp_act_forward(m->cfg.act, x, m->z[l] + o, (size_t)d);
+        if (skip) for (int j = 0; j < d; j++) x[j] += x_prev[o + j];
+        if (xh) gemm_to_bf16(xh + o, x, (size_t)d);
+    }
+}
+
+/* u[l] = LayerNorm(x[l]) in front of Linear l, row by row with its bf16 copy on the bf16 back end */
+static void mlp_norm_forward(Mlp *m, int l, const float *x, float *xhat, float *rstd, int B) {
+    int n = m->dims[l];
+    uint16_t *uh = m->gemm == GEMM_DNNL_BF16 ? m->xh[l] : NULL;
+    if (!uh) { mlp_layernorm_forward(m->u[l], xhat, rstd, x, m->ln_g[l], m->ln_b[l], B, n); return; }
+    for (int i = 0; i < B; i++) {
+        size_t o = (size_t)i * n;
+        mlp_layernorm_forward(m->u[l] + o, xhat ? xhat + o : NULL, rstd ? rstd + i : NULL, x + o,
+                              m->ln_g[l], m->ln_b[l], 1, n);
+        gemm_to_bf16(uh + o, m->u[l] + o, (size_t)n);
+    }
 }
 
 void mlp_forward(Mlp *m, float *out, const float *in, int B) {
     mlp_reserve(m, B);
     int L = m->n_layers;
     memcpy(m->x[0], in, (size_t)B * m->dims[0] * sizeof(float));
+    if (m->gemm == GEMM_DNNL_BF16) {
+        mlp_refresh_params_h(m);
+        gemm_to_bf16(m->xh[0], in, (size_t)B * m->dims[0]);
+    }
     for (int l = 0; l < L; l++) {
-        int di = m->dims[l], dout = m->dims[l + 1];
         float *z = (l + 1 < L) ? m->z[l] : out;
         const float *gin = m->x[l]; /* the Linear's input: x, or norm(x) in a residual block */
         if (m->ln_g[l]) {
-            mlp_layernorm_forward(m->u[l], m->xhat[l], m->rstd[l], m->x[l], m->ln_g[l], m->ln_b[l], B, di);
+            mlp_norm_forward(m, l, m->x[l], m->xhat[l], m->rstd[l], B);
             gin = m->u[l];
         }
-        /* z = b (broadcast), then z += gin W^T on sgemm */
-        mlp_broadcast_bias(z, m->b[l], B, dout);
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, dout, di, 1.0f, gin, di,
-                    m->W[l], di, 1.0f, z, dout);
-        if (l + 1 < L) mlp_act_forward(m->cfg.act, m->x[l + 1], z, (size_t)B * dout);
-        if (l + 1 < L && m->ln_g[l]) mlp_add_skip(m->x[l + 1], m->x[l], (size_t)B * dout);
+        mlp_linear_forward(m, l, z, gin, m->xh[l], B);
+        if (l + 1 < L) mlp_hidden_forward(m, l, m->x[l], B);
     }
     m->batch = B;
 }
@@ -218,18 +278,50 @@ void mlp_infer(Mlp *m, float *out, const float *in, int B) {
         }
         rowgemm(z, gin, m->W[l], m->b[l], B, dout, di);
         if (l + 1 < L) mlp_act_forward(m->cfg.act, m->x[l + 1], z, (size_t)B * dout);
-        if (l + 1 < L && m->ln_g[l]) mlp_add_skip(m->x[l + 1], x, (size_t)B * dout);
+        if (l + 1 < L && m->ln_g[l])
+            for (size_t i = 0; i < (size_t)B * dout; i++) m->x[l + 1][i] += x[i];
         x = m->x[l + 1];
     }
     m->batch = 0; /* the buffers no longer hold a forward that backward could use */
 }
 
-/* db (n) += sum over the B rows of g (B, n) */
-static void mlp_bias_grad(float *db, const float *g, int B, int n) {
+/* db (n) += sum over the B rows of g (B, n), and gh = bf16(g) unless gh is NULL */
+static void mlp_bias_grad(float *db, uint16_t *gh, const float *g, int B, int n) {
     for (int i = 0; i < B; i++) {
         const float *gi = g + (size_t)i * n;
         for (int j = 0; j < n; j++) db[j] += gi[j];
+        if (gh) gemm_to_bf16(gh + (size_t)i * n, gi, (size_t)n);
     }
+}
+
+/* row by row: dz = dy * act'(z[l]) (dz may alias dy), db[l] += dz, gh = bf16(dz) unless NULL:
+ * the activation gradient and the bias gradient of hidden Linear l in one sweep */
+static void mlp_act_bias_backward(Mlp *m, int l, float *dz, uint16_t *gh, const float *dy, int B) {
+    int n = m->dims[l + 1];
+    float *db = m->db[l];
+    for (int i = 0; i < B; i++) {
+        size_t o = (size_t)i * n;
+        float *gi = dz + o;
+        mlp_act_backward(m->cfg.act, gi, dy + o, m->z[l] + o, (size_t)n);
+        for (int j = 0; j < n; j++) db[j] += gi[j];
+        if (gh) gemm_to_bf16(gh + o, gi, (size_t)n);
+    }
+}
+
+/* dW[l] += g^T gin, g (B, d) at Linear l's output (gh its bf16 copy), gin its input (B, di) */
+static void mlp_weight_grad(Mlp *m, int l, const float *g, const float *gin, int B) {
+    int di = m->dims[l], d = m->dims[l + 1];
+    GemmShape s = {1, 0, d, di, B};
+    if (m->gemm == GEMM_DNNL_BF16) gemm_bf16(s, m->gh, d, m->xh[l], di, NULL, 1, m->dW[l], di);
+    else gemm_f32(m->gemm, s, g, d, gin, di, NULL, 1, m->dW[l], di);
+}
+
+/* dx (B, di) = g W[l] */
+static void mlp_input_grad(Mlp *m, int l, float *dx, const float *g, int B) {
+    int di = m->dims[l], d = m->dims[l + 1];
+    GemmShape s = {0, 0, B, di, d};
+    if (m->gemm == GEMM_DNNL_BF16) gemm_bf16(s, m->gh, d, m->params_h + (m->W[l] - m->params), di, NULL, 0, dx, di);
+    else gemm_f32(m->gemm, s, g, d, m->W[l], di, NULL, 0, dx, di);
 }
 
 /* backward of a residual MLP. dbuf[0] = S, the gradient of the residual stream x[l], grows in
@@ -239,20 +331,19 @@ static void mlp_backward_residual(Mlp *m, float *din, const float *dout, int B) 
     int L = m->n_layers;
     float *S = m->dbuf[0], *G = m->dbuf[1], *U = m->dbuf[2];
     const float *g = dout;
+    mlp_bias_grad(m->db[L - 1], m->gh, dout, B, m->dims[L]);
     for (int l = L - 1; l >= 0; l--) {
-        int di = m->dims[l], d = m->dims[l + 1];
+        int di = m->dims[l];
         if (l + 1 < L) { /* x[l+1] = x[l] + act(z[l]) (l = 0: without the skip) */
-            mlp_act_backward(m->cfg.act, G, S, m->z[l], (size_t)B * d);
+            mlp_act_bias_backward(m, l, G, m->gh, S, B);
             g = G;
         }
-        const float *gin = l > 0 ? m->u[l] : m->x[0];
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, d, di, B, 1.0f, g, d, gin, di, 1.0f, m->dW[l], di);
-        mlp_bias_grad(m->db[l], g, B, d);
+        mlp_weight_grad(m, l, g, l > 0 ? m->u[l] : m->x[0], B);
         if (l == 0) {
-            if (din) cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, di, d, 1.0f, g, d, m->W[0], di, 0.0f, din, di);
+            if (din) mlp_input_grad(m, 0, din, g, B);
             break;
         }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, di, d, 1.0f, g, d, m->W[l], di, 0.0f, U, di);
+        mlp_input_grad(m, l, U, g, B);
         if (l + 1 == L) memset(S, 0, (size_t)B * di * sizeof(float)); /* the output layer has no skip */
         mlp_layernorm_backward(S, m->dln_g[l], m->dln_b[l], U, m->xhat[l], m->rstd[l], m->ln_g[l], B, di);
     }
@@ -263,17 +354,14 @@ void mlp_backward(Mlp *m, float *din, const float *dout, int B) {
     if (m->cfg.arch == MLP_RESIDUAL) { mlp_backward_residual(m, din, dout, B); return; }
     int L = m->n_layers;
     const float *g = dout;  /* dL/dz of the current layer (B, dims[l+1]) */
+    mlp_bias_grad(m->db[L - 1], m->gh, dout, B, m->dims[L]);
     for (int l = L - 1; l >= 0; l--) {
-        int di = m->dims[l], d = m->dims[l + 1];
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, d, di, B, 1.0f, g, d, m->x[l], di,
-                    1.0f, m->dW[l], di);
-        mlp_bias_grad(m->db[l], g, B, d);
+        mlp_weight_grad(m, l, g, m->x[l], B);
         if (l == 0 && !din) break;
         float *dx = (l == 0) ? din : m->dbuf[l & 1];
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, di, d, 1.0f, g, d, m->W[l], di,
-                    0.0f, dx, di);
+        mlp_input_grad(m, l, dx, g, B);
         if (l > 0) {
-            mlp_act_backward(m->cfg.act, dx, dx, m->z[l - 1], (size_t)B * di);
+            mlp_act_bias_backward(m, l - 1, dx, m->gh, dx, B);
             g = dx;
         }
     }

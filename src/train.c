@@ -62,6 +62,8 @@ void train_config_default(TrainConfig *c) {
     c->check_every = 1000;
     c->resume = 0;
     c->watchdog_s = WATCHDOG_DEFAULT_S;
+    c->precision = PRECISION_AUTO;
+    c->gemm_pinned = -1;
 }
 
 /* ---- the trainer --------------------------------------------------------------------------- */
@@ -81,6 +83,9 @@ typedef struct {
     float *ema;               /* (n) or NULL */
     size_t n;                 /* parameters */
     DistGrad *grad;           /* the gradient reduction; the gradient lives in its buffer */
+    GemmBackend gemm;         /* of the step's products, the same on every trainer */
+    char gemm_why[160];       /* how it was chosen, for the start-up table */
+    char resumed_gemm[32];    /* the back end the resumed checkpoint was trained with ("" = none) */
     int64_t step, total_steps;
     struct { float *obs, *act; uint64_t *slot; } batch; /* (rows, obs_row), (rows, act_row), (rows) */
     struct { double loss_sum; int64_t steps, carried; int regular; } logw; /* the metrics window; carried:
@@ -97,7 +102,7 @@ typedef struct {
     int model_ready, loader_ready; /* what train_free must release */
 } Trainer;
 
-#define TRAIN_PRECISION "fp32" /* weights, gradients, optimiser state and the reduction */
+#define TRAIN_PRECISION(t) precision_name(gemm_backend_precision((t)->gemm)) /* of the products */
 #define TRAIN_IS_T0(t) ((t)->roles.world_rank == 0)
 
 /* evaluations at all: with evaluator ranks, or inline every --eval-every steps */
@@ -119,6 +124,10 @@ static int64_t train_hook(const char *name, const char *rank) {
 /* checks that need no file: role counts, batch divisibility; the same answer on every rank */
 static int train_check_config(const TrainConfig *c, const DistRoles *r) {
     if (loader_check_batch(c->batch, c->virtual_shards, r->n_trainers) != FC_OK) return FC_ERR;
+    GemmBackend be;
+    if (r->is_trainer && (c->precision == PRECISION_BF16 || c->gemm_pinned == GEMM_DNNL_BF16) &&
+        gemm_resolve(c->precision, c->gemm_pinned, NULL, 0, &be, NULL) != FC_OK)
+        return FC_ERR;
     if (c->arch == MLP_RESIDUAL && c->depth < 1)
         return fc_set_error("--arch residual needs --depth >= 1 (the input layer; depth-1 residual blocks follow)");
     return FC_OK;
@@ -169,7 +178,8 @@ static void train_fill_meta(const Trainer *t, CkptMeta *m, int64_t step) {
     m->nodes = t->topo.nodes;
     snprintf(m->trainers_per_node, sizeof m->trainers_per_node, "%s", t->topo.trainers_per_node);
     snprintf(m->reduction, sizeof m->reduction, "%s", dist_grad_name(t->grad));
-    snprintf(m->precision, sizeof m->precision, "%s", TRAIN_PRECISION);
+    snprintf(m->precision, sizeof m->precision, "%s", TRAIN_PRECISION(t));
+    snprintf(m->gemm, sizeof m->gemm, "%s", gemm_backend_name(t->gemm));
     m->seed = c->seed;
     m->total_steps = t->total_steps;
     m->step = step;
@@ -192,6 +202,7 @@ static int train_resume_read(Trainer *t, const char *path) {
     LoaderPos pos = {m.epoch, m.epoch_step};
     if (loader_restore(&t->L, pos) != FC_OK) return FC_ERR;
     t->step = m.step;
+    snprintf(t->resumed_gemm, sizeof t->resumed_gemm, "%s", m.gemm);
     t->best = (TrainScore){m.best_score, m.best_success_rate, m.best_step};
     t->logw.loss_sum = m.log_loss_sum; /* the first metrics line after the resume averages the same steps */
     t->logw.steps = t->logw.carried = m.log_steps;
@@ -230,6 +241,55 @@ static int train_setup_model(Trainer *t) {
         return FC_OK;
     }
     return train_resume_read(t, latest);
+}
+
+/* the products of one step on this trainer: per Linear forward, weight gradient, input gradient */
+static int train_step_shapes(const Trainer *t, GemmShape *s) {
+    const Mlp *m = &t->p.net;
+    int n = 0, B = t->L.batch_rows;
+    for (int l = 0; l < m->n_layers; l++) {
+        int di = m->dims[l], d = m->dims[l + 1];
+        s[n++] = (GemmShape){0, 1, B, d, di};
+        s[n++] = (GemmShape){1, 0, d, di, B};
+        if (l > 0) s[n++] = (GemmShape){0, 0, B, di, d};
+    }
+    return n;
+}
+
+/* every trainer: the GEMM back end of the run, the same everywhere. A resume keeps the
+ * checkpoint's (--precision auto); otherwise trainer 0 measures the candidates on the step's own
+ * shapes (gemm_choose) and broadcasts its answer; auto takes bf16 only where every trainer has it
+ * (an explicit bf16 was checked by train_check_config) */
+static void train_choose_gemm(Trainer *t) {
+    const TrainConfig *c = t->cfg;
+    Precision p = c->precision;
+    int pinned = c->gemm_pinned;
+    float all = (float)gemm_bf16_supported();
+    dist_allreduce_sum(&all, 1);
+    int bf16_everywhere = all == (float)t->roles.n_trainers;
+    GemmBackend be = GEMM_OPENBLAS;
+    if (TRAIN_IS_T0(t) && p == PRECISION_AUTO && pinned < 0 && t->resumed_gemm[0] &&
+        gemm_backend_parse(t->resumed_gemm, &be) == 0 && (be != GEMM_DNNL_BF16 || bf16_everywhere)) {
+        pinned = (int)be; /* the resumed run continues bit for bit */
+        snprintf(t->gemm_why, sizeof t->gemm_why, "kept from the resumed checkpoint");
+    }
+    if (p == PRECISION_AUTO && pinned < 0 && !bf16_everywhere) p = PRECISION_FP32;
+    int32_t pick = 0;
+    if (TRAIN_IS_T0(t)) {
+        GemmShape shapes[3 * MLP_MAX_LAYERS];
+        double ms[GEMM_N_BACKENDS];
+        if (gemm_resolve(p, pinned, shapes, train_step_shapes(t, shapes), &be, ms) != FC_OK) fc_die("%s", fc_last_error());
+        pick = (int32_t)be;
+        if (ms[be] > 0)
+            snprintf(t->gemm_why, sizeof t->gemm_why, "--precision %s, measured: openblas %.2f, onednn-fp32 %.2f, "
+                     "onednn-bf16 %.2f ms per step's products (0 = not a candidate)", precision_name(c->precision),
+                     ms[0], ms[1], ms[2]);
+        else if (!t->gemm_why[0])
+            snprintf(t->gemm_why, sizeof t->gemm_why, "--precision %s", precision_name(c->precision));
+    }
+    dist_bcast_bytes(&pick, sizeof pick, 0);
+    t->gemm = (GemmBackend)pick;
+    mlp_set_gemm(&t->p.net, t->gemm);
 }
 
 /* trainer 0's state to every trainer: weights (always: one source of truth), and on resume the
@@ -275,6 +335,8 @@ static void train_print_config(Trainer *t) {
     progress_row(pr, "ema", "%s", t->ema ? "on (Diffusion Policy's warmup, max 0.9999)" : "off");
     progress_row(pr, "nodes", "%d (trainers per node %s)", t->topo.nodes, t->topo.trainers_per_node);
     progress_row(pr, "gradient reduction", "%s", dist_grad_describe(t->grad));
+    progress_row(pr, "precision", "%s products (%s, oneDNN ISA %s; %s); fp32 weights, gradients, AdamW and reduction",
+                 TRAIN_PRECISION(t), gemm_backend_name(t->gemm), gemm_isa_name(), t->gemm_why);
     if (train_eval_on(c))
         progress_row(pr, "evaluation", "%s every %lld steps: %s", c->eval_ranks > 0 ? "pool" : "inline",
                      (long long)c->eval_every, rollout_config_describe(&t->ec, buf, sizeof buf));
@@ -317,13 +379,14 @@ static int train_setup(Trainer *t) {
     if (rc == FC_OK && t->roles.is_trainer) rc = train_setup_model(t);
     if ((rc = dist_agree_status(rc, who)) != 0 || !t->roles.is_trainer) return rc;
     train_share_state(t);
+    train_choose_gemm(t);
     if (progress_init(&t->pr, TRAIN_IS_T0(t), c->run_dir, t->total_steps, c->log_every, t->step > 0, t->step) != FC_OK)
         fc_die("%s", fc_last_error());
     if (TRAIN_IS_T0(t) && train_eval_on(c))
         t->ev = evaluator_create(&t->roles, &t->pc, &t->data.norm, &t->ec, t->n, c->ema, train_note, &t->pr);
     train_print_config(t);
     progress_topology(&t->pr, t->step, t->topo.nodes, t->topo.trainers_per_node, dist_grad_name(t->grad),
-                      TRAIN_PRECISION);
+                      TRAIN_PRECISION(t));
     return 0;
 }
 
@@ -495,7 +558,8 @@ static void train_write_summary(Trainer *t, int preempted, double wall) {
     cJSON_AddNumberToObject(o, "trainer_nodes", t->topo.trainer_nodes);
     cJSON_AddStringToObject(o, "trainers_per_node", t->topo.trainers_per_node);
     cJSON_AddStringToObject(o, "reduction", dist_grad_name(t->grad));
-    cJSON_AddStringToObject(o, "precision", TRAIN_PRECISION);
+    cJSON_AddStringToObject(o, "precision", TRAIN_PRECISION(t));
+    cJSON_AddStringToObject(o, "gemm", gemm_backend_name(t->gemm));
     cJSON_AddNumberToObject(o, "batch", t->cfg->batch);
     cJSON_AddNumberToObject(o, "params", (double)t->n);
     cJSON_AddNumberToObject(o, "wall_s", wall);

@@ -17,3 +17,7 @@ fc_add_test(nn_policy nn_policy_test)
 # position of batches 1..64, toy and default-sized nets
 fc_add_test_exe(nn_invariance_test nn_invariance.c)
 fc_add_test(nn_invariance nn_invariance_test)
+# the GEMM layer of every back end against a double-precision reference (transposes, strides, bias,
+# accumulate), the bf16 conversion's vector path against its scalar definition, --precision parsing
+fc_add_test_exe(nn_gemm_test nn_gemm.c)
+fc_add_test(nn_gemm nn_gemm_test)

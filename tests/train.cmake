@@ -28,3 +28,15 @@ set_tests_properties(train_twonode PROPERTIES TIMEOUT 300 RESOURCE_LOCK flowchun
 fc_add_test(train_eval_protocol bash ${CMAKE_CURRENT_SOURCE_DIR}/train_protocol_test.sh ${FC_TRAIN_ARGS})
 # the validation loss at each evaluation (windows with --val-episodes), 1 and 2 trainers, in the report
 fc_add_test(train_val_loss bash ${CMAKE_CURRENT_SOURCE_DIR}/train_val_test.sh ${FC_TRAIN_ARGS})
+# the bf16 products (--precision onednn-bf16; skipped without AVX512-BF16 or AMX): weights
+# identical across ranks after every step, a resume on the same world size bit-identical, and 1 vs
+# 2/4 ranks equal to 5e-4 relative over 50 steps instead of fp32's 1e-5. Why wider: the ranks'
+# fp32 gradient sums differ in summation order by ~1 ulp, and where that moves a weight across a
+# bf16 rounding boundary its bf16 copy changes by 2^-8, which the next steps carry; measured
+# 2.5e-5 to 1.5e-4 (plain / residual, 2 / 4 ranks) where fp32 gives 1.2e-7.
+set(FC_BF16 FLOWCHUNK_PRECISION=onednn-bf16 FC_LOSS_RTOL=5e-4)
+fc_add_test(train_ranks_np2_bf16 env ${FC_BF16} bash ${CMAKE_CURRENT_SOURCE_DIR}/train_ranks_test.sh ${FC_TRAIN_ARGS} 2)
+fc_add_test(train_ranks_np4_bf16_residual env ${FC_BF16} "FC_MODEL_ARGS=--arch residual --depth 3"
+            bash ${CMAKE_CURRENT_SOURCE_DIR}/train_ranks_test.sh ${FC_TRAIN_ARGS} 4)
+fc_add_test(train_resume_bf16 env ${FC_BF16} bash ${CMAKE_CURRENT_SOURCE_DIR}/train_resume_test.sh ${FC_TRAIN_ARGS})
+set_tests_properties(train_ranks_np2_bf16 train_ranks_np4_bf16_residual train_resume_bf16 PROPERTIES TIMEOUT 120)

@@ -13,6 +13,16 @@ TEST=$(basename "$0" .sh)
 fail() { echo "$TEST: FAIL: $*" >&2; exit 1; }
 say() { echo "$TEST: $*" >&2; }
 
+# the GEMM back end under test (tests/CMakeLists.txt pins openblas); a bf16 test skips (77) on a
+# CPU without AVX512-BF16 or AMX, with the reason flowchunk gives
+export FLOWCHUNK_PRECISION=${FLOWCHUNK_PRECISION:-openblas}
+needs_precision() {
+    [[ $FLOWCHUNK_PRECISION == *bf16* ]] || return 0
+    local why
+    why=$("$FC" train /nonexistent.h5 --run-dir "$WORK/probe" 2>&1 | grep -o 'needs a CPU with AVX512-BF16[^:]*')
+    [[ -z $why ]] || { echo "$TEST: SKIP: --precision $FLOWCHUNK_PRECISION $why" >&2; exit 77; }
+}
+
 # tiny Diffusion-Policy-shaped windows (keypoints, To 2, H 16, edge padding) from synthetic episodes
 make_windows() {
     "$FIXTURE" "$WORK/ep.h5" "${1:-12}" 1 || fail "train_fixture failed"

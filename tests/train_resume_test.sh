@@ -6,9 +6,12 @@
 #     run with losses and weight hashes BIT-IDENTICAL to an uninterrupted run.
 #  2. real SIGTERM from outside to every rank of a running 2-rank job (what Slurm does): exit 3,
 #     checkpoint of the last logged step, and the resumed run again matches bit for bit.
-#  3. resume on a different world size (1 process): same batches, losses equal to 1e-5 relative.
+#  3. resume on a different world size (1 process): same batches, losses equal to 1e-5 relative
+#     (FC_LOSS_RTOL: the bf16 products need a wider tolerance, tests/train.cmake says why).
+# The back end is $FLOWCHUNK_PRECISION (train_lib.sh): every part holds for each.
 #  4. a second signal ends a run at once with status 143 (128 + SIGTERM), not 3.
 source "$(dirname "$0")/train_lib.sh"
+needs_precision
 make_windows
 A=(--steps 300 --hidden 64 --depth 2 --batch 64 --virtual-shards 8 --eval-every 0 --log-every 1 --check-every 10
    --ckpt-every 100 --seed 5)
@@ -66,10 +69,10 @@ say "2: external SIGTERM at step $k -> exit 3, resume bit-identical"
 mkdir -p "$WORK/s" && cp "$WORK/step38.h5" "$WORK/s/latest.h5" || fail "cannot set up run s"
 train 0 "$WIN" --run-dir "$WORK/s" "${A[@]}" --resume >"$WORK/s.log" 2>&1 || { cat "$WORK/s.log"; fail "1-process resume failed"; }
 grep -q "written by 2 trainer ranks, this job has 1" "$WORK/s.log" || fail "no note about the world-size change"
-paste <(field loss "$WORK/ref/metrics.jsonl" | tail -n +39) <(field loss "$WORK/s/metrics.jsonl") | awk '
-    { d = $1 - $2; if (d < 0) d = -d; if (d > 1e-5 * ($1 < 0 ? -$1 : $1)) { print "step " NR + 38 ": " $1 " vs " $2; bad = 1 } }
+paste <(field loss "$WORK/ref/metrics.jsonl" | tail -n +39) <(field loss "$WORK/s/metrics.jsonl") | awk -v tol="${FC_LOSS_RTOL:-1e-5}" '
+    { d = $1 - $2; if (d < 0) d = -d; if (d > tol * ($1 < 0 ? -$1 : $1)) { print "step " NR + 38 ": " $1 " vs " $2; bad = 1 } }
     END { if (NR != 262) { print NR " steps compared, expected 262"; bad = 1 } exit bad }' >&2 || fail "1-process resume diverged"
-say "3: resume on another world size matches to 1e-5"
+say "3: resume on another world size matches to ${FC_LOSS_RTOL:-1e-5} ($FLOWCHUNK_PRECISION)"
 
 # 4. two signals: out at once, status 128+15. Steps of ~0.5 s (a big model) make sure the second
 #    signal lands while the first is still being acted on (signals sent together would merge).

@@ -52,7 +52,10 @@ typedef struct {
     int nodes;                /* nodes of that job (0: not recorded, an older checkpoint) */
     char trainers_per_node[128]; /* "2+2": trainers on each node that held trainers */
     char reduction[32];       /* gradient reduction: hierarchical | shared-memory | flat | per-layer | none */
-    char precision[16];       /* of the weights, gradients and reduction: "fp32" */
+    char precision[16];       /* of the training step's matrix products: "fp32" | "bf16" (weights,
+                               * gradients and optimiser state are fp32 in every checkpoint) */
+    char gemm[32];            /* their back end (gemm.h: "openblas" | "onednn-fp32" | "onednn-bf16";
+                               * "" in older checkpoints): --resume keeps it */
     uint64_t seed;
     int64_t total_steps;
     int64_t step;             /* optimiser steps done */

@@ -1,5 +1,6 @@
 /* mlp.h: a multilayer perceptron in the style of llm.c: one parameter allocation, gradients in
- * the same layout, forward/backward on cblas_sgemm (OpenBLAS). Two architectures, both with the
+ * the same layout, forward/backward on the GEMM layer of gemm.h (OpenBLAS fp32 by default; oneDNN
+ * fp32, or bf16 operands with fp32 accumulation: mlp_set_gemm). Two architectures, both with the
  * same Linear layers (depth hidden ones of width h, then the output one) and PyTorch's layout:
  *  MLP_PLAIN     nn.Sequential(Linear(in,h), Act, Linear(h,h), Act, ..., Linear(h,out)):
  *                "net.0.weight" (out,in) row-major like nn.Linear.weight, "net.0.bias", "net.2.weight",
@@ -16,6 +17,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "flowchunk/gemm.h"
 
 #define MLP_MAX_LAYERS 16  /* linear layers: depth hidden layers + the output layer */
 
@@ -65,6 +68,15 @@ typedef struct {
     float *rstd[MLP_MAX_LAYERS];      /* ... its 1/std per row (B), for backward */
     float *dbuf[3];                   /* (B, max dim) buffers for backward */
     float *act_mem;                   /* the one allocation behind x, z, dbuf */
+    /* the GEMM back end of mlp_forward / mlp_backward (mlp_infer always runs rowgemm) and, for
+     * GEMM_DNNL_BF16, the bf16 operands: the weights (all params, same layout), each Linear's
+     * input (xh[l], (B, dims[l])) and the gradient at a Linear's output (gh, (B, max dim)) */
+    GemmBackend gemm;
+    uint16_t *params_h;               /* bf16(params), refreshed by mlp_forward unless params_h_fresh */
+    int params_h_fresh;               /* the caller wrote params_h with the current params (the
+                                       * optimiser does, in its pass); mlp_forward clears it */
+    uint16_t *xh[MLP_MAX_LAYERS], *gh;
+    uint16_t *h_mem;                  /* the allocation behind xh, gh */
 } Mlp;
 
 /* allocates and initialises like PyTorch's nn.Linear default (kaiming_uniform a=sqrt(5)):
@@ -76,6 +88,9 @@ void mlp_free(Mlp *m);
  * alive until mlp_free): the trainer's gradient then lives in the buffer of its gradient reduction
  * (dist_grad_buffer: the node's shared-memory window) and is summed where backward wrote it */
 void mlp_use_grads(Mlp *m, float *buf);
+/* selects the GEMM back end of training passes (default GEMM_OPENBLAS); GEMM_DNNL_BF16 needs
+ * gemm_bf16_supported(). Master weights and gradients stay fp32 whatever the back end. */
+void mlp_set_gemm(Mlp *m, GemmBackend be);
 /* makes the activation buffers hold at least B rows (mlp_forward calls it) */
 void mlp_reserve(Mlp *m, int B);
 /* out (B, out_dim) = net(in (B, in_dim)); copies `in` and keeps what backward needs */

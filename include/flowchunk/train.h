@@ -56,6 +56,9 @@ typedef struct {
     int ema;
     uint64_t seed;
     int reduce_flat;          /* --reduce flat: one flat MPI_Allreduce instead of the hierarchical sum */
+    Precision precision;      /* --precision: of the step's matrix products (gemm.h); weights,
+                               * gradients, optimiser state and the reduction stay fp32 */
+    int gemm_pinned;          /* a back end named by --precision, else -1 (measured at start-up) */
     /* evaluation */
     int64_t eval_every;       /* 0 = only the final evaluation (none at all when E = 0) */
     int eval_episodes;        /* 0 = the protocol's (50 legacy, 100 gym) */
