@@ -83,9 +83,9 @@ typedef struct {
     float *ema;               /* (n) or NULL */
     size_t n;                 /* parameters */
     DistGrad *grad;           /* the gradient reduction; the gradient lives in its buffer */
-    GemmBackend gemm;         /* of the step's products, the same on every trainer */
-    char gemm_why[160];       /* how it was chosen, for the start-up table */
-    char resumed_gemm[32];    /* the back end the resumed checkpoint was trained with ("" = none) */
+    struct { GemmBackend be; char why[160], resumed[32]; } gemm; /* the back end of the step's
+                              * products (the same on every trainer), how it was chosen, and the
+                              * resumed checkpoint's ("" = none) */
     int64_t step, total_steps;
     struct { float *obs, *act; uint64_t *slot; } batch; /* (rows, obs_row), (rows, act_row), (rows) */
     struct { double loss_sum; int64_t steps, carried; int regular; } logw; /* the metrics window; carried:
@@ -102,7 +102,7 @@ typedef struct {
     int model_ready, loader_ready; /* what train_free must release */
 } Trainer;
 
-#define TRAIN_PRECISION(t) precision_name(gemm_backend_precision((t)->gemm)) /* of the products */
+#define TRAIN_PRECISION(t) precision_name(gemm_backend_precision((t)->gemm.be)) /* of the products */
 #define TRAIN_IS_T0(t) ((t)->roles.world_rank == 0)
 
 /* evaluations at all: with evaluator ranks, or inline every --eval-every steps */
@@ -179,7 +179,7 @@ static void train_fill_meta(const Trainer *t, CkptMeta *m, int64_t step) {
     snprintf(m->trainers_per_node, sizeof m->trainers_per_node, "%s", t->topo.trainers_per_node);
     snprintf(m->reduction, sizeof m->reduction, "%s", dist_grad_name(t->grad));
     snprintf(m->precision, sizeof m->precision, "%s", TRAIN_PRECISION(t));
-    snprintf(m->gemm, sizeof m->gemm, "%s", gemm_backend_name(t->gemm));
+    snprintf(m->gemm, sizeof m->gemm, "%s", gemm_backend_name(t->gemm.be));
     m->seed = c->seed;
     m->total_steps = t->total_steps;
     m->step = step;
@@ -202,7 +202,7 @@ static int train_resume_read(Trainer *t, const char *path) {
     LoaderPos pos = {m.epoch, m.epoch_step};
     if (loader_restore(&t->L, pos) != FC_OK) return FC_ERR;
     t->step = m.step;
-    snprintf(t->resumed_gemm, sizeof t->resumed_gemm, "%s", m.gemm);
+    snprintf(t->gemm.resumed, sizeof t->gemm.resumed, "%s", m.gemm);
     t->best = (TrainScore){m.best_score, m.best_success_rate, m.best_step};
     t->logw.loss_sum = m.log_loss_sum; /* the first metrics line after the resume averages the same steps */
     t->logw.steps = t->logw.carried = m.log_steps;
@@ -268,10 +268,10 @@ static void train_choose_gemm(Trainer *t) {
     dist_allreduce_sum(&all, 1);
     int bf16_everywhere = all == (float)t->roles.n_trainers;
     GemmBackend be = GEMM_OPENBLAS;
-    if (TRAIN_IS_T0(t) && p == PRECISION_AUTO && pinned < 0 && t->resumed_gemm[0] &&
-        gemm_backend_parse(t->resumed_gemm, &be) == 0 && (be != GEMM_DNNL_BF16 || bf16_everywhere)) {
+    if (TRAIN_IS_T0(t) && p == PRECISION_AUTO && pinned < 0 && t->gemm.resumed[0] &&
+        gemm_backend_parse(t->gemm.resumed, &be) == 0 && (be != GEMM_DNNL_BF16 || bf16_everywhere)) {
         pinned = (int)be; /* the resumed run continues bit for bit */
-        snprintf(t->gemm_why, sizeof t->gemm_why, "kept from the resumed checkpoint");
+        snprintf(t->gemm.why, sizeof t->gemm.why, "kept from the resumed checkpoint");
     }
     if (p == PRECISION_AUTO && pinned < 0 && !bf16_everywhere) p = PRECISION_FP32;
     int32_t pick = 0;
@@ -281,15 +281,15 @@ static void train_choose_gemm(Trainer *t) {
         if (gemm_resolve(p, pinned, shapes, train_step_shapes(t, shapes), &be, ms) != FC_OK) fc_die("%s", fc_last_error());
         pick = (int32_t)be;
         if (ms[be] > 0)
-            snprintf(t->gemm_why, sizeof t->gemm_why, "--precision %s, measured: openblas %.2f, onednn-fp32 %.2f, "
+            snprintf(t->gemm.why, sizeof t->gemm.why, "--precision %s, measured: openblas %.2f, onednn-fp32 %.2f, "
                      "onednn-bf16 %.2f ms per step's products (0 = not a candidate)", precision_name(c->precision),
                      ms[0], ms[1], ms[2]);
-        else if (!t->gemm_why[0])
-            snprintf(t->gemm_why, sizeof t->gemm_why, "--precision %s", precision_name(c->precision));
+        else if (!t->gemm.why[0])
+            snprintf(t->gemm.why, sizeof t->gemm.why, "--precision %s", precision_name(c->precision));
     }
     dist_bcast_bytes(&pick, sizeof pick, 0);
-    t->gemm = (GemmBackend)pick;
-    mlp_set_gemm(&t->p.net, t->gemm);
+    t->gemm.be = (GemmBackend)pick;
+    mlp_set_gemm(&t->p.net, t->gemm.be);
 }
 
 /* trainer 0's state to every trainer: weights (always: one source of truth), and on resume the
@@ -336,7 +336,7 @@ static void train_print_config(Trainer *t) {
     progress_row(pr, "nodes", "%d (trainers per node %s)", t->topo.nodes, t->topo.trainers_per_node);
     progress_row(pr, "gradient reduction", "%s", dist_grad_describe(t->grad));
     progress_row(pr, "precision", "%s products (%s, oneDNN ISA %s; %s); fp32 weights, gradients, AdamW and reduction",
-                 TRAIN_PRECISION(t), gemm_backend_name(t->gemm), gemm_isa_name(), t->gemm_why);
+                 TRAIN_PRECISION(t), gemm_backend_name(t->gemm.be), gemm_isa_name(), t->gemm.why);
     if (train_eval_on(c))
         progress_row(pr, "evaluation", "%s every %lld steps: %s", c->eval_ranks > 0 ? "pool" : "inline",
                      (long long)c->eval_every, rollout_config_describe(&t->ec, buf, sizeof buf));
@@ -559,7 +559,7 @@ static void train_write_summary(Trainer *t, int preempted, double wall) {
     cJSON_AddStringToObject(o, "trainers_per_node", t->topo.trainers_per_node);
     cJSON_AddStringToObject(o, "reduction", dist_grad_name(t->grad));
     cJSON_AddStringToObject(o, "precision", TRAIN_PRECISION(t));
-    cJSON_AddStringToObject(o, "gemm", gemm_backend_name(t->gemm));
+    cJSON_AddStringToObject(o, "gemm", gemm_backend_name(t->gemm.be));
     cJSON_AddNumberToObject(o, "batch", t->cfg->batch);
     cJSON_AddNumberToObject(o, "params", (double)t->n);
     cJSON_AddNumberToObject(o, "wall_s", wall);
