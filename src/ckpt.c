@@ -464,14 +464,15 @@ int ckpt_describe(const char *path, int json) {
            e->flow_steps);
     if (e->episodes > 0)
         printf("  evaluation  %s resets from seed %llu, %d episodes x %d noise draw(s) from noise seed %llu, max %d "
-               "steps%s\n", pusht_reset_kind_name(e->reset), (unsigned long long)e->seed_first, e->episodes,
-               e->noise_seeds, (unsigned long long)e->noise_seed, e->max_steps, e->clip_actions ? ", clipped" : "");
+               "steps%s%s\n", pusht_reset_kind_name(e->reset), (unsigned long long)e->seed_first, e->episodes,
+               e->noise_seeds, (unsigned long long)e->noise_seed, e->max_steps, e->clip_actions ? ", clipped" : "",
+               e->precision == PRECISION_BF16 ? ", bf16 products" : "");
     printf("  training    %s lr %g wd %g warmup %lld, batch %d on %d trainer rank(s), seed %llu\n",
            optim_kind_name(m.optim.kind), m.optim.lr, m.optim.weight_decay, (long long)m.optim.warmup_steps, m.batch,
            m.n_trainers, (unsigned long long)m.seed);
     if (m.nodes > 0)
-        printf("  topology    %d node(s), trainers per node %s, %s gradient reduction, %s\n", m.nodes,
-               m.trainers_per_node, m.reduction, m.precision);
+        printf("  topology    %d node(s), trainers per node %s, %s gradient reduction, %s products%s%s%s\n", m.nodes,
+               m.trainers_per_node, m.reduction, m.precision, m.gemm[0] ? " (" : "", m.gemm, m.gemm[0] ? ")" : "");
     if (m.best_step >= 0) printf("  best eval   score %.4f at step %lld\n", m.best_score, (long long)m.best_step);
     printf("  windows     %s\n", m.windows);
     return FC_OK;
