@@ -33,7 +33,7 @@ cpu=$(awk -F': ' '/^model name/ { m = $2 } /^cpu family/ { f = $2 } /^model\t/ {
     /^flags/ { b = ($2 ~ /avx512_bf16/) ? "avx512_bf16" : "no avx512_bf16"; a = ($2 ~ /amx_bf16/) ? "amx_bf16" : "no amx"; exit }
     END { printf "%s (family %s model %s; %s, %s)", m, f, n, b, a }' /proc/cpuinfo)
 loads=""
-for r in $(seq "$rounds"); do
+for _ in $(seq "$rounds"); do
     loads="$loads $(cut -d' ' -f1 /proc/loadavg)"
     "$bench" --precision fp32 "$@" >>"$out"
     [ "$bf16" = 1 ] && "$bench" --precision bf16 "$@" >>"$out"
