@@ -60,7 +60,7 @@ function med(s,   a, n, i, j, t) { n = split(s, a, " ")
     if (!(key in seen)) { seen[key] = 1; order[++n] = key }
 }
 END {
-    printf "%-22s %-5s %-12s %16s %9s %8s %9s %6s %8s %17s %8s\n", "config", "prec", "C gemm", "C ms (range)", "torch ms", "C smp/s", "torch s/s", "C GF/s", "torch GF", "C products alone", "C/torch"
+    printf "%-22s %-5s %-12s %20s %9s %8s %9s %6s %8s %17s %8s\n", "config", "prec", "C gemm", "C ms (range)", "torch ms", "C smp/s", "torch s/s", "C GF/s", "torch GF", "C products alone", "C/torch"
     for (i = 1; i <= n; i++) {
         key = order[i]
         for (q = 1; q <= 2; q++) {
@@ -70,9 +70,9 @@ END {
                 c = med(ms[kc]); clo = lo; chi = hi; M[p, key] = c
                 rng = sprintf("%.3f (%.2f-%.2f)", c, clo, chi)
                 al = sprintf("%.3f ms (%.0f)", med(ga[kc]), med(gag[kc]))
-                printf "%-22s %-5s %-12s %16s %9.3f %8d %9d %6.1f %8.1f %17s %7.2fx\n", key, p, be[kc], rng, t, 1000 * batch[key] / c, t ? 1000 * batch[key] / t : 0, med(gf[kc]), t ? med(gf[kt]) : 0, al, t ? t / c : 0
+                printf "%-22s %-5s %-12s %20s %9.3f %8d %9d %6.1f %8.1f %17s %7.2fx\n", key, p, be[kc], rng, t, 1000 * batch[key] / c, t ? 1000 * batch[key] / t : 0, med(gf[kc]), t ? med(gf[kt]) : 0, al, t ? t / c : 0
             } else
-                printf "%-22s %-5s %-12s %16s %9.3f %8s %9d %6s %8.1f %17s %8s\n", key, p, "skipped", "-", t, "-", t ? 1000 * batch[key] / t : 0, "-", t ? med(gf[kt]) : 0, "-", "-"
+                printf "%-22s %-5s %-12s %20s %9.3f %8s %9d %6s %8.1f %17s %8s\n", key, p, "skipped", "-", t, "-", t ? 1000 * batch[key] / t : 0, "-", t ? med(gf[kt]) : 0, "-", "-"
             T[p, key] = t
         }
     }
