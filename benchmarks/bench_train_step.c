@@ -86,7 +86,11 @@ static void train_step(void *vctx) {
     for (int i = 0; i < c->B; i++) c->slot[i] = c->step * (uint64_t)c->B + (uint64_t)i;
     mlp_zero_grad(&c->p.net);
     c->loss = policy_loss_grad(&c->p, c->obs, c->act, c->B, 42, c->step, c->slot, 1.0f / (float)c->B);
-    optim_step(&c->o, c->p.net.params, c->p.net.grads);
+    /* the trainer's optimiser pass (src/train.c): AdamW with the bf16 weight copy written in it */
+    Mlp *m = &c->p.net;
+    OptimFused f = {NULL, 0.0f, m->params_h};
+    optim_step_fused(&c->o, m->params, m->grads, 0, m->n_params, optim_grad_norm(m->grads, m->n_params), &f);
+    if (m->params_h) mlp_params_h_written(m, 0, m->n_params);
     c->step++;
 }
 
@@ -116,18 +120,6 @@ static void gemm_step(void *vctx) {
     }
 }
 
-/* the step's products, as src/train.c lists them for gemm_choose */
-static int step_shapes(const Mlp *m, int B, GemmShape *s) {
-    int n = 0;
-    for (int l = 0; l < m->n_layers; l++) {
-        int di = m->dims[l], d = m->dims[l + 1];
-        s[n++] = (GemmShape){0, 1, B, d, di};
-        s[n++] = (GemmShape){1, 0, d, di, B};
-        if (l > 0) s[n++] = (GemmShape){0, 0, B, di, d};
-    }
-    return n;
-}
-
 static int run_config(int depth, int hidden, int B, MlpActivation act, Precision prec, int pinned, double seconds) {
     TrainCtx c;
     memset(&c, 0, sizeof c);
@@ -143,7 +135,7 @@ static int run_config(int depth, int hidden, int B, MlpActivation act, Precision
     optim_init(&c.o, &oc, c.p.net.n_params);
     GemmShape shapes[3 * MLP_MAX_LAYERS];
     GemmBackend be;
-    if (gemm_resolve(prec, pinned, shapes, step_shapes(&c.p.net, B, shapes), &be, NULL) != FC_OK) {
+    if (gemm_resolve(prec, pinned, shapes, mlp_gemm_shapes(&c.p.net, B, shapes), &be, NULL) != FC_OK) {
         fprintf(stderr, "bench_train_step: %s\n", fc_last_error());
         optim_free(&c.o);
         policy_free(&c.p);
