@@ -1,6 +1,6 @@
 /* train.h: `flowchunk train`, one code path for one process and for data-parallel MPI jobs
  * (DESIGN.md "Rank roles", "Data flow" 3-5). World ranks 0..P-E-1 train in lockstep, the last E
- * ranks form the evaluator pool (evalpool.h). Implemented in src/train.c.
+ * ranks form the evaluator pool (evalpool.h). Implemented in src/train.c (defaults: src/train_config.c).
  *
  * Batch rule. The global batch B is fixed by the user and never depends on P: the windows are cut
  *   into V virtual shards (loader.h), every step draws b = B/V windows from EVERY shard, and
