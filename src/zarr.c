@@ -300,7 +300,7 @@ static int zarr_read_typed(const char *dir, const char *name, const char *want_d
     return FC_OK;
 }
 
-int zarr_read_array(const char *dir, const char *name, ZarrArray *out) { return zarr_read_typed(dir, name, NULL, out); }
+int zarr_array_init(ZarrArray *a, const char *dir, const char *name) { return zarr_read_typed(dir, name, NULL, a); }
 
 /* read `name` and check its dtype and shape (expect[d] < 0: any) */
 static int zarr_read_expect(const char *dir, const char *name, const char *dtype, int rank, const int64_t *expect,

@@ -101,7 +101,7 @@ typedef struct {
 
 /* create the file with room for n_train + n_val rows; chunk_rows > 0 chunks the row datasets by
  * that many rows, 0 stores them contiguously, < 0 uses WINDOW_CHUNK_ROWS. FC_OK or FC_ERR */
-int window_writer_open(WindowWriter *w, const char *path, int64_t n_train, int64_t n_val, int obs_row,
+int window_writer_init(WindowWriter *w, const char *path, int64_t n_train, int64_t n_val, int obs_row,
                        int act_row, int64_t chunk_rows);
 /* append n rows to split 0 (train) or 1 (val) */
 int window_writer_append(WindowWriter *w, int split, int64_t n, const float *obs, const float *act,

@@ -23,10 +23,11 @@ typedef struct {
     void *data;                     /* (shape...) C order, native byte order; malloc'd */
 } ZarrArray;
 
-/* read the whole array `name` (e.g. "data/state") of the store at `dir`. FC_OK, or FC_ERR +
- * fc_set_error("DIR/NAME: what is wrong") (missing .zarray/chunk, truncated or corrupt chunk,
- * unsupported dtype/order/compressor/filters, inconsistent sizes) */
-int zarr_read_array(const char *dir, const char *name, ZarrArray *out);
+/* *a = the whole array `name` (e.g. "data/state") of the store at `dir`; free with
+ * zarr_array_free. FC_OK, or FC_ERR + fc_set_error("DIR/NAME: what is wrong") (missing
+ * .zarray/chunk, truncated or corrupt chunk, unsupported dtype/order/compressor/filters,
+ * inconsistent sizes); a->data is NULL on failure */
+int zarr_array_init(ZarrArray *a, const char *dir, const char *name);
 void zarr_array_free(ZarrArray *a);
 /* 1 if `dir`/`name` holds an array (a .zarray file), else 0 */
 int zarr_has_array(const char *dir, const char *name);
