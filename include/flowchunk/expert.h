@@ -65,10 +65,6 @@ void expert_config_default(ExpertConfig *cfg);
 /* cfg may be NULL (defaults) */
 Expert *expert_create(const ExpertConfig *cfg);
 void expert_destroy(Expert *ex);
-/* start a new episode: every random choice of the episode comes from a generator seeded by `seed` */
-void expert_reset(Expert *ex, uint64_t seed);
-/* the next absolute target (x,y) in pixels for the observed 5-d state (pusht_observe_state) */
-void expert_act(Expert *ex, const double state[PUSHT_STATE_DIM], double action[PUSHT_ACTION_DIM]);
 
 /* run one episode on `env` from the seeded reset `reset_seed` with expert seed `expert_seed`,
  * stopping at success or after max_steps. Records state (max_steps,5), action (max_steps,2) and,

@@ -119,9 +119,6 @@ void rollout_eval_states(Policy *p, const Norm *norm, const EvalConfig *cfg, con
 /* all cfg->episodes episodes in one process (rollout_seed for each) */
 void rollout_eval_all(Policy *p, const Norm *norm, const EvalConfig *cfg, EvalResult *res);
 
-/* recomputes score, success_rate, mean_coverage, env_steps from res->ep[] and rollouts_per_s
- * from res->seconds (used after gathering episodes from several ranks) */
-void rollout_result_summarize(EvalResult *res);
 /* concatenates the episodes of parts[0..n_parts-1] into *out (allocated) and summarizes:
  * seconds = max, policy/sim seconds and decisions summed */
 void rollout_result_merge(EvalResult *out, const EvalResult *parts, int n_parts);
