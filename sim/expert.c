@@ -10,6 +10,7 @@
  * the angle error and so has no flat spot at a half turn. Reference for the method family: M. T. Mason,
  * "Mechanics of Robotic Manipulation" (2001), ch. 10, and Lynch & Mason, "Stable pushing" (1996). */
 #include "flowchunk/expert.h"
+#include "pusht_check.h"
 #include "sim_assert.h"
 #include "tee.h"
 

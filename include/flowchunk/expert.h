@@ -75,11 +75,6 @@ void expert_destroy(Expert *ex);
 ExpertOutcome expert_run_episode(Expert *ex, PushtEnv *env, uint64_t reset_seed, PushtResetKind kind,
                                  uint64_t expert_seed, int max_steps, float *state, float *action,
                                  float *keypoint);
-
-/* pose error between block poses (x, y, angle), px: the root-mean-square displacement over the
- * T's area with the angle difference wrapped to [-pi,pi]: sqrt(|dc|^2 + da^2 k^2), c the area
- * centroid, k the polar radius of gyration about it (43.9 px) */
-double expert_pose_error(const double pose[3], const double goal[3]);
 /* Hausdorff distance (px) between the agent paths of two episodes, given as 5-d states (the
  * episodes layout): time plays no part, so the same route driven at another speed stays close,
  * while going around the other side of the block is far. Measures the expert's modes. */
