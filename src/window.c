@@ -5,6 +5,7 @@
  * clamping), a streaming block writer of the windows file, and its `flowchunk info` describer.
  * Layout and semantics: include/flowchunk/window.h. */
 #include "flowchunk/window.h"
+#include "window_internal.h"
 #include "flowchunk/cli.h"
 #include "flowchunk/norm_h5.h"
 #include "flowchunk/check.h"

@@ -9,6 +9,7 @@
  * Spec: https://zarr-specs.readthedocs.io/en/latest/v2/v2.0.html;
  * blosc header: https://github.com/Blosc/c-blosc/blob/main/README_CHUNK_FORMAT.rst */
 #include "flowchunk/zarr.h"
+#include "zarr_internal.h"
 #include "flowchunk/check.h"
 
 #include <blosc.h>

@@ -6,6 +6,7 @@
 #include "flowchunk/check.h"
 #include "flowchunk/episodes.h"
 #include "flowchunk/zarr.h"
+#include "zarr_internal.h"
 #include "expect.h"
 
 #include <inttypes.h>
