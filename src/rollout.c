@@ -3,6 +3,7 @@
  * https://github.com/real-stanford/diffusion_policy/blob/main/diffusion_policy/env_runner/pusht_keypoints_runner.py
  * https://github.com/real-stanford/diffusion_policy/blob/main/diffusion_policy/gym_util/multistep_wrapper.py */
 #include "flowchunk/rollout.h"
+#include "rollout_internal.h"
 #include "flowchunk/check.h"
 #include "flowchunk/rng.h"
 
