@@ -274,13 +274,9 @@ static int info_generic_file(const char *path, int json) {
     return FC_OK;
 }
 
-
 int info_describe(const char *path, int json) {
-    hid_t f = h5u_open_read(path);
-    if (f < 0) return FC_ERR;
-    char format[128] = "";
-    h5u_get_attr_str(f, "format", format, sizeof format);
-    H5Fclose(f);
+    char format[128];
+    if (h5u_file_format(path, format, sizeof format) != FC_OK) return FC_ERR;
     int rc = -1;
     for (size_t i = 0; i < sizeof INFO_DESCRIBERS / sizeof INFO_DESCRIBERS[0] && rc == -1; i++)
         if (!strcmp(format, INFO_DESCRIBERS[i].format)) rc = INFO_DESCRIBERS[i].describe(path, json);
