@@ -5,7 +5,7 @@
  * runs all S steps: the worst case of an evaluation. For comparison it also times the same
  * decisions as B=1 policy calls (one env at a time, no batching).
  *   bench_eval [--episodes 50] [--steps 300] [--hidden 512] [--depth 3] [--flow-steps 10]
- *              [--repeat 3] [--obs keypoints|state]
+ *              [--repeat 3] [--obs keypoints|state] [--precision fp32|bf16]
  * Run with OPENBLAS_NUM_THREADS=1 (one core). Prints one line per repeat, then the best by rollouts
  * per CPU second (on shared cores wall time also counts the other jobs' time slices). */
 #include "flowchunk/check.h"
@@ -26,7 +26,7 @@ static double clock_s(clockid_t id) {
 static double cpu_now(void) { return clock_s(CLOCK_PROCESS_CPUTIME_ID); }
 
 int main(int argc, char **argv) {
-    int episodes = 50, steps = 300, hidden = 512, depth = 3, flow = 10, repeat = 3;
+    int episodes = 50, steps = 300, hidden = 512, depth = 3, flow = 10, repeat = 3, bf16 = 0;
     const char *obs = "keypoints";
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--episodes")) episodes = atoi(argv[i + 1]);
@@ -36,6 +36,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--flow-steps")) flow = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--repeat")) repeat = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--obs")) obs = argv[i + 1];
+        else if (!strcmp(argv[i], "--precision")) bf16 = !strcmp(argv[i + 1], "bf16");
         else { fprintf(stderr, "bench_eval: unknown option %s\n", argv[i]); return 2; }
     }
     EvalConfig c;
@@ -44,6 +45,8 @@ int main(int argc, char **argv) {
     c.episodes = episodes;
     c.max_steps = steps;
     c.flow_steps = flow;
+    if (bf16 && !gemm_bf16_supported()) { fprintf(stderr, "bench_eval: no bf16 products on this CPU\n"); return 2; }
+    c.precision = bf16 ? PRECISION_BF16 : PRECISION_FP32;
     const int fd = pusht_obs_dim(c.obs_kind);
 
     PolicyConfig pc;
@@ -65,8 +68,8 @@ int main(int argc, char **argv) {
 
     double flops = mlp_forward_flops(&p.net.cfg, 1);
     printf("bench_eval: %d episodes x %d steps, %s obs (To %d), MLP %d x %d mish (%zu params, %.2f MFLOP/row), "
-           "H 16, Ta 8, %d flow steps, 1 thread\n", episodes, steps, obs, c.obs_steps, depth, hidden,
-           p.net.n_params, flops / 1e6, flow);
+           "H 16, Ta 8, %d flow steps, %s products, 1 thread\n", episodes, steps, obs, c.obs_steps, depth, hidden,
+           p.net.n_params, flops / 1e6, flow, bf16 ? "bf16" : "fp32");
     /* best run = most rollouts per CPU second (wall time also counts other jobs on shared cores) */
     double best_cpu = 0, best_wall = 0, best_pol = 0, best_sim = 0, best_cs = 0;
     int64_t decisions = 0, env_steps = 0;
@@ -90,7 +93,8 @@ int main(int argc, char **argv) {
         env_steps = res.env_steps;
         rollout_result_free(&res);
     }
-    /* the same number of decisions, one env per policy call (no batching) */
+    /* the same number of decisions, one env per policy call (no batching), in the same precision */
+    mlp_set_infer_bf16(&p.net, bf16);
     float *o = calloc((size_t)pc.obs_dim, sizeof(float)), *a0 = malloc((size_t)p.chunk_dim * sizeof(float));
     float *out = malloc((size_t)p.chunk_dim * sizeof(float));
     int64_t single = decisions / 10 > 0 ? decisions / 10 : 1; /* a tenth of them, extrapolated */

@@ -34,7 +34,7 @@ static int ckpt_write_tensors(hid_t f, const char *group, const Policy *p, const
 /* ---- the attributes: one table for writing and reading ---------------------------------- */
 
 /* how an attribute is stored: integers and enums' names, floats as doubles, strings */
-typedef enum { A_INT, A_I64, A_FLT, A_DBL, A_STR, A_POLICY, A_OBS, A_ACT, A_ARCH, A_TIME, A_RESET, A_OPTIM } AttrType;
+typedef enum { A_INT, A_I64, A_FLT, A_DBL, A_STR, A_POLICY, A_OBS, A_ACT, A_ARCH, A_TIME, A_RESET, A_PREC, A_OPTIM } AttrType;
 /* when it is there: always; optional (absent in older files: the field keeps its default); only
  * with a recorded evaluation protocol (protocol.episodes > 0) */
 enum { A_REQUIRED = 0, A_OPTIONAL = 1, A_PROTOCOL = 2 };
@@ -71,6 +71,7 @@ static const CkptAttr ckpt_attrs[] = {
     CA("eval_clip", A_INT, protocol.clip_actions, A_PROTOCOL),
     CA("eval_noise_seed", A_I64, protocol.noise_seed, A_PROTOCOL),
     CA("eval_noise_seeds", A_INT, protocol.noise_seeds, A_PROTOCOL),
+    CA("eval_precision", A_PREC, protocol.precision, A_OPTIONAL), /* since bf16 inference: absent = fp32 */
     CA("optim", A_OPTIM, optim.kind, A_REQUIRED),
     CA("lr", A_FLT, optim.lr, A_REQUIRED),
     CA("beta1", A_FLT, optim.beta1, A_REQUIRED),
@@ -116,6 +117,7 @@ static const char *ckpt_enum_name(AttrType t, int v) {
     case A_ARCH: return mlp_arch_name((MlpArch)v);
     case A_TIME: return policy_time_embed_name((TimeEmbed)v);
     case A_RESET: return pusht_reset_kind_name((PushtResetKind)v);
+    case A_PREC: return precision_name((Precision)v);
     default: return optim_kind_name((OptimKind)v);
     }
 }
@@ -128,6 +130,7 @@ static int ckpt_enum_parse(AttrType t, const char *s, void *field) {
     case A_ARCH: return mlp_arch_parse(s, field);
     case A_TIME: return policy_time_embed_parse(s, field);
     case A_RESET: return pusht_reset_kind_parse(s, field);
+    case A_PREC: return precision_parse(s, field);
     default: return optim_kind_parse(s, field);
     }
 }
@@ -458,14 +461,15 @@ int ckpt_describe(const char *path, int json) {
            e->flow_steps);
     if (e->episodes > 0)
         printf("  evaluation  %s resets from seed %llu, %d episodes x %d noise draw(s) from noise seed %llu, max %d "
-               "steps%s\n", pusht_reset_kind_name(e->reset), (unsigned long long)e->seed_first, e->episodes,
-               e->noise_seeds, (unsigned long long)e->noise_seed, e->max_steps, e->clip_actions ? ", clipped" : "");
+               "steps%s%s\n", pusht_reset_kind_name(e->reset), (unsigned long long)e->seed_first, e->episodes,
+               e->noise_seeds, (unsigned long long)e->noise_seed, e->max_steps, e->clip_actions ? ", clipped" : "",
+               e->precision == PRECISION_BF16 ? ", bf16 products" : "");
     printf("  training    %s lr %g wd %g warmup %lld, batch %d on %d trainer rank(s), seed %llu\n",
            optim_kind_name(m.optim.kind), m.optim.lr, m.optim.weight_decay, (long long)m.optim.warmup_steps, m.batch,
            m.n_trainers, (unsigned long long)m.seed);
     if (m.nodes > 0)
-        printf("  topology    %d node(s), trainers per node %s, %s gradient reduction, %s\n", m.nodes,
-               m.trainers_per_node, m.reduction, m.precision);
+        printf("  topology    %d node(s), trainers per node %s, %s gradient reduction, %s products%s%s%s\n", m.nodes,
+               m.trainers_per_node, m.reduction, m.precision, m.gemm[0] ? " (" : "", m.gemm, m.gemm[0] ? ")" : "");
     if (m.best_step >= 0) printf("  best eval   score %.4f at step %lld\n", m.best_score, (long long)m.best_step);
     printf("  windows     %s\n", m.windows);
     return FC_OK;

@@ -28,7 +28,8 @@
 
 static const char *EVAL_USAGE =
     "usage: flowchunk eval CHECKPOINT.h5 [--episodes N] [--seed S] [--reset legacy|gym]\n"
-    "                      [--max-steps 300] [--n-action-steps N] [--flow-steps K] [--noise-scale X] [--raw]\n"
+    "                      [--max-steps 300] [--n-action-steps N] [--flow-steps K] [--noise-scale X]\n"
+    "                      [--precision auto|fp32|bf16] [--raw]\n"
     "                      [--clip on|off] [--noise-seed S] [--noise-seeds K]\n"
     "                      [--gif OUT.gif [--gif-episodes 0,1,2] [--gif-size PX]] [--json]\n"
     "\n"
@@ -64,6 +65,9 @@ static const char *EVAL_USAGE =
     "      --noise-seed S      first seed of the sampling noise (default: the protocol's, 0)\n"
     "      --noise-seeds K     noise draws to average over (default: the checkpoint's protocol, else 5;\n"
     "                          1 = a single draw)\n"
+    "      --precision P       auto | fp32 | bf16: the policy's products (default: the checkpoint's, i.e. the\n"
+    "                          precision its run trained and evaluated in; bf16 needs AVX512-BF16; auto =\n"
+    "                          bf16 where the CPU has it). Both are batch-invariant\n"
     "      --raw               evaluate the raw weights instead of the EMA (when the EMA exists)\n"
     "      --gif OUT.gif       render episodes (goal, block, agent, action target) as an animated\n"
     "                          GIF at 10 frames/s; several episodes are tiled in a grid\n"
@@ -86,6 +90,7 @@ typedef struct {
     long long noise_seed; /* -1: the protocol's */
     int noise_seeds;     /* draws of the sampling noise: seeds noise_seed .. noise_seed+K-1; -1: the
                           * checkpoint's, else EVAL_DEFAULT_NOISE_SEEDS */
+    int precision;       /* Precision of the products; -1: the checkpoint's protocol */
     int raw;
     const char *gif;
     int gif_ep[EVAL_MAX_GIF_EPISODES];
@@ -124,21 +129,21 @@ static int eval_parse_list(const char *s, EvalArgs *a) {
 
 static int eval_parse(int argc, char **argv, EvalArgs *a) {
     enum { O_EPISODES = 1000, O_SEED, O_RESET, O_MAX_STEPS, O_NAS, O_FLOW, O_NSCALE, O_CLIP, O_NOISE, O_NOISES, O_RAW, O_GIF,
-           O_GIF_EP, O_GIF_SIZE, O_JSON };
+           O_GIF_EP, O_GIF_SIZE, O_JSON, O_PREC };
     static const struct option opts[] = {
         {"episodes", required_argument, 0, O_EPISODES}, {"seed", required_argument, 0, O_SEED},
         {"reset", required_argument, 0, O_RESET}, {"max-steps", required_argument, 0, O_MAX_STEPS},
         {"n-action-steps", required_argument, 0, O_NAS}, {"flow-steps", required_argument, 0, O_FLOW},
         {"noise-scale", required_argument, 0, O_NSCALE},
         {"clip", required_argument, 0, O_CLIP}, {"noise-seed", required_argument, 0, O_NOISE},
-        {"noise-seeds", required_argument, 0, O_NOISES},
+        {"noise-seeds", required_argument, 0, O_NOISES}, {"precision", required_argument, 0, O_PREC},
         {"raw", no_argument, 0, O_RAW}, {"gif", required_argument, 0, O_GIF},
         {"gif-episodes", required_argument, 0, O_GIF_EP}, {"gif-size", required_argument, 0, O_GIF_SIZE},
         {"json", no_argument, 0, O_JSON}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     memset(a, 0, sizeof *a);
     a->episodes = a->n_action_steps = a->flow_steps = a->clip = -1;
     a->seed = a->noise_seed = -1;
-    a->reset = a->max_steps = a->noise_seeds = -1;
+    a->reset = a->max_steps = a->noise_seeds = a->precision = -1;
     a->gif_size = 256;
     a->n_gif = 1; /* episode 0 */
     a->noise_scale = 1.0;
@@ -170,6 +175,13 @@ static int eval_parse(int argc, char **argv, EvalArgs *a) {
             rc = cli_int("eval", "--noise-seeds", optarg, 1, EVAL_MAX_NOISE_SEEDS, &v);
             a->noise_seeds = (int)v;
             break;
+        case O_PREC: {
+            Precision p;
+            if (precision_parse(optarg, &p) != 0)
+                rc = cli_usage_error("eval", EVAL_USAGE, "--precision expects auto, fp32 or bf16, got '%s'", optarg);
+            a->precision = (int)p;
+            break;
+        }
         case O_RAW: a->raw = 1; break;
         case O_GIF: a->gif = optarg; break;
         case O_GIF_EP: rc = eval_parse_list(optarg, a); break;
@@ -206,6 +218,14 @@ static int eval_config(const EvalArgs *a, const CkptMeta *m, const Policy *p, Ev
     c->noise_scale = (float)a->noise_scale;
     if (a->noise_seed >= 0) c->noise_seed = (uint64_t)a->noise_seed;
     if (a->noise_seeds > 0) c->noise_seeds = a->noise_seeds;
+    if (a->precision < 0) c->precision = rec->precision; /* also under another --reset */
+    if (a->precision == PRECISION_AUTO) c->precision = gemm_bf16_supported() ? PRECISION_BF16 : PRECISION_FP32;
+    else if (a->precision >= 0) c->precision = (Precision)a->precision;
+    if (a->precision < 0 && c->precision == PRECISION_BF16 && !gemm_bf16_supported()) {
+        c->precision = PRECISION_FP32; /* the recorded protocol cannot run here: close, not the same bits */
+        if (dist_world_rank() == 0)
+            fc_log("%s was evaluated in bf16 by its run; this CPU has no bf16 products: evaluating in fp32", a->ckpt);
+    }
     c->seeds = NULL;
     if (rollout_config_check(c, p, &m->norm) != FC_OK) {
         char why[800];
@@ -292,6 +312,7 @@ static void eval_print_json(const EvalArgs *a, const CkptMeta *m, const EvalConf
     cJSON_AddNumberToObject(o, "action_offset", c->action_offset);
     cJSON_AddNumberToObject(o, "flow_steps", c->flow_steps);
     cJSON_AddNumberToObject(o, "noise_scale", c->noise_scale);
+    cJSON_AddStringToObject(o, "precision", c->precision == PRECISION_BF16 ? "bf16" : "fp32");
     cJSON_AddBoolToObject(o, "clip_actions", c->clip_actions);
     cJSON_AddNumberToObject(o, "noise_seed", (double)c->noise_seed);
     cJSON *seeds = cJSON_AddArrayToObject(o, "seeds"), *mr = cJSON_AddArrayToObject(o, "max_reward");

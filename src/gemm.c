@@ -308,11 +308,16 @@ int gemm_request_parse(const char *s, Precision *p, int *pinned) {
     return 0;
 }
 
-int gemm_resolve(Precision p, int pinned, const GemmShape *shapes, int n_shapes, GemmBackend *be, double *ms) {
-    if (ms) for (int b = 0; b < GEMM_N_BACKENDS; b++) ms[b] = 0;
+int gemm_check_request(Precision p, int pinned) {
     if ((pinned == GEMM_DNNL_BF16 || p == PRECISION_BF16) && !gemm_bf16_supported())
         return fc_set_error("--precision bf16 needs a CPU with AVX512-BF16 or AMX (oneDNN reports %s here): "
                             "use --precision fp32 or auto", gemm_isa_name());
+    return FC_OK;
+}
+
+int gemm_resolve(Precision p, int pinned, const GemmShape *shapes, int n_shapes, GemmBackend *be, double *ms) {
+    if (ms) for (int b = 0; b < GEMM_N_BACKENDS; b++) ms[b] = 0;
+    if (gemm_check_request(p, pinned) != FC_OK) return FC_ERR;
     *be = pinned >= 0 ? (GemmBackend)pinned : gemm_choose(p, shapes, n_shapes, 5, ms);
     return FC_OK;
 }

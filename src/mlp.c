@@ -138,14 +138,28 @@ void mlp_free(Mlp *m) {
     free(m->act_mem);
     free(m->params_h);
     free(m->h_mem);
+    free(m->infer_xh);
     memset(m, 0, sizeof *m);
+}
+
+void mlp_set_infer_bf16(Mlp *m, int on) {
+    m->infer_bf16 = on != 0;
+    if (!on) return;
+    FC_ASSERT(gemm_bf16_supported(), "bf16 inference needs AVX512-BF16");
+    if (!m->params_h) m->params_h = fc_malloc(m->n_params * sizeof(uint16_t));
+    if (!m->infer_xh) {
+        int maxd = 0;
+        for (int l = 0; l <= m->n_layers; l++) maxd = m->dims[l] > maxd ? m->dims[l] : maxd;
+        m->infer_xh = fc_malloc(rowgemm_bf16_scratch(maxd) * sizeof(uint16_t));
+    }
+    gemm_to_bf16(m->params_h, m->params, m->n_params);
 }
 
 void mlp_set_gemm(Mlp *m, GemmBackend be) {
     FC_ASSERT(be != GEMM_DNNL_BF16 || gemm_bf16_supported(), "the bf16 back end needs AVX512-BF16 or AMX");
     m->gemm = be;
     if (be == GEMM_DNNL_BF16 && !m->params_h) m->params_h = fc_malloc(m->n_params * sizeof(uint16_t));
-    m->params_h_fresh = 0;
+    m->params_h_lo = m->params_h_hi = 0;
     int B = m->max_batch;
     m->max_batch = 0; /* re-reserve: the bf16 buffers come with the activation buffers */
     if (B > 0) mlp_reserve(m, B);
@@ -200,10 +214,17 @@ void mlp_reserve(Mlp *m, int B) {
     m->max_batch = B;
 }
 
-/* the weights' bf16 copy, unless the optimiser wrote it in its pass since the last forward */
+void mlp_params_h_written(Mlp *m, size_t lo, size_t hi) {
+    FC_ASSERT(lo <= hi && hi <= m->n_params, "the written range must lie inside the parameters");
+    m->params_h_lo = lo, m->params_h_hi = hi;
+}
+
+/* the weights' bf16 copy, but for what the optimiser wrote in its pass since the last forward */
 static void mlp_refresh_params_h(Mlp *m) {
-    if (!m->params_h_fresh) gemm_to_bf16(m->params_h, m->params, m->n_params);
-    m->params_h_fresh = 0;
+    size_t lo = m->params_h_lo, hi = m->params_h_hi;
+    gemm_to_bf16(m->params_h, m->params, lo);
+    gemm_to_bf16(m->params_h + hi, m->params + hi, m->n_params - hi);
+    m->params_h_lo = m->params_h_hi = 0;
 }
 
 /* z (B, d) = gin (B, di) W^T + b on the back end; gin_h is gin's bf16 copy (bf16 back end) */
@@ -276,7 +297,8 @@ void mlp_infer(Mlp *m, float *out, const float *in, int B) {
             mlp_layernorm_forward(m->u[l], NULL, NULL, x, m->ln_g[l], m->ln_b[l], B, di);
             gin = m->u[l];
         }
-        rowgemm(z, gin, m->W[l], m->b[l], B, dout, di);
+        if (m->infer_bf16) rowgemm_bf16(z, gin, m->params_h + (m->W[l] - m->params), m->b[l], B, dout, di, m->infer_xh);
+        else rowgemm(z, gin, m->W[l], m->b[l], B, dout, di);
         if (l + 1 < L) mlp_act_forward(m->cfg.act, m->x[l + 1], z, (size_t)B * dout);
         if (l + 1 < L && m->ln_g[l])
             for (size_t i = 0; i < (size_t)B * dout; i++) m->x[l + 1][i] += x[i];
@@ -365,6 +387,17 @@ void mlp_backward(Mlp *m, float *din, const float *dout, int B) {
             g = dx;
         }
     }
+}
+
+int mlp_gemm_shapes(const Mlp *m, int B, GemmShape *s) {
+    int n = 0;
+    for (int l = 0; l < m->n_layers; l++) {
+        int di = m->dims[l], d = m->dims[l + 1];
+        s[n++] = (GemmShape){0, 1, B, d, di}; /* forward       z = x W^T */
+        s[n++] = (GemmShape){1, 0, d, di, B}; /* weight grad  dW = g^T x */
+        if (l > 0) s[n++] = (GemmShape){0, 0, B, di, d}; /* input grad dx = g W (none into the input) */
+    }
+    return n;
 }
 
 void mlp_zero_grad(Mlp *m) { memset(m->grads, 0, m->n_params * sizeof(float)); }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "flowchunk/check.h"
+#include "flowchunk/gemm.h"
 
 #if defined(__GNUC__) && defined(__x86_64__)
 #include <immintrin.h>
@@ -201,20 +202,30 @@ float optim_step(Optim *o, float *params, float *grads) {
 }
 
 void optim_step_range(Optim *o, float *params, float *grads, size_t lo, size_t hi, float norm) {
+    optim_step_fused(o, params, grads, lo, hi, norm, NULL);
+}
+
+/* elements per block: the block's p, g, m, v, EMA and bf16 copy (~20 KB) stay in L1 from the
+ * update to its companions, so the parameters are read from memory once per step */
+#define OPTIM_BLOCK 1024
+
+void optim_step_fused(Optim *o, float *params, float *grads, size_t lo, size_t hi, float norm, const OptimFused *f) {
     const OptimConfig *c = &o->cfg;
-    size_t n = hi - lo;
-    float *p = params + lo, *g = grads + lo;
-    if (c->grad_clip > 0.0f) optim_clip_scale(g, n, c->grad_clip, norm);
     double lr = c->lr * optim_lambda(c, o->step);
     int64_t t = o->step + 1;  /* torch increments state['step'] before the update */
-    if (c->kind == OPTIM_ADAMW) {
-        double bc1 = 1.0 - pow(c->beta1, (double)t);
-        double bc2 = 1.0 - pow(c->beta2, (double)t);
-        optim_adamw_kernel(p, o->m + lo, o->v + lo, g, n, (float)(1.0 - lr * c->weight_decay),
-                           c->beta1, (float)(1.0 - c->beta1), c->beta2, (float)(1.0 - c->beta2),
-                           (float)(lr / bc1), (float)sqrt(bc2), c->eps);
-    } else {
-        optim_sgd_kernel(p, o->m + lo, g, n, (float)lr, c->weight_decay, c->momentum, o->step == 0);
+    double bc1 = 1.0 - pow(c->beta1, (double)t), bc2 = 1.0 - pow(c->beta2, (double)t);
+    for (size_t b0 = lo; b0 < hi; b0 += OPTIM_BLOCK) {
+        size_t n = hi - b0 < OPTIM_BLOCK ? hi - b0 : OPTIM_BLOCK;
+        float *p = params + b0, *g = grads + b0;
+        if (c->grad_clip > 0.0f) optim_clip_scale(g, n, c->grad_clip, norm);
+        if (c->kind == OPTIM_ADAMW)
+            optim_adamw_kernel(p, o->m + b0, o->v + b0, g, n, (float)(1.0 - lr * c->weight_decay), c->beta1,
+                               (float)(1.0 - c->beta1), c->beta2, (float)(1.0 - c->beta2), (float)(lr / bc1),
+                               (float)sqrt(bc2), c->eps);
+        else
+            optim_sgd_kernel(p, o->m + b0, g, n, (float)lr, c->weight_decay, c->momentum, o->step == 0);
+        if (f && f->ema) ema_update(f->ema + b0, p, n, f->ema_decay);
+        if (f && f->params_bf16) gemm_to_bf16(f->params_bf16 + b0, p, n);
     }
     o->step++;
 }

@@ -42,7 +42,10 @@ static void report_identity(Sbuf *b, const RunLog *r) {
     report_kv(b, "host, started", "%s, %s", report_jstr(r->run, "host", "?"), report_jstr(r->run, "started", "?"));
     double ranks = report_jnum(r->run, "ranks"), tr = report_jnum(r->run, "trainers"), ev = report_jnum(r->run, "evaluators");
     if (isfinite(ranks)) report_kv(b, "topology", "%.0f MPI ranks: %.0f trainers, %.0f evaluators", ranks, tr, ev);
-    report_kv(b, "precision", "float32 weights, gradients and AdamW moments; rollouts on float64 Chipmunk2D physics");
+    const char *prec = r->has_meta && r->meta.precision[0] ? r->meta.precision : "fp32";
+    report_kv(b, "precision", "%s matrix products%s%s%s; float32 weights, gradients and AdamW moments; rollouts on float64 "
+              "Chipmunk2D physics", prec, r->has_meta && r->meta.gemm[0] ? " (" : "", r->has_meta ? r->meta.gemm : "",
+              r->has_meta && r->meta.gemm[0] ? ")" : "");
     if (r->has_meta) {
         const CkptMeta *m = &r->meta;
         report_kv(b, "data", "%s", m->windows);

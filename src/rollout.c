@@ -73,9 +73,10 @@ void rollout_config_protocol(EvalConfig *cfg, PushtResetKind reset, PushtObsKind
 }
 
 const char *rollout_config_describe(const EvalConfig *c, char *buf, size_t n) {
-    snprintf(buf, n, "%d episodes from seed %llu (%s) x %d noise draw(s), %d steps max, Ta %d, %d flow steps%s",
+    snprintf(buf, n, "%d episodes from seed %llu (%s) x %d noise draw(s), %d steps max, Ta %d, %d flow steps%s%s",
              c->episodes, (unsigned long long)c->seed_first, pusht_reset_kind_name(c->reset), c->noise_seeds,
-             c->max_steps, c->n_action_steps, c->flow_steps, c->clip_actions ? ", actions clipped" : "");
+             c->max_steps, c->n_action_steps, c->flow_steps, c->clip_actions ? ", actions clipped" : "",
+             c->precision == PRECISION_BF16 ? ", bf16 products" : "");
     return buf;
 }
 
@@ -85,6 +86,7 @@ int rollout_config_check(const EvalConfig *cfg, const Policy *p, const Norm *nor
     if (cfg->episodes < 1) return fc_set_error("the evaluation needs at least one episode");
     if (cfg->max_steps < 1) return fc_set_error("max_steps must be at least 1, got %d", cfg->max_steps);
     if (cfg->noise_seeds < 1) return fc_set_error("an evaluation averages at least one noise draw, got %d", cfg->noise_seeds);
+    if (cfg->precision == PRECISION_BF16 && gemm_check_request(PRECISION_BF16, -1) != FC_OK) return FC_ERR;
     if (cfg->obs_steps < 1) return fc_set_error("obs_steps must be at least 1, got %d", cfg->obs_steps);
     if (p->cfg.act_dim != PUSHT_ACTION_DIM)
         return fc_set_error("the policy predicts %d-d actions, Push-T needs %d", p->cfg.act_dim, PUSHT_ACTION_DIM);
@@ -166,6 +168,8 @@ static void rollout_run(Policy *p, const Norm *norm, const EvalConfig *cfg, cons
                         const double *states, int n, EvalResult *res, RolloutTrace *traces) {
     if (rollout_config_check(cfg, p, norm) != FC_OK) fc_fatal("rollout: %s", fc_last_error());
     FC_ASSERT(n >= 0, "rollout_eval needs a non-negative episode count");
+    /* the weights' bf16 copy once per evaluation (the weights change between evaluations) */
+    mlp_set_infer_bf16(&p->net, cfg->precision == PRECISION_BF16);
     memset(res, 0, sizeof *res);
     res->episodes = n;
     res->ep = fc_calloc((size_t)(n ? n : 1), sizeof(EvalEpisode));

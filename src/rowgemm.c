@@ -11,6 +11,9 @@
 #include <math.h>
 #include <stddef.h>
 
+#include "flowchunk/check.h"
+#include "flowchunk/gemm.h"
+
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #define ROWGEMM_X86 1
@@ -124,6 +127,75 @@ static int rowgemm_has_avx2(void) {
     return known;
 }
 #endif
+
+/* ---- bf16 operands (AVX512-BF16) -------------------------------------------------------------
+ * y[i][n] = (16-lane vdpbf16ps chain over k in pairs, 32 k per step, x = w = 0 past K, from 0),
+ * then _mm512_reduce_add_ps's fixed tree, + b[n]. Tiles of 3 rows x 8 outputs (24 accumulators,
+ * 3 row vectors, 1 weight vector of the 32 zmm); like the fp32 kernel, every (R, Q) instance does
+ * each output's operations in the same order, so a row's result does not depend on the batch. */
+#ifdef ROWGEMM_X86
+#define BF16 __attribute__((target("avx512f,avx512bw,avx512bf16")))
+BF16 static inline __attribute__((always_inline)) void
+tile_bf16(float *y, const uint16_t *x, int ldx, const uint16_t *W, const float *b, int N, int K, int R, int Q) {
+    __m512 acc[3][8];
+    _Pragma("GCC unroll 3") for (int r = 0; r < R; r++)
+        _Pragma("GCC unroll 8") for (int q = 0; q < Q; q++) acc[r][q] = _mm512_setzero_ps();
+    for (int k0 = 0; k0 < K; k0 += 32) {
+        __mmask32 mk = K - k0 >= 32 ? 0xffffffffu : (1u << (K - k0)) - 1u;
+        __m512bh xv[3];
+        _Pragma("GCC unroll 3") for (int r = 0; r < R; r++) xv[r] = (__m512bh)_mm512_loadu_si512(x + (size_t)r * ldx + k0);
+        _Pragma("GCC unroll 8") for (int q = 0; q < Q; q++) {
+            __m512bh wv = (__m512bh)_mm512_maskz_loadu_epi16(mk, W + (size_t)q * K + k0);
+            _Pragma("GCC unroll 3") for (int r = 0; r < R; r++) acc[r][q] = _mm512_dpbf16_ps(acc[r][q], xv[r], wv);
+        }
+    }
+    _Pragma("GCC unroll 3") for (int r = 0; r < R; r++)
+        _Pragma("GCC unroll 8") for (int q = 0; q < Q; q++)
+            y[(size_t)r * N + q] = _mm512_reduce_add_ps(acc[r][q]) + (b ? b[q] : 0.0f);
+}
+
+BF16 static void rowgemm_bf16_avx512(float *y, const float *x, const uint16_t *Wh, const float *b, int B, int N,
+                                     int K, uint16_t *xh) {
+    int ldx = (K + 31) & ~31; /* rows of x in bf16, zero-padded to whole 32-element steps */
+    for (int mb = 0; mb < B; mb += ROWGEMM_MB) {
+        int i_end = B - mb < ROWGEMM_MB ? B : mb + ROWGEMM_MB;
+        for (int i = mb; i < i_end; i++) {
+            uint16_t *row = xh + (size_t)(i - mb) * ldx;
+            gemm_to_bf16(row, x + (size_t)i * K, (size_t)K);
+            for (int k = K; k < ldx; k++) row[k] = 0;
+        }
+        for (int n0 = 0; n0 < N; n0 += 8) {
+            int Q = N - n0 < 8 ? N - n0 : 8;
+            const uint16_t *wn = Wh + (size_t)n0 * K;
+            const float *bn = b ? b + n0 : NULL;
+            for (int i0 = mb; i0 < i_end; i0 += 3) {
+                int R = i_end - i0 < 3 ? i_end - i0 : 3;
+                const uint16_t *xi = xh + (size_t)(i0 - mb) * ldx;
+                float *yo = y + (size_t)i0 * N + n0;
+#define ROWGEMM_BF16_TILE(r) do { switch (Q) { \
+    case 8: tile_bf16(yo, xi, ldx, wn, bn, N, K, r, 8); break; case 7: tile_bf16(yo, xi, ldx, wn, bn, N, K, r, 7); break; \
+    case 6: tile_bf16(yo, xi, ldx, wn, bn, N, K, r, 6); break; case 5: tile_bf16(yo, xi, ldx, wn, bn, N, K, r, 5); break; \
+    case 4: tile_bf16(yo, xi, ldx, wn, bn, N, K, r, 4); break; case 3: tile_bf16(yo, xi, ldx, wn, bn, N, K, r, 3); break; \
+    case 2: tile_bf16(yo, xi, ldx, wn, bn, N, K, r, 2); break; default: tile_bf16(yo, xi, ldx, wn, bn, N, K, r, 1); } } while (0)
+                if (R == 3) ROWGEMM_BF16_TILE(3);
+                else if (R == 2) ROWGEMM_BF16_TILE(2);
+                else ROWGEMM_BF16_TILE(1);
+#undef ROWGEMM_BF16_TILE
+            }
+        }
+    }
+}
+#endif
+
+size_t rowgemm_bf16_scratch(int K) { return (size_t)ROWGEMM_MB * (size_t)((K + 31) & ~31); }
+
+void rowgemm_bf16(float *y, const float *x, const uint16_t *Wh, const float *b, int B, int N, int K, uint16_t *xh) {
+    if (B <= 0 || N <= 0) return;
+#ifdef ROWGEMM_X86
+    if (__builtin_cpu_supports("avx512bf16")) { rowgemm_bf16_avx512(y, x, Wh, b, B, N, K, xh); return; }
+#endif
+    fc_fatal("rowgemm_bf16 needs AVX512-BF16 (check gemm_bf16_supported first)");
+}
 
 void rowgemm(float *y, const float *x, const float *W, const float *b, int B, int N, int K) {
     if (B <= 0 || N <= 0) return;

@@ -19,6 +19,7 @@
 #include "preempt.h"
 #include "progress.h"
 #include "report.h"
+#include "precision.h"
 #include "stepclock.h"
 
 #include <cjson/cJSON.h>
@@ -29,9 +30,10 @@
 #include <string.h>
 #include <unistd.h>
 
+/* what is not set here is 0: no evaluator ranks, --epochs unused, seed 0, the protocol's episode
+ * and action counts, no resume */
 void train_config_default(TrainConfig *c) {
     memset(c, 0, sizeof *c);
-    c->eval_ranks = 0;
     c->policy = POLICY_FLOW;
     /* the recipe (README "Results"): residual 5 x 512, 40,000 steps */
     c->hidden = 512;
@@ -43,24 +45,19 @@ void train_config_default(TrainConfig *c) {
     optim_config_default(&c->optim, OPTIM_ADAMW);
     c->optim.lr = 1e-3f;
     c->steps = 40000;
-    c->epochs = 0;
     c->batch = 256;
     c->virtual_shards = LOADER_DEFAULT_SHARDS;
     c->ema = 1;
-    c->seed = 0;
     c->eval_every = 4000;
-    c->eval_episodes = 0;
     c->eval_noise_seeds = 5; /* every logged score a 5-draw mean, as `flowchunk eval` reports it */
     c->eval_seed = -1;
     c->eval_max_steps = 300;
     c->eval_reset = PUSHT_RESET_LEGACY;
     c->flow_steps = ROLLOUT_FLOW_STEPS;
-    c->n_action_steps = 0;
     c->ckpt_every = 2000;
     c->keep = 3;
     c->log_every = 100;
     c->check_every = 1000;
-    c->resume = 0;
     c->watchdog_s = WATCHDOG_DEFAULT_S;
     c->precision = PRECISION_AUTO;
     c->gemm_pinned = -1;
@@ -124,10 +121,7 @@ static int64_t train_hook(const char *name, const char *rank) {
 /* checks that need no file: role counts, batch divisibility; the same answer on every rank */
 static int train_check_config(const TrainConfig *c, const DistRoles *r) {
     if (loader_check_batch(c->batch, c->virtual_shards, r->n_trainers) != FC_OK) return FC_ERR;
-    GemmBackend be;
-    if (r->is_trainer && (c->precision == PRECISION_BF16 || c->gemm_pinned == GEMM_DNNL_BF16) &&
-        gemm_resolve(c->precision, c->gemm_pinned, NULL, 0, &be, NULL) != FC_OK)
-        return FC_ERR;
+    if (r->is_trainer && gemm_check_request(c->precision, c->gemm_pinned) != FC_OK) return FC_ERR;
     if (c->arch == MLP_RESIDUAL && c->depth < 1)
         return fc_set_error("--arch residual needs --depth >= 1 (the input layer; depth-1 residual blocks follow)");
     return FC_OK;
@@ -243,55 +237,6 @@ static int train_setup_model(Trainer *t) {
     return train_resume_read(t, latest);
 }
 
-/* the products of one step on this trainer: per Linear forward, weight gradient, input gradient */
-static int train_step_shapes(const Trainer *t, GemmShape *s) {
-    const Mlp *m = &t->p.net;
-    int n = 0, B = t->L.batch_rows;
-    for (int l = 0; l < m->n_layers; l++) {
-        int di = m->dims[l], d = m->dims[l + 1];
-        s[n++] = (GemmShape){0, 1, B, d, di};
-        s[n++] = (GemmShape){1, 0, d, di, B};
-        if (l > 0) s[n++] = (GemmShape){0, 0, B, di, d};
-    }
-    return n;
-}
-
-/* every trainer: the GEMM back end of the run, the same everywhere. A resume keeps the
- * checkpoint's (--precision auto); otherwise trainer 0 measures the candidates on the step's own
- * shapes (gemm_choose) and broadcasts its answer; auto takes bf16 only where every trainer has it
- * (an explicit bf16 was checked by train_check_config) */
-static void train_choose_gemm(Trainer *t) {
-    const TrainConfig *c = t->cfg;
-    Precision p = c->precision;
-    int pinned = c->gemm_pinned;
-    float all = (float)gemm_bf16_supported();
-    dist_allreduce_sum(&all, 1);
-    int bf16_everywhere = all == (float)t->roles.n_trainers;
-    GemmBackend be = GEMM_OPENBLAS;
-    if (TRAIN_IS_T0(t) && p == PRECISION_AUTO && pinned < 0 && t->gemm.resumed[0] &&
-        gemm_backend_parse(t->gemm.resumed, &be) == 0 && (be != GEMM_DNNL_BF16 || bf16_everywhere)) {
-        pinned = (int)be; /* the resumed run continues bit for bit */
-        snprintf(t->gemm.why, sizeof t->gemm.why, "kept from the resumed checkpoint");
-    }
-    if (p == PRECISION_AUTO && pinned < 0 && !bf16_everywhere) p = PRECISION_FP32;
-    int32_t pick = 0;
-    if (TRAIN_IS_T0(t)) {
-        GemmShape shapes[3 * MLP_MAX_LAYERS];
-        double ms[GEMM_N_BACKENDS];
-        if (gemm_resolve(p, pinned, shapes, train_step_shapes(t, shapes), &be, ms) != FC_OK) fc_die("%s", fc_last_error());
-        pick = (int32_t)be;
-        if (ms[be] > 0)
-            snprintf(t->gemm.why, sizeof t->gemm.why, "--precision %s, measured: openblas %.2f, onednn-fp32 %.2f, "
-                     "onednn-bf16 %.2f ms per step's products (0 = not a candidate)", precision_name(c->precision),
-                     ms[0], ms[1], ms[2]);
-        else if (!t->gemm.why[0])
-            snprintf(t->gemm.why, sizeof t->gemm.why, "--precision %s", precision_name(c->precision));
-    }
-    dist_bcast_bytes(&pick, sizeof pick, 0);
-    t->gemm.be = (GemmBackend)pick;
-    mlp_set_gemm(&t->p.net, t->gemm.be);
-}
-
 /* trainer 0's state to every trainer: weights (always: one source of truth), and on resume the
  * EMA, the optimiser and the position */
 static void train_share_state(Trainer *t) {
@@ -379,7 +324,11 @@ static int train_setup(Trainer *t) {
     if (rc == FC_OK && t->roles.is_trainer) rc = train_setup_model(t);
     if ((rc = dist_agree_status(rc, who)) != 0 || !t->roles.is_trainer) return rc;
     train_share_state(t);
-    train_choose_gemm(t);
+    PrecisionRequest pr = {c->precision, c->gemm_pinned, t->gemm.resumed};
+    t->gemm.be = precision_agree(&t->p.net, t->L.batch_rows, &pr, TRAIN_IS_T0(t), t->roles.n_trainers, t->gemm.why,
+                                 sizeof t->gemm.why);
+    t->ec.precision = gemm_backend_precision(t->gemm.be); /* a run evaluates in the precision it trains in */
+    dist_world_bcast(&t->ec.precision, sizeof t->ec.precision, 0); /* to the pool (train_run) */
     if (progress_init(&t->pr, TRAIN_IS_T0(t), c->run_dir, t->total_steps, c->log_every, t->step > 0, t->step) != FC_OK)
         fc_die("%s", fc_last_error());
     if (TRAIN_IS_T0(t) && train_eval_on(c))
@@ -469,12 +418,13 @@ static void train_update(Trainer *t, float loss) {
     dist_grad_slice(t->grad, &lo, &hi);
     t->last.lr = optim_lr(&t->opt, t->opt.step);
     t->last.gnorm = dist_grad_norm(t->grad, optim_grad_sumsq(m->grads + lo, hi - lo));
-    optim_step_range(&t->opt, m->params, m->grads, lo, hi, t->last.gnorm);
+    OptimFused f = {t->ema, ema_decay(t->step), m->params_h};
+    optim_step_fused(&t->opt, m->params, m->grads, lo, hi, t->last.gnorm, &f);
+    if (m->params_h) mlp_params_h_written(m, lo, hi);
     if (optim_nonfinite(t->last.gnorm, loss)) /* the same on every trainer: all fail here together */
         fc_die_collective(t->roles.trainer_rank == 0, "non-finite loss or gradient at step %lld (loss %g, gradient "
                           "norm %g, lr %g): lower --lr, set --grad-clip, or check the windows file",
                           (long long)t->step, (double)loss, (double)t->last.gnorm, (double)t->last.lr);
-    if (t->ema) ema_update(t->ema + lo, m->params + lo, hi - lo, ema_decay(t->step));
 }
 
 /* one step; returns 1 when the trainers agreed to stop (preemption) after it */
@@ -637,6 +587,7 @@ int train_run(const TrainConfig *c) {
         return rc;
     }
     if (!t->roles.is_trainer) { /* evaluators serve until trainer 0 stops them */
+        dist_world_bcast(&t->ec.precision, sizeof t->ec.precision, 0);
         evalpool_serve(&t->roles, &t->pc, &t->data.norm, &t->ec);
         int st = 0;
         dist_world_bcast(&st, sizeof st, 0);

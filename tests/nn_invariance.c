@@ -8,6 +8,8 @@
  *    the default-sized 3x512 Mish net, flow and MSE, and a residual 5x512 net (its LayerNorms
  *    reduce each row on its own): an episode's actions cannot depend on the
  *    episodes it shares an evaluation batch with.
+ *  - the same for bf16 products (rowgemm_bf16, where the CPU has AVX512-BF16), within 5e-2 of the
+ *    fp32 training forward;
  *  - the activations' vector kernels equal their scalar definitions bit for bit, forward and
  *    backward (in place too), on every tail length and on the values where the clamps and the
  *    special cases act (NaN, infinities, the exp range ends, Mish's cap at 20, zeros, denormals).
@@ -69,7 +71,7 @@ static void test_kernel(void) {
 }
 
 /* every observation of a probe set alone, then at every position of batches of 1..maxB */
-static void test_policy(const char *name, PolicyKind kind, MlpArch arch, int hidden, int depth, int maxB) {
+static void test_policy(const char *name, PolicyKind kind, MlpArch arch, int hidden, int depth, int maxB, int bf16) {
     PolicyConfig pc;
     policy_config_default(&pc);
     pc.kind = kind;
@@ -78,6 +80,8 @@ static void test_policy(const char *name, PolicyKind kind, MlpArch arch, int hid
     pc.depth = depth;
     Policy p;
     policy_init(&p, &pc, 11);
+    mlp_set_infer_bf16(&p.net, bf16);
+    const double tol = bf16 ? 5e-2 : 1e-5; /* of mlp_infer against the fp32 training forward */
     const int od = pc.obs_dim, C = p.chunk_dim, steps = 10;
     float *obs = malloc((size_t)maxB * od * sizeof(float)), *a0 = randn((size_t)maxB * C, 5);
     rng_uniform_fill(obs, (size_t)maxB * od, 4);
@@ -119,9 +123,9 @@ static void test_policy(const char *name, PolicyKind kind, MlpArch arch, int hid
         worst = fmax(worst, fabs((double)fwd[i] - inf[i]));
         mag = fmax(mag, fabs((double)fwd[i]));
     }
-    EXPECT(worst <= 1e-5 * fmax(1.0, mag), "%s: mlp_infer vs mlp_forward %.3g", name, worst);
+    EXPECT(worst <= tol * fmax(1.0, mag), "%s: mlp_infer vs mlp_forward %.3g", name, worst);
     printf("  %-34s one observation alone = at every position of batches 1..%d; infer vs forward %.1e   %s\n", name,
-           maxB, worst, bad == 0 && worst <= 1e-5 * fmax(1.0, mag) ? "ok" : "FAIL");
+           maxB, worst, bad == 0 && worst <= tol * fmax(1.0, mag) ? "ok" : "FAIL");
     free(obs); free(a0); free(solo); free(bobs); free(ba0); free(out); free(fwd); free(inf); free(in);
     policy_free(&p);
 }
@@ -167,10 +171,16 @@ static void test_activations(void) {
 int main(void) {
     test_kernel();
     test_activations();
-    test_policy("flow, toy net 2 x 32", POLICY_FLOW, MLP_PLAIN, 32, 2, 64);
-    test_policy("flow, default size 3 x 512 mish", POLICY_FLOW, MLP_PLAIN, 512, 3, 64);
-    test_policy("mse, 3 x 512 mish", POLICY_MSE, MLP_PLAIN, 512, 3, 64);
-    test_policy("flow, residual 5 x 512 mish", POLICY_FLOW, MLP_RESIDUAL, 512, 5, 64);
+    test_policy("flow, toy net 2 x 32", POLICY_FLOW, MLP_PLAIN, 32, 2, 64, 0);
+    test_policy("flow, default size 3 x 512 mish", POLICY_FLOW, MLP_PLAIN, 512, 3, 64, 0);
+    test_policy("mse, 3 x 512 mish", POLICY_MSE, MLP_PLAIN, 512, 3, 64, 0);
+    test_policy("flow, residual 5 x 512 mish", POLICY_FLOW, MLP_RESIDUAL, 512, 5, 64, 0);
+    if (gemm_bf16_supported()) { /* bf16 products (rowgemm_bf16): the same property */
+        test_policy("bf16: flow, toy net 2 x 33", POLICY_FLOW, MLP_PLAIN, 33, 2, 64, 1);
+        test_policy("bf16: flow, residual 5 x 512 mish", POLICY_FLOW, MLP_RESIDUAL, 512, 5, 64, 1);
+    } else {
+        printf("  SKIP bf16 inference: oneDNN reports %s (no AVX512-BF16)\n", gemm_isa_name());
+    }
     if (failures) { fprintf(stderr, "nn_invariance: %d failure(s)\n", failures); return 1; }
     printf("nn_invariance: all passed\n");
     return 0;

@@ -62,6 +62,8 @@ GemmBackend gemm_choose(Precision p, const GemmShape *shapes, int n_shapes, int 
 /* a --precision value: "auto" | "fp32" | "bf16" (measured choices), or a back end's name, which
  * pins it (*pinned = the back end, else -1); 0, or -1 when unknown */
 int gemm_request_parse(const char *s, Precision *p, int *pinned);
+/* FC_OK, or FC_ERR with the reason set when the request needs bf16 hardware this machine lacks */
+int gemm_check_request(Precision p, int pinned);
 /* the back end a request asks for: the pinned one, else gemm_choose's; FC_ERR (with the reason
  * set) when it needs bf16 hardware this machine lacks */
 int gemm_resolve(Precision p, int pinned, const GemmShape *shapes, int n_shapes, GemmBackend *be, double *ms);

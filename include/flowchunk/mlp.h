@@ -72,11 +72,13 @@ typedef struct {
      * GEMM_DNNL_BF16, the bf16 operands: the weights (all params, same layout), each Linear's
      * input (xh[l], (B, dims[l])) and the gradient at a Linear's output (gh, (B, max dim)) */
     GemmBackend gemm;
-    uint16_t *params_h;               /* bf16(params), refreshed by mlp_forward unless params_h_fresh */
-    int params_h_fresh;               /* the caller wrote params_h with the current params (the
-                                       * optimiser does, in its pass); mlp_forward clears it */
+    uint16_t *params_h;               /* bf16(params), refreshed by mlp_forward but for ... */
+    size_t params_h_lo, params_h_hi;  /* ... the range the optimiser's pass wrote since the last
+                                       * forward (mlp_params_h_written; empty: lo == hi) */
     uint16_t *xh[MLP_MAX_LAYERS], *gh;
     uint16_t *h_mem;                  /* the allocation behind xh, gh */
+    int infer_bf16;                   /* mlp_infer multiplies params_h (rowgemm_bf16) */
+    uint16_t *infer_xh;               /* its bf16 row scratch */
 } Mlp;
 
 /* allocates and initialises like PyTorch's nn.Linear default (kaiming_uniform a=sqrt(5)):
@@ -91,6 +93,12 @@ void mlp_use_grads(Mlp *m, float *buf);
 /* selects the GEMM back end of training passes (default GEMM_OPENBLAS); GEMM_DNNL_BF16 needs
  * gemm_bf16_supported(). Master weights and gradients stay fp32 whatever the back end. */
 void mlp_set_gemm(Mlp *m, GemmBackend be);
+/* the caller wrote params_h[lo, hi) from the current params (the optimiser's fused pass); the
+ * next mlp_forward converts only the rest (a sharded step's other slices, gathered) */
+void mlp_params_h_written(Mlp *m, size_t lo, size_t hi);
+/* on: mlp_infer runs on bf16 operands (rowgemm_bf16; needs gemm_bf16_supported), with the bf16
+ * copy of the weights made here, once: call it again after changing the weights. off: fp32. */
+void mlp_set_infer_bf16(Mlp *m, int on);
 /* makes the activation buffers hold at least B rows (mlp_forward calls it) */
 void mlp_reserve(Mlp *m, int B);
 /* out (B, out_dim) = net(in (B, in_dim)); copies `in` and keeps what backward needs */
@@ -103,6 +111,9 @@ void mlp_infer(Mlp *m, float *out, const float *in, int B);
  * into din unless din is NULL. dout is (B, out_dim) and is not modified. */
 void mlp_backward(Mlp *m, float *din, const float *dout, int B);
 void mlp_zero_grad(Mlp *m);
+/* the matrix products one training step of B rows runs (forward, weight and input gradients per
+ * Linear) into s (>= 3 * MLP_MAX_LAYERS); returns their count */
+int mlp_gemm_shapes(const Mlp *m, int B, GemmShape *s);
 /* writes the PyTorch name of tensor `i` (0..n_tensors-1) into buf (>= 32 chars); returns buf */
 const char *mlp_param_name(const Mlp *m, int i, char *buf);
 /* the tensor called `name`, or NULL */

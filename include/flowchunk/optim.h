@@ -58,6 +58,17 @@ float optim_step(Optim *o, float *params, float *grads);
  * coefficient it gives). Advances o->step like optim_step. Each trainer of one node updates its
  * slice this way (the sharded step, src/train.c); optim_step is the range [0, n). */
 void optim_step_range(Optim *o, float *params, float *grads, size_t lo, size_t hi, float norm);
+/* what the optimiser pass also writes while each block of parameters is in cache: the EMA
+ * (ema = ema_decay*ema + (1-ema_decay)*params, ema_update's arithmetic) and the bf16 copy of the
+ * updated weights that the next forward multiplies with (gemm_to_bf16); NULL members are skipped.
+ * Arrays are indexed like params. */
+typedef struct {
+    float *ema;
+    float ema_decay;
+    uint16_t *params_bf16;
+} OptimFused;
+/* optim_step_range plus those companions, in one pass: the same bits as the separate passes */
+void optim_step_fused(Optim *o, float *params, float *grads, size_t lo, size_t hi, float norm, const OptimFused *f);
 /* sum of squares of g in double, the same accumulation as optim_grad_norm (a slice's share) */
 double optim_grad_sumsq(const float *g, size_t n);
 /* "adamw" | "sgd"; parse returns 0, or -1 if unknown */

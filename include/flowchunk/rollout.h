@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "flowchunk/gemm.h"
 #include "flowchunk/norm.h"
 #include "flowchunk/policy.h"
 #include "flowchunk/pusht.h"
@@ -43,6 +44,9 @@ typedef struct {
     int action_offset;      /* first executed chunk index: To-1 (DP), 0 for To=1 */
     int flow_steps;         /* Euler steps of policy_sample (ROLLOUT_FLOW_STEPS) */
     float noise_scale;      /* the initial Euler noise is scale * N(0, I): a sampling temperature (1) */
+    Precision precision;    /* of the policy's products: PRECISION_BF16 = bf16 operands (rowgemm_bf16,
+                             * AVX512-BF16), anything else fp32 (rowgemm); a run evaluates in the
+                             * precision it trains in; both batch-invariant */
     int clip_actions;       /* nonzero: clip un-scaled actions to [0,512] (HW1) */
     uint64_t noise_seed;    /* seed of the sampling noise */
     int noise_seeds;        /* draws averaged by evaluations that repeat the rollouts under noise

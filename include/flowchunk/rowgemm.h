@@ -13,11 +13,20 @@
 #ifndef FLOWCHUNK_ROWGEMM_H
 #define FLOWCHUNK_ROWGEMM_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 /* y (B, N) = x (B, K) W^T + b, W (N, K) row-major (nn.Linear's layout), b (N) or NULL (zero).
  * Uses the fastest kernel this CPU runs (all give identical bits). y must not alias x. */
 void rowgemm(float *y, const float *x, const float *W, const float *b, int B, int N, int K);
 /* the same values from the portable scalar definition (slow: for tests and CPUs without AVX2) */
 void rowgemm_ref(float *y, const float *x, const float *W, const float *b, int B, int N, int K);
+/* the same layer with bf16 operands and fp32 accumulation (AVX512-BF16's vdpbf16ps): Wh is W in
+ * bf16 (gemm_to_bf16), x is converted row by row into xh (rowgemm_bf16_scratch(K) elements).
+ * Every output is again a fixed function of its own row (16 lanes over k in pairs, then a fixed
+ * tree): batch-invariant as rowgemm, ~2x its arithmetic rate. Needs gemm_bf16_supported(). */
+void rowgemm_bf16(float *y, const float *x, const uint16_t *Wh, const float *b, int B, int N, int K, uint16_t *xh);
+size_t rowgemm_bf16_scratch(int K);
 /* the kernel rowgemm uses here: "avx2" or "scalar" */
 const char *rowgemm_kernel(void);
 
