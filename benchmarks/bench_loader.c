@@ -74,7 +74,7 @@ static int make_windows(const char *path, int64_t rows, int64_t chunk_rows) {
     for (int d = 0; d < 20; d++) n.obs_max[d] = 512;
     n.act_max[0] = n.act_max[1] = 512;
     WindowWriter w;
-    if (window_writer_open(&w, path, rows, 0, OBS, ACT, chunk_rows) != FC_OK) return FC_ERR;
+    if (window_writer_init(&w, path, rows, 0, OBS, ACT, chunk_rows) != FC_OK) return FC_ERR;
     float *obs = fc_malloc((size_t)BLK * OBS * sizeof(float)), *act = fc_malloc((size_t)BLK * ACT * sizeof(float));
     int32_t *ep = fc_malloc(BLK * sizeof(int32_t)), *t = fc_malloc(BLK * sizeof(int32_t));
     uint64_t s = 7;

@@ -11,7 +11,7 @@
  * the best of --repeat runs; the ratios are env / bare (batch / bare xB as well).
  * usage: bench_sim [--episodes N] [--steps T] [--batch B] [--repeat R] [--json] */
 #include "flowchunk/pusht.h"
-#include "flowchunk/pusht_check.h"
+#include "pusht_check.h"
 
 #include <math.h>
 #include <stdio.h>

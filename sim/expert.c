@@ -10,6 +10,7 @@
  * the angle error and so has no flat spot at a half turn. Reference for the method family: M. T. Mason,
  * "Mechanics of Robotic Manipulation" (2001), ch. 10, and Lynch & Mason, "Stable pushing" (1996). */
 #include "flowchunk/expert.h"
+#include "pusht_check.h"
 #include "sim_assert.h"
 #include "tee.h"
 
@@ -476,7 +477,8 @@ static void set_mode(Expert *ex, int mode) {
     ex->stroke_left = 0;
 }
 
-void expert_act(Expert *ex, const double st[PUSHT_STATE_DIM], double action[PUSHT_ACTION_DIM]) {
+/* the next absolute target (x,y) in pixels for the observed 5-d state (pusht_observe_state) */
+static void expert_act(Expert *ex, const double st[PUSHT_STATE_DIM], double action[PUSHT_ACTION_DIM]) {
     const double agent[2] = {st[0], st[1]}, pose[3] = {st[2], st[3], st[4]};
     double want[2] = {agent[0], agent[1]}, al[2];
     if (!ex->have_last) memcpy(ex->prev_agent, agent, sizeof ex->prev_agent);
@@ -555,6 +557,8 @@ void expert_config_default(ExpertConfig *cfg) {
     cfg->integer_actions = 1;
 }
 
+static void expert_reset(Expert *ex, uint64_t seed);
+
 Expert *expert_create(const ExpertConfig *cfg) {
     Expert *ex = calloc(1, sizeof *ex);
     SIM_ASSERT(ex != NULL, "out of memory allocating the expert");
@@ -572,7 +576,8 @@ void expert_destroy(Expert *ex) {
     free(ex);
 }
 
-void expert_reset(Expert *ex, uint64_t seed) {
+/* start a new episode: every random choice of the episode comes from a generator seeded by `seed` */
+static void expert_reset(Expert *ex, uint64_t seed) {
     ex->rng = seed ^ 0x5eedc0ffee123457ULL;
     rng_next(&ex->rng);
     double j = ex->cfg.style_jitter;

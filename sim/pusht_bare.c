@@ -3,7 +3,7 @@
  * world at a time or n worlds interleaved step by step (the batch's memory access pattern). It
  * lives in the sim library so benchmarks never include Chipmunk themselves. */
 #include "flowchunk/pusht.h"
-#include "flowchunk/pusht_check.h"
+#include "pusht_check.h"
 #include "pusht_world.h"
 #include "sim_assert.h"
 

@@ -2,6 +2,7 @@
  * envs per policy, one batched inference per step). Envs never interact; stepping is a loop on
  * one core, with `active` masking envs that already finished. */
 #include "flowchunk/pusht.h"
+#include "pusht_check.h"
 #include "sim_assert.h"
 
 #include <stdlib.h>

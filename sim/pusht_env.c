@@ -6,6 +6,7 @@
 #include "flowchunk/pusht.h"
 #include "coverage.h"
 #include "pusht_world.h"
+#include "pusht_check.h"
 #include "sim_assert.h"
 
 #include <math.h>

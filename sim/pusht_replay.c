@@ -2,7 +2,7 @@
  * simulator drifts from the recorded states: the ground-truth test of the simulator (PUSHT.md:
  * the real data replays to float32 precision, ~1.5e-5 px). state[t] is the state before action[t]. */
 #include "flowchunk/pusht.h"
-#include "flowchunk/pusht_check.h"
+#include "pusht_check.h"
 #include "sim_assert.h"
 #include "tee.h"
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 static char fc_error_buf[1024];
+static int fc_error_unread; /* set by fc_set_error, cleared by fc_last_error (check.h) */
 
 /* the job hooks (dist.c registers MPI_Abort and the world rank at dist_init); without them a
  * fatal error exits this process and every process logs */
@@ -82,10 +83,16 @@ int fc_set_error(const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(fc_error_buf, sizeof fc_error_buf, fmt, ap);
     va_end(ap);
+    fc_error_unread = 1;
     return FC_ERR;
 }
 
-const char *fc_last_error(void) { return fc_error_buf[0] ? fc_error_buf : "unknown error"; }
+const char *fc_last_error(void) {
+    fc_error_unread = 0;
+    return fc_error_buf[0] ? fc_error_buf : "unknown error";
+}
+
+const char *fc_unread_error(void) { return fc_error_unread ? fc_error_buf : NULL; }
 
 void fc_log(const char *fmt, ...) {
     if (fc_rank_hook && fc_rank_hook() != 0) return;

@@ -419,11 +419,8 @@ static void ckpt_attr_json(cJSON *o, const CkptAttr *at, const void *field) {
 }
 
 int ckpt_describe(const char *path, int json) {
-    hid_t f = h5u_open_read(path);
-    if (f < 0) return FC_ERR;
-    char fmt[64] = "";
-    h5u_get_attr_str(f, "format", fmt, sizeof fmt);
-    H5Fclose(f);
+    char fmt[64];
+    if (h5u_file_format(path, fmt, sizeof fmt) != FC_OK) return FC_ERR;
     if (strcmp(fmt, CKPT_FORMAT) != 0) return -1;
     CkptMeta m;
     if (ckpt_read_meta(path, &m) != FC_OK) return FC_ERR;

@@ -1,4 +1,5 @@
-/* cli.c: strict option parsing shared by every subcommand (see cli.h). */
+/* cli.c: strict option parsing shared by every subcommand, and the pieces of the one error line
+ * main prints for a failed command (see cli.h). */
 #include "flowchunk/cli.h"
 #include "flowchunk/check.h"
 
@@ -7,13 +8,23 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
+static char cli_cmd[64] = "";        /* the command the error line names */
+static const char *cli_usage_text;   /* the usage printed after a usage mistake, or NULL */
+
+void cli_set_command(const char *name) { snprintf(cli_cmd, sizeof cli_cmd, "%s", name); }
+
+const char *cli_command(void) { return cli_cmd; }
+
+const char *cli_error_usage(void) { return cli_usage_text; }
+
 int cli_int(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out) {
     char *end = NULL;
     errno = 0;
     long v = strtol(s ? s : "", &end, 10);
     if (!s || !*s || *end || errno || v < lo || v > hi) {
-        fprintf(stderr, "flowchunk %s: error: %s expects an integer in [%ld, %ld], got '%s'\n", cmd, opt,
-                lo, hi, s ? s : "");
+        cli_set_command(cmd);
+        cli_usage_text = NULL;
+        fc_set_error("%s expects an integer in [%ld, %ld], got '%s'", opt, lo, hi, s ? s : "");
         return FC_ERR_USAGE;
     }
     *out = v;
@@ -25,8 +36,9 @@ int cli_double(const char *cmd, const char *opt, const char *s, double lo, doubl
     errno = 0;
     double v = strtod(s ? s : "", &end);
     if (!s || !*s || *end || errno || !isfinite(v) || v < lo || v > hi) {
-        fprintf(stderr, "flowchunk %s: error: %s expects a number in [%g, %g], got '%s'\n", cmd, opt, lo, hi,
-                s ? s : "");
+        cli_set_command(cmd);
+        cli_usage_text = NULL;
+        fc_set_error("%s expects a number in [%g, %g], got '%s'", opt, lo, hi, s ? s : "");
         return FC_ERR_USAGE;
     }
     *out = v;
@@ -34,12 +46,14 @@ int cli_double(const char *cmd, const char *opt, const char *s, double lo, doubl
 }
 
 int cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...) {
+    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "flowchunk %s: error: ", cmd);
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n%s", usage);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    cli_set_command(cmd);
+    cli_usage_text = usage;
+    fc_set_error("%s", msg);
     return FC_ERR_USAGE;
 }
 

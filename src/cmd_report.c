@@ -77,10 +77,7 @@ int cmd_report(int argc, char **argv) {
         rc = report_compare_write(dirs, n, out ? out : dflt);
         what = "comparison";
     }
-    if (rc != FC_OK) {
-        fprintf(stderr, "flowchunk report: error: %s\n", fc_last_error());
-        return FC_ERR;
-    }
+    if (rc != FC_OK) return rc;
     fprintf(stderr, "flowchunk report: %s report: %s\n", what, out ? out : dflt);
     return FC_OK;
 }

@@ -3,15 +3,14 @@
  *   replay  replays every episode's recorded actions and measures the drift from the records
  *   render  an episode replayed in the simulator, as an animated GIF (and PNG frames)
  *   step    restore a state (or a seeded reset), apply actions, print the states
- * Human-readable output goes to stderr/stdout; --json prints one JSON object on stdout (the
- * Chipmunk debug banner is kept off stdout by the sim library). */
+ * Each parses its options, makes one call of simtool.h and prints the result: human-readable
+ * output on stderr/stdout, --json one JSON object on stdout (the Chipmunk debug banner is kept
+ * off stdout by the sim library). */
 #include "commands.h"
 #include "flowchunk/check.h"
 #include "flowchunk/cli.h"
-#include "flowchunk/episodes.h"
 #include "flowchunk/pusht.h"
-#include "flowchunk/render.h"
-#include "flowchunk/zarr.h"
+#include "simtool.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -20,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static const char *SIM_USAGE =
     "usage: flowchunk sim <reset|replay|render|step> [options]   (flowchunk sim <tool> --help)\n"
@@ -127,26 +125,10 @@ static int parse_seed(const char *cmd, const char *s, PushtResetKind kind, uint6
     return FC_OK;
 }
 
-/* an episodes file, or a zarr directory store (Diffusion Policy's release) */
-static int load_episodes(const char *path, Episodes *ep) {
-    struct stat st;
-    if (stat(path, &st) != 0) return fc_set_error("%s: %s", path, strerror(errno));
-    return S_ISDIR(st.st_mode) ? zarr_read_episodes(path, ep) : episodes_read(ep, path);
-}
-
 static cJSON *json_array(const double *v, int n) {
     cJSON *a = cJSON_CreateArray();
     for (int i = 0; i < n; i++) cJSON_AddItemToArray(a, cJSON_CreateNumber(v[i]));
     return a;
-}
-
-/* the seed to start episode e from, or -1 to restore its recorded first state */
-static int64_t episode_start_seed(const Episodes *ep, int64_t e, int mode /* 0 auto, 1 seed, 2 state */) {
-    int64_t seed = ep->episode_seed ? ep->episode_seed[e] : -1;
-    if (mode == 2) return -1;
-    if (mode == 1) return seed;
-    const float *s0 = ep->state + PUSHT_STATE_DIM * episodes_start(ep, e);
-    return pusht_seed_matches(seed, s0) ? seed : -1;
 }
 
 /* ---- sim reset */
@@ -177,48 +159,43 @@ static int sim_reset(int argc, char **argv) {
     uint64_t seed;
     if (parse_seed("sim reset", seed_s, kind, &seed) != FC_OK) return FC_ERR_USAGE;
 
-    double sampled[PUSHT_STATE_DIM], obs[PUSHT_STATE_DIM], kp[PUSHT_KEYPOINT_DIM];
-    pusht_sample_reset(seed, kind, sampled);
-    PushtEnv *env = pusht_create();
-    pusht_reset_to(env, sampled);
-    pusht_observe_state(env, obs);
-    pusht_observe_keypoints(env, kp);
-    double cov = pusht_coverage(env);
-    pusht_destroy(env);
+    SimtoolReset r;
+    simtool_reset(seed, kind, &r);
     if (json) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddNumberToObject(o, "seed", (double)seed);
         cJSON_AddStringToObject(o, "reset", pusht_reset_kind_name(kind));
-        cJSON_AddItemToObject(o, "obs", json_array(obs, PUSHT_STATE_DIM));
-        cJSON_AddItemToObject(o, "sampled", json_array(sampled, PUSHT_STATE_DIM));
-        if (keypoints) cJSON_AddItemToObject(o, "keypoints", json_array(kp, PUSHT_KEYPOINT_DIM));
-        cJSON_AddNumberToObject(o, "coverage", cov);
-        cJSON_AddNumberToObject(o, "reward", pusht_reward_of(cov));
+        cJSON_AddItemToObject(o, "obs", json_array(r.obs, PUSHT_STATE_DIM));
+        cJSON_AddItemToObject(o, "sampled", json_array(r.sampled, PUSHT_STATE_DIM));
+        if (keypoints) cJSON_AddItemToObject(o, "keypoints", json_array(r.keypoints, PUSHT_KEYPOINT_DIM));
+        cJSON_AddNumberToObject(o, "coverage", r.coverage);
+        cJSON_AddNumberToObject(o, "reward", pusht_reward_of(r.coverage));
         cli_print_json(o);
         return 0;
     }
     printf("seed %llu (%s reset)\n", (unsigned long long)seed, pusht_reset_kind_name(kind));
-    printf("sampled   %.17g %.17g %.17g %.17g %.17g\n", sampled[0], sampled[1], sampled[2], sampled[3], sampled[4]);
-    printf("obs       %.17g %.17g %.17g %.17g %.17g\n", obs[0], obs[1], obs[2], obs[3], obs[4]);
+    printf("sampled   %.17g %.17g %.17g %.17g %.17g\n", r.sampled[0], r.sampled[1], r.sampled[2], r.sampled[3], r.sampled[4]);
+    printf("obs       %.17g %.17g %.17g %.17g %.17g\n", r.obs[0], r.obs[1], r.obs[2], r.obs[3], r.obs[4]);
     if (keypoints) {
         printf("keypoints");
-        for (int i = 0; i < PUSHT_KEYPOINT_DIM; i++) printf(" %.9g", kp[i]);
+        for (int i = 0; i < PUSHT_KEYPOINT_DIM; i++) printf(" %.9g", r.keypoints[i]);
         printf("\n");
     }
-    printf("coverage  %.17g (reward %.6f)\n", cov, pusht_reward_of(cov));
+    printf("coverage  %.17g (reward %.6f)\n", r.coverage, pusht_reward_of(r.coverage));
     return 0;
 }
 
 /* ---- sim replay */
 static int parse_start_mode(const char *s) {
-    return !strcmp(s, "auto") ? 0 : !strcmp(s, "seed") ? 1 : !strcmp(s, "state") ? 2 : -1;
+    return !strcmp(s, "auto") ? SIMTOOL_START_AUTO : !strcmp(s, "seed") ? SIMTOOL_START_SEED
+         : !strcmp(s, "state") ? SIMTOOL_START_STATE : -1;
 }
 
 static int sim_replay(int argc, char **argv) {
     static const struct option opts[] = {{"start", required_argument, 0, 'S'}, {"tol", required_argument, 0, 't'},
                                          {"verbose", no_argument, 0, 'v'},     {"json", no_argument, 0, 'j'},
                                          {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
-    int json = 0, verbose = 0, mode = 0;
+    int json = 0, verbose = 0, mode = SIMTOOL_START_AUTO;
     double tol = -1;
     optind = 1;
     opterr = 0;
@@ -239,55 +216,23 @@ static int sim_replay(int argc, char **argv) {
     }
     if (optind != argc - 1)
         return cli_usage_error("sim replay", REPLAY_USAGE, optind >= argc ? "missing EPISODES.h5|ZARR_DIR" : "expected one input");
-    Episodes ep;
-    if (load_episodes(argv[optind], &ep) != FC_OK) {
-        fprintf(stderr, "flowchunk sim replay: error: %s\n", fc_last_error());
-        return FC_ERR;
-    }
-    PushtEnv *env = pusht_create();
-    int64_t states = 0, from_seed = 0, worst = -1;
-    double max_err = 0.0;
-    for (int64_t e = 0; e < ep.n_episodes; e++) {
-        int64_t t0 = episodes_start(&ep, e), len = ep.episode_ends[e] - t0, n = 0;
-        int64_t seed = episode_start_seed(&ep, e, mode);
-        if (mode == 1 && seed < 0) {
-            fprintf(stderr, "flowchunk sim replay: error: episode %lld has no reset seed (use --start state)\n",
-                    (long long)e);
-            pusht_destroy(env);
-            episodes_free(&ep);
-            return FC_ERR;
-        }
-        double err = pusht_replay(env, ep.state + PUSHT_STATE_DIM * t0, ep.action + PUSHT_ACTION_DIM * t0, len, seed, &n);
-        states += n;
-        from_seed += seed >= 0;
-        if (!(err <= max_err)) { /* NaN counts as the worst */
-            max_err = err;
-            worst = e;
-        }
-        if (verbose)
-            fc_log("episode %lld: %lld states from %s, max error %.3g", (long long)e, (long long)len,
-                   seed >= 0 ? "its seeded reset" : "the restored first state", err);
-    }
-    pusht_destroy(env);
+    SimtoolReplay r;
+    if (simtool_replay(argv[optind], (SimtoolStart)mode, verbose, &r) != FC_OK) return FC_ERR;
     fc_log("replayed %lld episodes of %s: %lld states compared (%lld episodes from their seeded reset, %lld from "
            "the restored first state), max abs error %.3g (episode %lld)",
-           (long long)ep.n_episodes, argv[optind], (long long)states, (long long)from_seed,
-           (long long)(ep.n_episodes - from_seed), max_err, (long long)worst);
+           (long long)r.episodes, argv[optind], (long long)r.states, (long long)r.from_seed,
+           (long long)(r.episodes - r.from_seed), r.max_err, (long long)r.worst);
     if (json) {
         cJSON *o = cJSON_CreateObject();
-        cJSON_AddNumberToObject(o, "episodes", (double)ep.n_episodes);
-        cJSON_AddNumberToObject(o, "states", (double)states);
-        cJSON_AddNumberToObject(o, "max_abs_err", isfinite(max_err) ? max_err : 1e308);
-        cJSON_AddNumberToObject(o, "worst_episode", (double)worst);
-        cJSON_AddNumberToObject(o, "from_seed", (double)from_seed);
-        cJSON_AddNumberToObject(o, "from_state", (double)(ep.n_episodes - from_seed));
+        cJSON_AddNumberToObject(o, "episodes", (double)r.episodes);
+        cJSON_AddNumberToObject(o, "states", (double)r.states);
+        cJSON_AddNumberToObject(o, "max_abs_err", isfinite(r.max_err) ? r.max_err : 1e308);
+        cJSON_AddNumberToObject(o, "worst_episode", (double)r.worst);
+        cJSON_AddNumberToObject(o, "from_seed", (double)r.from_seed);
+        cJSON_AddNumberToObject(o, "from_state", (double)(r.episodes - r.from_seed));
         cli_print_json(o);
     }
-    episodes_free(&ep);
-    if (tol >= 0 && !(max_err <= tol)) {
-        fprintf(stderr, "flowchunk sim replay: error: max abs error %.3g exceeds --tol %g\n", max_err, tol);
-        return FC_ERR;
-    }
+    if (tol >= 0 && !(r.max_err <= tol)) return fc_set_error("max abs error %.3g exceeds --tol %g", r.max_err, tol);
     return 0;
 }
 
@@ -325,67 +270,13 @@ static int sim_render(int argc, char **argv) {
         return cli_usage_error("sim render", RENDER_USAGE, optind >= argc ? "missing EPISODES.h5|ZARR_DIR" : "expected one input");
     if (episode < 0) return cli_usage_error("sim render", RENDER_USAGE, "missing --episode I");
     if (!gif_path) return cli_usage_error("sim render", RENDER_USAGE, "missing --gif OUT.gif");
-    Episodes ep;
-    if (load_episodes(argv[optind], &ep) != FC_OK) {
-        fprintf(stderr, "flowchunk sim render: error: %s\n", fc_last_error());
-        return FC_ERR;
-    }
-    int rc = FC_OK;
-    if (episode >= ep.n_episodes) {
-        fprintf(stderr, "flowchunk sim render: error: --episode %ld is out of range (%s has %lld episodes)\n", episode,
-                argv[optind], (long long)ep.n_episodes);
-        episodes_free(&ep);
-        return FC_ERR;
-    }
-    if (png_dir && mkdir(png_dir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "flowchunk sim render: error: cannot create %s: %s\n", png_dir, strerror(errno));
-        episodes_free(&ep);
-        return FC_ERR;
-    }
-    RenderGif *gif = render_gif_create(gif_path, (int)size, (int)lround(100.0 / fps));
-    if (!gif) {
-        fprintf(stderr, "flowchunk sim render: error: cannot create %s: %s\n", gif_path, strerror(errno));
-        episodes_free(&ep);
-        return FC_ERR;
-    }
-    int64_t t0 = episodes_start(&ep, episode), len = ep.episode_ends[episode] - t0;
-    int64_t seed = episode_start_seed(&ep, episode, 0);
-    uint8_t *rgb = fc_malloc((size_t)size * (size_t)size * 3);
-    PushtEnv *env = pusht_create();
-    double s[PUSHT_STATE_DIM], cov_end = 0;
-    for (int i = 0; i < PUSHT_STATE_DIM; i++) s[i] = ep.state[PUSHT_STATE_DIM * t0 + i];
-    if (seed >= 0) pusht_reset(env, (uint64_t)seed, PUSHT_RESET_LEGACY);
-    else pusht_restore(env, s);
-    /* frame t: state t and the action taken from it; the simulated replay adds the final state */
-    int64_t n_frames = recorded ? len : len + 1;
-    for (int64_t t = 0; t < n_frames && rc == FC_OK; t++) {
-        const float *a = ep.action + PUSHT_ACTION_DIM * (t0 + (t < len ? t : len - 1));
-        double act[2] = {a[0], a[1]};
-        if (recorded)
-            for (int i = 0; i < PUSHT_STATE_DIM; i++) s[i] = ep.state[PUSHT_STATE_DIM * (t0 + t) + i];
-        else
-            pusht_observe_state(env, s);
-        cov_end = recorded ? pusht_coverage_pose(s + 2, PUSHT_GOAL_POSE) : pusht_coverage(env);
-        render_frame(rgb, (int)size, s, t < len ? act : NULL);
-        if (render_gif_add(gif, rgb) != 0) rc = fc_set_error("%s: write failed", gif_path);
-        if (png_dir && rc == FC_OK) {
-            char p[4200];
-            snprintf(p, sizeof p, "%s/frame_%04lld.png", png_dir, (long long)t);
-            if (render_png_write(p, rgb, (int)size) != 0) rc = fc_set_error("%s: %s", p, strerror(errno));
-        }
-        if (!recorded && t < len) pusht_step(env, act);
-    }
-    if (render_gif_destroy(gif) != 0 && rc == FC_OK) rc = fc_set_error("%s: write failed", gif_path);
-    if (rc == FC_OK)
-        fc_log("wrote %s: episode %ld, %lld frames (%s states, start from %s), final coverage %.3f", gif_path, episode,
-               (long long)n_frames, recorded ? "recorded" : "simulated", seed >= 0 ? "its seeded reset" : "the restored state",
-               cov_end);
-    else
-        fprintf(stderr, "flowchunk sim render: error: %s\n", fc_last_error());
-    pusht_destroy(env);
-    free(rgb);
-    episodes_free(&ep);
-    return rc;
+    SimtoolRender o = {episode, gif_path, png_dir, (int)size, fps, recorded};
+    SimtoolRendered r;
+    if (simtool_render(argv[optind], &o, &r) != FC_OK) return FC_ERR;
+    fc_log("wrote %s: episode %ld, %lld frames (%s states, start from %s), final coverage %.3f", gif_path, episode,
+           (long long)r.frames, recorded ? "recorded" : "simulated", r.from_seed ? "its seeded reset" : "the restored state",
+           r.final_coverage);
+    return FC_OK;
 }
 
 /* ---- sim step */
@@ -430,23 +321,19 @@ static int sim_step(int argc, char **argv) {
         return cli_usage_error("sim step", STEP_USAGE, "--state expects 5 comma-separated numbers, got '%s'", state_s);
     if (seed_s && parse_seed("sim step", seed_s, kind, &seed) != FC_OK) return FC_ERR_USAGE;
 
-    PushtEnv *env = pusht_create();
-    if (state_s) pusht_restore(env, s);
-    else pusht_reset(env, seed, kind);
+    static double obs[STEP_MAX_ACTIONS + 1][PUSHT_STATE_DIM], cov[STEP_MAX_ACTIONS + 1];
+    simtool_step(state_s ? s : NULL, seed, kind, (const double (*)[2])actions, n_act, obs, cov);
     cJSON *states = cJSON_CreateArray(), *covs = cJSON_CreateArray();
     for (int t = 0; t <= n_act; t++) {
-        if (t > 0) pusht_step(env, actions[t - 1]);
-        double obs[PUSHT_STATE_DIM], cov = pusht_coverage(env);
-        pusht_observe_state(env, obs);
-        cJSON_AddItemToArray(states, json_array(obs, PUSHT_STATE_DIM));
-        cJSON_AddItemToArray(covs, cJSON_CreateNumber(cov));
+        cJSON_AddItemToArray(states, json_array(obs[t], PUSHT_STATE_DIM));
+        cJSON_AddItemToArray(covs, cJSON_CreateNumber(cov[t]));
         if (!json) {
             if (t == 0) printf("start      ");
             else printf("%-4d -> %4g,%-4g", t - 1, actions[t - 1][0], actions[t - 1][1]);
-            printf(" state %.9g %.9g %.9g %.9g %.9g  coverage %.6f\n", obs[0], obs[1], obs[2], obs[3], obs[4], cov);
+            printf(" state %.9g %.9g %.9g %.9g %.9g  coverage %.6f\n", obs[t][0], obs[t][1], obs[t][2], obs[t][3], obs[t][4],
+                   cov[t]);
         }
     }
-    pusht_destroy(env);
     if (json) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddItemToObject(o, "states", states);
@@ -469,7 +356,12 @@ int cmd_sim(int argc, char **argv) {
         fputs(SIM_USAGE, stdout);
         return 0;
     }
-    for (size_t i = 0; i < sizeof TOOLS / sizeof TOOLS[0]; i++)
-        if (!strcmp(argv[1], TOOLS[i].name)) return TOOLS[i].run(argc - 1, argv + 1);
+    for (size_t i = 0; i < sizeof TOOLS / sizeof TOOLS[0]; i++) {
+        if (strcmp(argv[1], TOOLS[i].name) != 0) continue;
+        char name[32];
+        snprintf(name, sizeof name, "sim %s", TOOLS[i].name);
+        cli_set_command(name); /* the error line says "flowchunk sim replay: error: ..." */
+        return TOOLS[i].run(argc - 1, argv + 1);
+    }
     return cli_usage_error("sim", SIM_USAGE, "unknown tool '%s'", argv[1]);
 }

@@ -60,9 +60,5 @@ int cmd_study(int argc, char **argv) {
     }
     if (argc - optind != 2 || strcmp(argv[optind], "summary") != 0)
         return cli_usage_error("study", USAGE, "expected: summary STUDY_DIR (run a study with jobs/study.sh)");
-    if (study_summary_write(argv[optind + 1], prefix, tol, quiet) != FC_OK) {
-        fprintf(stderr, "flowchunk study: error: %s\n", fc_last_error());
-        return FC_ERR;
-    }
-    return FC_OK;
+    return study_summary_write(argv[optind + 1], prefix, tol, quiet);
 }

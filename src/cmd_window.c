@@ -127,11 +127,7 @@ int cmd_window(int argc, char **argv) {
     int rank = dist_world_rank();
     int rc = rank == 0 ? window_build(in, out, &spec, &st) : FC_OK;
     dist_world_barrier(); /* the other ranks wait (sleeping) for rank 0's status */
-    rc = dist_comm_agree_error(dist_mpi_active() ? MPI_COMM_WORLD : MPI_COMM_NULL, rc);
-    if (rc != FC_OK) {
-        if (rank == 0) fprintf(stderr, "flowchunk window: error: %s\n", fc_last_error());
-        return FC_ERR;
-    }
+    if (dist_agree_status(rc, NULL) != FC_OK) return FC_ERR;
     if (rank != 0) return FC_OK;
     fc_log("window: wrote %s: %lld windows (+%lld val) from %lld train / %lld val of %lld episodes, obs %s x %d, "
            "horizon %d, pad %s, in %.2f s", out, (long long)st.n_windows, (long long)st.n_val_windows,

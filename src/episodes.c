@@ -195,3 +195,13 @@ int episodes_write(const Episodes *ep, const char *path) {
     }
     return h5u_commit_atomic(f, tmp, path);
 }
+
+void episodes_length_range(const Episodes *ep, int64_t *min, int64_t *max) {
+    *min = INT64_MAX;
+    *max = 0;
+    for (int64_t e = 0; e < ep->n_episodes; e++) {
+        int64_t l = ep->episode_ends[e] - episodes_start(ep, e);
+        *min = l < *min ? l : *min;
+        *max = l > *max ? l : *max;
+    }
+}

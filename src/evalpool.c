@@ -25,7 +25,6 @@ typedef struct {
     uint64_t n_params;
 } EvalJob;
 
-const char *evalpool_kind_name(EvalKind k) { return k == EVAL_FINAL ? "final" : "periodic"; }
 
 /* ---- trainer side -------------------------------------------------------------------------- */
 
@@ -109,12 +108,6 @@ void evalpool_release(EvalPool *ep, int64_t step) {
         dist_wait(&s->req);
         s->used = 0;
     }
-}
-
-int evalpool_pending(const EvalPool *ep) {
-    int n = 0;
-    for (int i = 0; i < EVALPOOL_SLOTS; i++) n += ep->slot[i].used;
-    return n;
 }
 
 void evalpool_stop(EvalPool *ep) {

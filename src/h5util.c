@@ -169,6 +169,15 @@ hid_t h5u_open_read(const char *path) {
     return f;
 }
 
+int h5u_file_format(const char *path, char *out, size_t out_len) {
+    out[0] = 0;
+    hid_t f = h5u_open_read(path);
+    if (f < 0) return FC_ERR;
+    if (h5u_get_attr_str(f, "format", out, out_len) != FC_OK) out[0] = 0;
+    H5Fclose(f);
+    return FC_OK;
+}
+
 /* ---- datasets ------------------------------------------------------------------------------ */
 
 /* "/name" for messages, whether or not name starts with '/' */

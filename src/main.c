@@ -1,7 +1,9 @@
-/* main.c: the `flowchunk` front end. Holds only the subcommand table (Lua's luaL_Reg shape);
- * every subcommand lives in its own src/cmd_<name>.c and owns its --help. */
+/* main.c: the `flowchunk` front end. Holds the subcommand table (Lua's luaL_Reg shape) and turns
+ * a failed command's status into its one error line; every subcommand lives in its own
+ * src/cmd_<name>.c and owns its --help. */
 #include "commands.h"
 #include "flowchunk/check.h"
+#include "flowchunk/cli.h"
 #include "flowchunk/dist.h"
 
 #include <stdio.h>
@@ -35,6 +37,19 @@ static void usage(FILE *f) {
                "              mpirun -np 4 flowchunk train win.h5 --run-dir runs/a --eval-ranks 1\n");
 }
 
+/* the one error line of a failed command, then the usage after a usage mistake. Printed on world
+ * rank 0 only: a parallel command agrees its status over the ranks before it returns
+ * (dist_agree_status), so rank 0 holds the (lowest failing rank's) message. A message somebody
+ * already read was reported (check.h), and a requeue is no failure. */
+static void report_failure(int rc) {
+    const char *msg = fc_unread_error();
+    if (rc == FC_OK || rc == FC_EXIT_REQUEUE || !msg || dist_world_rank() != 0) return;
+    fflush(stdout); /* what a command printed before it failed comes first */
+    fprintf(stderr, "flowchunk %s: error: %s\n", cli_command(), msg);
+    if (rc == FC_ERR_USAGE && cli_error_usage()) fputs(cli_error_usage(), stderr);
+    fflush(stderr);
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) { usage(stderr); return FC_ERR_USAGE; }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
@@ -44,7 +59,9 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < N_COMMANDS; i++) {
         if (strcmp(argv[1], COMMANDS[i].name) != 0) continue;
         dist_init(&argc, &argv);
+        cli_set_command(COMMANDS[i].name);
         int rc = COMMANDS[i].run(argc - 1, argv + 1);
+        report_failure(rc);
         if (rc != 0 && rc != FC_EXIT_REQUEUE) dist_abort(rc); /* one rank's failure ends the job */
         dist_finalize();
         return rc;

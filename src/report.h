@@ -32,8 +32,8 @@ int report_curve_png(const char *run_dir, const char *png, const char *title);
 
 /* ---- shared by the report pages (report_page.c) ---- */
 /* <!doctype html> .. <body> with the CSS, the CSP and the <h1> */
-void report_page_open(Sbuf *b, const char *title, const char *subtitle);
-void report_page_close(Sbuf *b);
+void report_page_begin(Sbuf *b, const char *title, const char *subtitle);
+void report_page_end(Sbuf *b);
 /* a <tr><th>key</th><td>value</td></tr> row; value is escaped */
 void report_kv(Sbuf *b, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* the metrics.jsonl health line (partial last line, unparsable lines), or nothing */

@@ -121,7 +121,7 @@ int report_compare_write(const char *const *run_dirs, int n, const char *out) {
     if (n > REPORT_MAX_RUNS) return fc_set_error("at most %d runs fit one comparison, got %d", REPORT_MAX_RUNS, n);
     RunLog *r = fc_calloc((size_t)n, sizeof(RunLog));
     for (int i = 0; i < n; i++)
-        if (runlog_read(&r[i], run_dirs[i]) != FC_OK) {
+        if (runlog_init(&r[i], run_dirs[i]) != FC_OK) {
             for (int j = 0; j < i; j++) runlog_free(&r[j]);
             free(r);
             return FC_ERR;
@@ -129,7 +129,7 @@ int report_compare_write(const char *const *run_dirs, int n, const char *out) {
     Sbuf b = {0};
     char sub[256];
     snprintf(sub, sizeof sub, "%d runs", n);
-    report_page_open(&b, "flowchunk comparison", sub);
+    report_page_begin(&b, "flowchunk comparison", sub);
     for (int i = 0; i < n; i++)
         if (r[i].bad_lines || !r[i].has_metrics) {
             sbuf_put(&b, "<p><b>");
@@ -167,7 +167,7 @@ int report_compare_write(const char *const *run_dirs, int n, const char *out) {
     plot_svg(&b, &p);
     sbuf_put(&b, "</div>\n");
     compare_table(&b, r, run_dirs, n);
-    report_page_close(&b);
+    report_page_end(&b);
     int rc = sbuf_write_atomic(&b, out);
     sbuf_free(&b);
     for (int i = 0; i < n; i++) runlog_free(&r[i]);

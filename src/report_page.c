@@ -32,7 +32,7 @@ static const char REPORT_CSS[] =
     "font-size:20px}.card span{font-size:12px;color:#555}figure{display:inline-block;margin:0 12px 12px 0}"
     "figcaption{font-size:12px;color:#444}.seeds td{padding:2px 4px;font-size:11px;text-align:center}";
 
-void report_page_open(Sbuf *b, const char *title, const char *subtitle) {
+void report_page_begin(Sbuf *b, const char *title, const char *subtitle) {
     sbuf_put(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
                 "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
                 "img-src data:\">\n<title>");
@@ -47,7 +47,7 @@ void report_page_open(Sbuf *b, const char *title, const char *subtitle) {
     sbuf_printf(b, " &middot; report written %s by flowchunk (%s)</div>\n", when, FC_GIT_COMMIT);
 }
 
-void report_page_close(Sbuf *b) { sbuf_put(b, "</body></html>\n"); }
+void report_page_end(Sbuf *b) { sbuf_put(b, "</body></html>\n"); }
 
 void report_kv(Sbuf *b, const char *key, const char *fmt, ...) {
     char v[8192];

@@ -238,12 +238,12 @@ static void report_run_charts(Sbuf *b, const RunLog *r) {
 
 int report_run_write(const char *run_dir, const char *out) {
     RunLog r;
-    if (runlog_read(&r, run_dir) != FC_OK) return FC_ERR;
+    if (runlog_init(&r, run_dir) != FC_OK) return FC_ERR;
     Sbuf b = {0};
     char title[300], sub[4400];
     snprintf(title, sizeof title, "flowchunk run %s", report_base(run_dir));
     snprintf(sub, sizeof sub, "%s", run_dir);
-    report_page_open(&b, title, sub);
+    report_page_begin(&b, title, sub);
     report_metrics_note(&b, &r);
     report_cards(&b, &r);
     report_run_charts(&b, &r);
@@ -251,7 +251,7 @@ int report_run_write(const char *run_dir, const char *out) {
     report_evaluations(&b, &r);
     report_rollouts(&b, &r);
     report_checkpoints(&b, &r);
-    report_page_close(&b);
+    report_page_end(&b);
     char path[4400];
     if (!out) snprintf(path, sizeof path, "%s/report.html", run_dir);
     int rc = sbuf_write_atomic(&b, out ? out : path);
@@ -268,7 +268,7 @@ double report_refresh(const char *run_dir) {
 
 int report_curve_png(const char *run_dir, const char *png, const char *title) {
     RunLog r;
-    if (runlog_read(&r, run_dir) != FC_OK) return FC_ERR;
+    if (runlog_init(&r, run_dir) != FC_OK) return FC_ERR;
     if (r.loss.n == 0) {
         runlog_free(&r);
         return fc_set_error("%s/metrics.jsonl: no training steps logged", run_dir);

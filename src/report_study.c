@@ -185,7 +185,7 @@ int report_study_write(const char *study_dir, const char *csv_prefix, const char
     Sbuf bf = {0};
     char sub[4600];
     snprintf(sub, sizeof sub, "%s: %d dataset sizes, %d runs", study_dir, ns, nr);
-    report_page_open(&bf, "flowchunk dataset-size study", sub);
+    report_page_begin(&bf, "flowchunk dataset-size study", sub);
     sbuf_put(&bf, "<div class=\"plots\">\n");
     Plot p;
     plot_init(&p, 760, 440, "score and success vs number of demonstrations", "demonstration episodes N (log scale)",
@@ -244,7 +244,7 @@ int report_study_write(const char *study_dir, const char *csv_prefix, const char
         sbuf_put(&bf, "</td></tr>\n");
     }
     sbuf_put(&bf, "</table>\n");
-    report_page_close(&bf);
+    report_page_end(&bf);
     char dflt[4500];
     snprintf(dflt, sizeof dflt, "%s/report.html", study_dir);
     rc = sbuf_write_atomic(&bf, out ? out : dflt);

@@ -3,6 +3,7 @@
  * https://github.com/real-stanford/diffusion_policy/blob/main/diffusion_policy/env_runner/pusht_keypoints_runner.py
  * https://github.com/real-stanford/diffusion_policy/blob/main/diffusion_policy/gym_util/multistep_wrapper.py */
 #include "flowchunk/rollout.h"
+#include "rollout_internal.h"
 #include "flowchunk/check.h"
 #include "flowchunk/rng.h"
 
@@ -142,6 +143,25 @@ static void rollout_observe(const PushtEnv *env, PushtObsKind kind, float *frame
 
 /* the raw (true, unwrapped) 5-d state of env for traces: the observed state is what we have */
 static void rollout_record_state(const PushtEnv *env, double *s) { pusht_observe_state(env, s); }
+
+/* recomputes score, success_rate, mean_coverage, env_steps from res->ep[] and rollouts_per_s
+ * from res->seconds (after a run, and after gathering episodes from several ranks) */
+static void rollout_result_summarize(EvalResult *res) {
+    double score = 0.0, succ = 0.0, cov = 0.0;
+    int64_t steps = 0;
+    for (int i = 0; i < res->episodes; i++) {
+        score += res->ep[i].max_reward;
+        succ += res->ep[i].success ? 1.0 : 0.0;
+        cov += res->ep[i].max_coverage;
+        steps += res->ep[i].steps;
+    }
+    int n = res->episodes > 0 ? res->episodes : 1;
+    res->score = score / n;
+    res->success_rate = succ / n;
+    res->mean_coverage = cov / n;
+    res->env_steps = steps;
+    res->rollouts_per_s = res->seconds > 0.0 ? res->episodes / res->seconds : 0.0;
+}
 
 /* the engine: seeds (noise keys and reported seeds) always given; states optional */
 static void rollout_run(Policy *p, const Norm *norm, const EvalConfig *cfg, const uint64_t *seeds,
@@ -287,23 +307,6 @@ void rollout_eval_all(Policy *p, const Norm *norm, const EvalConfig *cfg, EvalRe
     for (int i = 0; i < cfg->episodes; i++) seeds[i] = rollout_seed(cfg, i);
     rollout_run(p, norm, cfg, seeds, NULL, cfg->episodes, res, NULL);
     free(seeds);
-}
-
-void rollout_result_summarize(EvalResult *res) {
-    double score = 0.0, succ = 0.0, cov = 0.0;
-    int64_t steps = 0;
-    for (int i = 0; i < res->episodes; i++) {
-        score += res->ep[i].max_reward;
-        succ += res->ep[i].success ? 1.0 : 0.0;
-        cov += res->ep[i].max_coverage;
-        steps += res->ep[i].steps;
-    }
-    int n = res->episodes > 0 ? res->episodes : 1;
-    res->score = score / n;
-    res->success_rate = succ / n;
-    res->mean_coverage = cov / n;
-    res->env_steps = steps;
-    res->rollouts_per_s = res->seconds > 0.0 ? res->episodes / res->seconds : 0.0;
 }
 
 void rollout_result_merge(EvalResult *out, const EvalResult *parts, int n_parts) {

@@ -181,7 +181,7 @@ static void runlog_files(RunLog *r) {
     qsort(r->gifs, (size_t)r->n_gifs, sizeof r->gifs[0], runlog_cmp_name);
 }
 
-int runlog_read(RunLog *r, const char *dir) {
+int runlog_init(RunLog *r, const char *dir) {
     memset(r, 0, sizeof *r);
     struct stat st;
     if (stat(dir, &st) != 0) return fc_set_error("%s: %s", dir, strerror(errno));

@@ -51,7 +51,7 @@ typedef struct {
 
 /* reads dir; FC_OK, or FC_ERR + fc_set_error when dir is missing or is not a run directory (no
  * metrics.jsonl, no summary.json, no latest.h5 and no ckpt/). Free with runlog_free. */
-int runlog_read(RunLog *r, const char *dir);
+int runlog_init(RunLog *r, const char *dir);
 void runlog_free(RunLog *r);
 /* "finished", "preempted" (summary.json), "running or stopped" (no summary yet) */
 const char *runlog_status(const RunLog *r);

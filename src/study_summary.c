@@ -143,7 +143,7 @@ static int study_run_read(StudyRun *r, double tol) {
     r->dp_score = r->dp.k ? study_mean(r->dp.score, r->dp.nj) : NAN;
     r->dp_success = r->dp.k ? study_mean(r->dp.success, r->dp.nj) : NAN;
     RunLog lg;
-    if (runlog_read(&lg, r->dir) != FC_OK) return FC_ERR;
+    if (runlog_init(&lg, r->dir) != FC_OK) return FC_ERR;
     r->n_eval = lg.n_eval;
     r->eval_step = fc_calloc((size_t)lg.n_eval + 1, sizeof(double));
     r->eval_score = fc_calloc((size_t)lg.n_eval + 1, sizeof(double));

@@ -24,7 +24,8 @@ static double watchdog_now(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-double watchdog_limit_s(const Watchdog *w) {
+/* the limit in seconds that applies now */
+static double watchdog_limit_s(const Watchdog *w) {
     double k = WATCHDOG_STEP_FACTOR * atomic_load(&w->median_ms) / 1e3;
     return k > w->floor_s ? k : w->floor_s;
 }

@@ -5,6 +5,7 @@
  * clamping), a streaming block writer of the windows file, and its `flowchunk info` describer.
  * Layout and semantics: include/flowchunk/window.h. */
 #include "flowchunk/window.h"
+#include "window_internal.h"
 #include "flowchunk/cli.h"
 #include "flowchunk/norm_h5.h"
 #include "flowchunk/check.h"
@@ -188,7 +189,7 @@ static hid_t window_create_rows(hid_t file, const char *name, hid_t type, int64_
     return d;
 }
 
-int window_writer_open(WindowWriter *w, const char *path, int64_t n_train, int64_t n_val, int obs_row,
+int window_writer_init(WindowWriter *w, const char *path, int64_t n_train, int64_t n_val, int obs_row,
                        int act_row, int64_t chunk_rows) {
     memset(w, 0, sizeof *w);
     if (chunk_rows < 0) chunk_rows = WINDOW_CHUNK_ROWS;
@@ -420,7 +421,7 @@ int window_build(const char *episodes_path, const char *out_path, const WindowSp
     int32_t *wep = fc_malloc((size_t)(m > mv ? m : mv) * sizeof(int32_t));
     int32_t *wt = fc_malloc((size_t)(m > mv ? m : mv) * sizeof(int32_t));
     WindowWriter w;
-    rc = window_writer_open(&w, out_path, m, mv, s->obs_steps * od, s->horizon * PUSHT_ACTION_DIM, -1);
+    rc = window_writer_init(&w, out_path, m, mv, s->obs_steps * od, s->horizon * PUSHT_ACTION_DIM, -1);
     double t_feat = window_now();
     if (rc == FC_OK) {
         window_starts(ep.episode_ends, train, ntr, s->horizon, pb, pa, wep, wt);

@@ -9,10 +9,12 @@
  * Spec: https://zarr-specs.readthedocs.io/en/latest/v2/v2.0.html;
  * blosc header: https://github.com/Blosc/c-blosc/blob/main/README_CHUNK_FORMAT.rst */
 #include "flowchunk/zarr.h"
+#include "zarr_internal.h"
 #include "flowchunk/check.h"
 
 #include <blosc.h>
 #include <cjson/cJSON.h>
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -300,7 +302,7 @@ static int zarr_read_typed(const char *dir, const char *name, const char *want_d
     return FC_OK;
 }
 
-int zarr_read_array(const char *dir, const char *name, ZarrArray *out) { return zarr_read_typed(dir, name, NULL, out); }
+int zarr_array_init(ZarrArray *a, const char *dir, const char *name) { return zarr_read_typed(dir, name, NULL, a); }
 
 /* read `name` and check its dtype and shape (expect[d] < 0: any) */
 static int zarr_read_expect(const char *dir, const char *name, const char *dtype, int rank, const int64_t *expect,
@@ -359,4 +361,56 @@ fail:
     zarr_array_free(&kp);
     zarr_array_free(&ends);
     return FC_ERR;
+}
+
+/* ---- the importer --------------------------------------------------------------------------- */
+
+/* the arrays the importer copies */
+static const char *const ZARR_IMPORTED[] = {"data/state", "data/action", "data/keypoint", "meta/episode_ends"};
+#define ZARR_N_IMPORTED (sizeof ZARR_IMPORTED / sizeof ZARR_IMPORTED[0])
+
+static int zarr_is_imported(const char *name) {
+    for (size_t i = 0; i < ZARR_N_IMPORTED; i++)
+        if (!strcmp(name, ZARR_IMPORTED[i])) return 1;
+    return 0;
+}
+
+/* arrays of the store's data/ and meta/ groups that the importer does not copy */
+static void zarr_list_ignored(const char *dir, cJSON *list) {
+    static const char *const groups[] = {"data", "meta"};
+    for (int g = 0; g < 2; g++) {
+        char p[4200];
+        snprintf(p, sizeof p, "%s/%s", dir, groups[g]);
+        DIR *d = opendir(p);
+        if (!d) continue;
+        for (struct dirent *e; (e = readdir(d));) {
+            char name[512];
+            if (e->d_name[0] == '.') continue;
+            snprintf(name, sizeof name, "%s/%s", groups[g], e->d_name);
+            if (!zarr_is_imported(name) && zarr_has_array(dir, name)) cJSON_AddItemToArray(list, cJSON_CreateString(name));
+        }
+        closedir(d);
+    }
+}
+
+int zarr_import(const char *dir, const char *out, ZarrImport *r) {
+    memset(r, 0, sizeof *r);
+    Episodes ep;
+    if (zarr_read_episodes(dir, &ep) != FC_OK || episodes_write(&ep, out) != FC_OK) {
+        episodes_free(&ep);
+        return FC_ERR;
+    }
+    r->episodes = ep.n_episodes;
+    r->steps = ep.n_steps;
+    episodes_length_range(&ep, &r->min_length, &r->max_length);
+    r->mean_length = (double)ep.n_steps / (double)ep.n_episodes;
+    r->keypoint = ep.keypoint != NULL;
+    r->arrays = cJSON_CreateArray();
+    r->ignored = cJSON_CreateArray();
+    for (size_t i = 0; i < ZARR_N_IMPORTED; i++)
+        if (strcmp(ZARR_IMPORTED[i], "data/keypoint") != 0 || r->keypoint)
+            cJSON_AddItemToArray(r->arrays, cJSON_CreateString(ZARR_IMPORTED[i]));
+    zarr_list_ignored(dir, r->ignored);
+    episodes_free(&ep);
+    return FC_OK;
 }

@@ -12,6 +12,7 @@
  *   metric     - expert_pose_error on known poses */
 #include "flowchunk/expert.h"
 #include "flowchunk/pusht.h"
+#include "pusht_check.h"
 #include "expect.h"
 
 #include <math.h>

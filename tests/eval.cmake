@@ -1,6 +1,7 @@
 # Evaluation (src/rollout.c, `flowchunk eval`): engine mechanics on real envs, the command's
 # determinism across runs and MPI splits, its JSON and errors, and the PyTorch loading proof.
 fc_add_test_exe(eval_engine eval_engine.c)
+target_include_directories(eval_engine PRIVATE ${PROJECT_SOURCE_DIR}/src) # rollout_internal.h
 fc_add_test(eval_engine $<TARGET_FILE:eval_engine>)
 fc_add_test_exe(eval_make_ckpt eval_make_ckpt.c)
 fc_add_test_exe(eval_json_check eval_json_check.c)

@@ -15,6 +15,7 @@
 #include "flowchunk/check.h"
 #include "flowchunk/rng.h"
 #include "flowchunk/rollout.h"
+#include "rollout_internal.h"
 #include "expect.h"
 
 #include <math.h>

@@ -4,6 +4,7 @@ fc_add_test(h5util_roundtrip h5util_test)
 fc_add_test_exe(import_episodes_test import_episodes_test.c)
 fc_add_test(import_episodes_roundtrip import_episodes_test)
 fc_add_test_exe(import_zarr_test import_zarr_test.c)
+target_include_directories(import_zarr_test PRIVATE ${PROJECT_SOURCE_DIR}/src) # zarr_internal.h
 fc_add_test(import_zarr_read import_zarr_test ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/import_pusht.txt)
 # `flowchunk import` end to end, and one clear error (and no file) for each kind of bad input
 add_executable(import_zarr_edit import_zarr_edit.c)

@@ -6,6 +6,7 @@
 #include "flowchunk/check.h"
 #include "flowchunk/episodes.h"
 #include "flowchunk/zarr.h"
+#include "zarr_internal.h"
 #include "expect.h"
 
 #include <inttypes.h>
@@ -93,13 +94,13 @@ int main(int argc, char **argv) {
         if (zarr_read_episodes(zarr, &ep) != FC_OK) { fprintf(stderr, "FAIL: %s\n", fc_last_error()); return 1; }
         /* a generic array read of an array the importer does not use */
         ZarrArray nc;
-        EXPECT(zarr_read_array(zarr, "data/n_contacts", &nc) == FC_OK);
+        EXPECT(zarr_array_init(&nc, zarr, "data/n_contacts") == FC_OK);
         EXPECT(nc.rank == 2 && nc.shape[0] == 25650 && nc.shape[1] == 1 && nc.chunks[0] == 161);
         EXPECT(!strcmp(nc.dtype, "<f4") && nc.elem_size == 4 && !strcmp(nc.compressor, "blosc"));
         zarr_array_free(&nc);
         EXPECT(zarr_has_array(zarr, "data/state") && !zarr_has_array(zarr, "data/nope"));
         ZarrArray missing;
-        EXPECT(zarr_read_array(zarr, "data/nope", &missing) == FC_ERR && missing.data == NULL);
+        EXPECT(zarr_array_init(&missing, zarr, "data/nope") == FC_ERR && missing.data == NULL);
     }
     EXPECT(ep.keypoint != NULL);
     check_fixture(&ep, argv[1]);

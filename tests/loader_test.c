@@ -38,7 +38,7 @@ static void write_synthetic(const char *path, int64_t m) {
     for (int d = 0; d < 5; d++) n.obs_max[d] = 1;
     n.act_max[0] = n.act_max[1] = 1;
     WindowWriter w;
-    FC_CHECK(window_writer_open(&w, path, m, N_VAL, OBS_ROW, ACT_ROW, -1) == FC_OK, "%s", fc_last_error());
+    FC_CHECK(window_writer_init(&w, path, m, N_VAL, OBS_ROW, ACT_ROW, -1) == FC_OK, "%s", fc_last_error());
     for (int split = 0; split < 2; split++) {
         int64_t rows = split ? N_VAL : m;
         float *obs = fc_calloc((size_t)rows * OBS_ROW, sizeof(float));

@@ -6,10 +6,13 @@ fc_add_test_exe(sim_rng sim_rng.c)
 target_include_directories(sim_rng PRIVATE ${PROJECT_SOURCE_DIR}/sim) # the private RNG headers
 fc_add_test(sim_rng_numpy sim_rng)
 fc_add_test_exe(sim_coverage sim_coverage.c)
+target_include_directories(sim_coverage PRIVATE ${PROJECT_SOURCE_DIR}/sim) # pusht_check.h
 fc_add_test(sim_coverage_shapely sim_coverage)
 fc_add_test_exe(sim_env sim_env.c)
+target_include_directories(sim_env PRIVATE ${PROJECT_SOURCE_DIR}/sim)
 fc_add_test(sim_env sim_env)
 fc_add_test_exe(sim_data sim_data.c)
+target_include_directories(sim_data PRIVATE ${PROJECT_SOURCE_DIR}/sim)
 fc_add_test(sim_reset_dataset sim_data reset)
 fc_add_test(sim_replay_zarr sim_data replay)
 fc_add_test(sim_keypoints_dataset sim_data keypoints)

@@ -4,6 +4,7 @@
  * disjoint, symmetric in its arguments, unchanged by a joint rigid motion, and the env's coverage
  * equal to the pose formula. */
 #include "flowchunk/pusht.h"
+#include "pusht_check.h"
 #include "sim_test.h"
 
 #include <math.h>

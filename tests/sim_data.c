@@ -4,7 +4,7 @@
  *                       25,650 recorded states (max abs error <= 1e-3 px; ~1.5e-5 expected)
  *   sim_data keypoints  the 20-d keypoints of the recorded states match data/keypoint */
 #include "flowchunk/pusht.h"
-#include "flowchunk/pusht_check.h"
+#include "pusht_check.h"
 #include "sim_test.h"
 
 #include <math.h>

@@ -3,7 +3,7 @@
  * pushing, kinematic agent through walls, determinism, batch == single envs, bare == env bit for
  * bit, rendered colours and the PNG/GIF writers. */
 #include "flowchunk/pusht.h"
-#include "flowchunk/pusht_check.h"
+#include "pusht_check.h"
 #include "flowchunk/render.h"
 #include "sim_test.h"
 

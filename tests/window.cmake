@@ -2,6 +2,7 @@
 # Fixtures: tests/fixtures/window_* made by tests/fixtures/window_make_fixtures.py (numpy
 # re-implementation of Diffusion Policy's sampler; run it with /usr/bin/python3 to regenerate).
 fc_add_test_exe(window_unit_test window_unit_test.c)
+target_include_directories(window_unit_test PRIVATE ${PROJECT_SOURCE_DIR}/src) # window_internal.h
 fc_add_test(window_unit window_unit_test ${CMAKE_CURRENT_SOURCE_DIR}/fixtures)
 fc_add_test_exe(window_compare window_compare.c)
 fc_add_test(window_cli bash ${CMAKE_CURRENT_SOURCE_DIR}/window_cli_test.sh $<TARGET_FILE:flowchunk>

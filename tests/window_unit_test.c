@@ -4,6 +4,7 @@
  * usage: window_unit_test FIXTURES_DIR */
 #include "flowchunk/check.h"
 #include "flowchunk/window.h"
+#include "window_internal.h"
 #include "expect.h"
 
 #include <stdio.h>

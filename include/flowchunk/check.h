@@ -3,7 +3,8 @@
  *     "flowchunk: error: <what> (<file>:<line>)" and bring the WHOLE MPI job down (through the
  *     abort hook dist_init registers; this file depends on nothing else of flowchunk).
  *  2. Programmer errors: FC_ASSERT(cond, "sentence telling the caller what they did wrong").
- *  3. Bad user input: functions return FC_ERR_* with fc_set_error(); main prints it and exits. */
+ *  3. Bad user input: functions return FC_ERR_* with fc_set_error(); the command returns the
+ *     status and main prints the one line "flowchunk CMD: error: <reason>" (src/main.c). */
 #ifndef FLOWCHUNK_CHECK_H
 #define FLOWCHUNK_CHECK_H
 
@@ -38,7 +39,11 @@ void *fc_calloc_at(size_t count, size_t size, const char *file, int line);
 
 /* last user-facing error message (tier 3); fc_set_error returns FC_ERR for `return fc_set_error(..)` */
 int fc_set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* the message of the last fc_set_error. Whoever reads it reports it (prints it, wraps it into a
+ * new fc_set_error, or logs it as a warning): main prints only a message nobody has read */
 const char *fc_last_error(void);
+/* the message of the last fc_set_error when nobody has read it yet, else NULL (for main) */
+const char *fc_unread_error(void);
 
 /* progress/info lines on stderr ("flowchunk: ..."); silent on ranks other than world rank 0
  * unless the message is an error */

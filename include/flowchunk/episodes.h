@@ -38,5 +38,7 @@ int episodes_read(Episodes *ep, const char *path);
 int episodes_write(const Episodes *ep, const char *path);
 /* episode e spans [episodes_start(ep,e), ep->episode_ends[e]) */
 static inline int64_t episodes_start(const Episodes *ep, int64_t e) { return e ? ep->episode_ends[e - 1] : 0; }
+/* the shortest and the longest episode, in steps */
+void episodes_length_range(const Episodes *ep, int64_t *min, int64_t *max);
 
 #endif

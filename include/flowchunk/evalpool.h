@@ -79,8 +79,6 @@ int evalpool_poll(EvalPool *ep, EvalReport *rep);
 int evalpool_weights(const EvalPool *ep, int64_t step, const float **params, const float **ema);
 /* frees the slots of steps <= step (reported, or skipped by the pool) */
 void evalpool_release(EvalPool *ep, int64_t step);
-/* hand-offs waiting for a report */
-int evalpool_pending(const EvalPool *ep);
 /* sends the stop message (after every job already handed off); poll until ep->done */
 void evalpool_stop(EvalPool *ep);
 
@@ -92,7 +90,5 @@ int evalpool_serve(const DistRoles *roles, const PolicyConfig *pc, const Norm *n
  * the run's config whose params are overwritten) */
 void evalpool_run_inline(Policy *p, const float *weights, const Norm *norm, const EvalConfig *ec, int64_t step,
                          EvalKind kind, EvalReport *rep);
-/* "periodic" | "final" */
-const char *evalpool_kind_name(EvalKind k);
 
 #endif

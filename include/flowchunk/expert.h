@@ -65,10 +65,6 @@ void expert_config_default(ExpertConfig *cfg);
 /* cfg may be NULL (defaults) */
 Expert *expert_create(const ExpertConfig *cfg);
 void expert_destroy(Expert *ex);
-/* start a new episode: every random choice of the episode comes from a generator seeded by `seed` */
-void expert_reset(Expert *ex, uint64_t seed);
-/* the next absolute target (x,y) in pixels for the observed 5-d state (pusht_observe_state) */
-void expert_act(Expert *ex, const double state[PUSHT_STATE_DIM], double action[PUSHT_ACTION_DIM]);
 
 /* run one episode on `env` from the seeded reset `reset_seed` with expert seed `expert_seed`,
  * stopping at success or after max_steps. Records state (max_steps,5), action (max_steps,2) and,
@@ -79,11 +75,6 @@ void expert_act(Expert *ex, const double state[PUSHT_STATE_DIM], double action[P
 ExpertOutcome expert_run_episode(Expert *ex, PushtEnv *env, uint64_t reset_seed, PushtResetKind kind,
                                  uint64_t expert_seed, int max_steps, float *state, float *action,
                                  float *keypoint);
-
-/* pose error between block poses (x, y, angle), px: the root-mean-square displacement over the
- * T's area with the angle difference wrapped to [-pi,pi]: sqrt(|dc|^2 + da^2 k^2), c the area
- * centroid, k the polar radius of gyration about it (43.9 px) */
-double expert_pose_error(const double pose[3], const double goal[3]);
 /* Hausdorff distance (px) between the agent paths of two episodes, given as 5-d states (the
  * episodes layout): time plays no part, so the same route driven at another speed stays close,
  * while going around the other side of the block is far. Measures the expert's modes. */

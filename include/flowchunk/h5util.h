@@ -23,6 +23,9 @@ void h5u_abort_atomic(hid_t file, const char *tmp);
 
 /* open an existing file read-only (serial); -1 + fc_set_error("PATH: ...") when missing/not HDF5 */
 hid_t h5u_open_read(const char *path);
+/* the root `format` attribute of the HDF5 file `path` into out ("" when it has none); FC_OK, or
+ * FC_ERR + fc_set_error when the file does not open (h5u_open_read) */
+int h5u_file_format(const char *path, char *out, size_t out_len);
 
 /* write a whole dataset `name` (may contain '/', parent groups are created); chunked+deflate
  * when chunk_rows > 0 (rows along dim 0), contiguous otherwise. FC_OK or FC_ERR */

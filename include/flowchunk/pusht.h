@@ -70,17 +70,10 @@ void pusht_step(PushtEnv *env, const double action[PUSHT_ACTION_DIM]);
 void pusht_observe_state(const PushtEnv *env, double obs[PUSHT_STATE_DIM]);
 /* 9 block keypoints (x,y) then the agent (x,y) */
 void pusht_observe_keypoints(const PushtEnv *env, double obs[PUSHT_KEYPOINT_DIM]);
-/* the state with the block's raw (unwrapped) body angle */
-void pusht_get_raw_state(const PushtEnv *env, double state[PUSHT_STATE_DIM]);
 /* area(block T ∩ goal T) / area(goal T), exact */
 double pusht_coverage(const PushtEnv *env);
-/* clip(coverage / 0.95, 0, 1) */
-double pusht_reward(const PushtEnv *env);
+/* the reward of a coverage: clip(coverage / 0.95, 0, 1) */
 double pusht_reward_of(double coverage);
-/* coverage > 0.95 (the reference ends the episode) */
-int pusht_success(const PushtEnv *env);
-/* the target of the last step into action; 0 (action untouched) if none since the last reset */
-int pusht_last_action(const PushtEnv *env, double action[PUSHT_ACTION_DIM]);
 
 /* exact coverage of a block pose (x, y, angle) against another pose (the goal is 256,256,pi/4) */
 double pusht_coverage_pose(const double block[3], const double goal[3]);
@@ -91,15 +84,13 @@ void pusht_state_to_keypoints(const double state[PUSHT_STATE_DIM], double kp[PUS
 typedef struct PushtBatch PushtBatch;
 PushtBatch *pusht_batch_create(int n);
 void pusht_batch_destroy(PushtBatch *b);
-int pusht_batch_size(const PushtBatch *b);
 /* seeded resets seeds[i] for env i */
 void pusht_batch_reset(PushtBatch *b, const uint64_t *seeds, PushtResetKind kind);
 /* step env i with actions[2i..2i+1] where active == NULL or active[i] != 0 */
 void pusht_batch_step(PushtBatch *b, const double *actions, const uint8_t *active);
 PushtEnv *pusht_batch_env(PushtBatch *b, int i);
-/* observations of every env: obs (n, 5) or (n, 20); coverage (n) */
+/* state observations of every env: obs (n, 5); coverage (n) */
 void pusht_batch_observe_state(const PushtBatch *b, double *obs);
-void pusht_batch_observe_keypoints(const PushtBatch *b, double *obs);
 void pusht_batch_coverage(const PushtBatch *b, double *coverage);
 
 /* ---- replay: start from state[0], then for t in [0, len-1) step action[t] and compare with

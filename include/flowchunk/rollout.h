@@ -92,12 +92,10 @@ typedef struct {
 /* Diffusion Policy's protocol: legacy resets, seeds 100000.., 50 episodes, 300 steps,
  * keypoints, To 2, Ta 8, offset To-1, 10 flow steps, no clipping, noise_seed 0 */
 void rollout_config_dp(EvalConfig *cfg);
-/* CS 185/285 HW1: gym (PCG64) resets, seeds 0..99, 300 steps, 5-d state, To 1, Ta = horizon
- * (whole chunk), offset 0, 10 flow steps, actions clipped to [0,512] */
-void rollout_config_hw1(EvalConfig *cfg, int horizon);
 /* the protocol of `reset` for a policy trained on (obs, To, H, action_offset) windows executing
  * Ta actions: legacy = rollout_config_dp with the policy's observation, Ta and flow steps; gym =
- * rollout_config_hw1 (whole chunk from action_offset, clipping) with the policy's observation */
+ * CS 185/285 HW1's (PCG64 resets from seed 0, 100 episodes, 300 steps, 10 flow steps, the whole
+ * chunk from action_offset, actions clipped to [0,512]) with the policy's observation */
 void rollout_config_protocol(EvalConfig *cfg, PushtResetKind reset, PushtObsKind obs, int obs_steps, int horizon,
                              int action_offset, int n_action_steps, int flow_steps);
 /* one line for start-up tables: "N episodes from seed S (reset) x K noise draw(s), M steps max,
@@ -116,16 +114,9 @@ void rollout_split(int episodes, int rank, int size, int *first, int *count);
  * traces: NULL, or n traces to fill (rollout_trace_init'd for cfg->max_steps) */
 void rollout_eval(Policy *p, const Norm *norm, const EvalConfig *cfg, const uint64_t *seeds, int n,
                   EvalResult *res, RolloutTrace *traces);
-/* the same from explicit reset states (n x 5, legacy placement as pusht_reset_to); episode i is
- * reported with seed i and draws its noise as the episode of seed i would */
-void rollout_eval_states(Policy *p, const Norm *norm, const EvalConfig *cfg, const double *states,
-                         int n, EvalResult *res, RolloutTrace *traces);
 /* all cfg->episodes episodes in one process (rollout_seed for each) */
 void rollout_eval_all(Policy *p, const Norm *norm, const EvalConfig *cfg, EvalResult *res);
 
-/* recomputes score, success_rate, mean_coverage, env_steps from res->ep[] and rollouts_per_s
- * from res->seconds (used after gathering episodes from several ranks) */
-void rollout_result_summarize(EvalResult *res);
 /* concatenates the episodes of parts[0..n_parts-1] into *out (allocated) and summarizes:
  * seconds = max, policy/sim seconds and decisions summed */
 void rollout_result_merge(EvalResult *out, const EvalResult *parts, int n_parts);

@@ -39,8 +39,6 @@ void watchdog_beat(Watchdog *w, int64_t next_step, double step_s);
  * a checkpoint or evaluates inline while the others wait in the next step's collective): the
  * limit is WATCHDOG_PAUSE_FACTOR times longer until the next watchdog_beat */
 void watchdog_pause(Watchdog *w);
-/* the limit in seconds that applies now */
-double watchdog_limit_s(const Watchdog *w);
 /* stops and joins the thread */
 void watchdog_stop(Watchdog *w);
 

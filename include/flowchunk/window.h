@@ -67,26 +67,6 @@ void window_spec_default(WindowSpec *s);
  * 0, or -1 for an unknown name */
 int window_spec_recipe(WindowSpec *s, const char *name);
 const char *window_pad_name(WindowPad pad);
-/* Diffusion Policy's padding of a spec (capped at H-1) */
-void window_padding(const WindowSpec *s, int *pad_before, int *pad_after);
-
-/* number of windows of the selected episodes episodes[0..n_sel-1] of an episode_ends array */
-int64_t window_count(const int64_t *episode_ends, const int64_t *episodes, int64_t n_sel, int horizon,
-                     int pad_before, int pad_after);
-/* the windows themselves: source episode and episode-relative start t, in row order; returns the
- * count (episode/t may be NULL to only count) */
-int64_t window_starts(const int64_t *episode_ends, const int64_t *episodes, int64_t n_sel, int horizon,
-                      int pad_before, int pad_after, int32_t *episode, int32_t *t);
-
-/* episode selection (see the header comment): train (n_train) and val (n_val), each ascending */
-void window_select(int64_t n_episodes, int64_t n_train, int64_t n_val, uint64_t seed, int64_t *train,
-                   int64_t *val);
-
-/* per-step observation features of a whole episodes file: out (N, obs_dim), unscaled */
-void window_frame_features(const Episodes *ep, PushtObsKind kind, float *out);
-/* min/max of the per-step observations and actions over ALL steps (Diffusion Policy fits its
- * normalizer on the whole replay buffer) */
-void window_fit_norm(Norm *norm, const Episodes *ep, PushtObsKind kind);
 
 /* streaming writer of a windows file (serial HDF5, atomic: temp file, fsync, rename) */
 typedef struct {
@@ -101,7 +81,7 @@ typedef struct {
 
 /* create the file with room for n_train + n_val rows; chunk_rows > 0 chunks the row datasets by
  * that many rows, 0 stores them contiguously, < 0 uses WINDOW_CHUNK_ROWS. FC_OK or FC_ERR */
-int window_writer_open(WindowWriter *w, const char *path, int64_t n_train, int64_t n_val, int obs_row,
+int window_writer_init(WindowWriter *w, const char *path, int64_t n_train, int64_t n_val, int obs_row,
                        int act_row, int64_t chunk_rows);
 /* append n rows to split 0 (train) or 1 (val) */
 int window_writer_append(WindowWriter *w, int split, int64_t n, const float *obs, const float *act,
