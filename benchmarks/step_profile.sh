@@ -24,7 +24,7 @@ perf report -i "$tmp/perf.data" --no-children --sort symbol --stdio 2>/dev/null 
         if (sym ~ /^0x[0-9a-f]+$|dnnl|brgemm|jit_/) g["GEMM (oneDNN)"] += p
         else if (sym ~ /to_bf16/) g["bf16 copies"] += p
         else if (sym ~ /sgemm|gemm_|_copy_|itcopy|incopy|oncopy|otcopy|sgemm_beta/) g["GEMM (OpenBLAS)"] += p
-        else if (sym ~ /bias_backward|bias_grad/) g["bias gradient (+ its sweep)"] += p
+        else if (sym ~ /bias_backward|bias_grad|add_row/) g["bias gradient (+ its sweep)"] += p
         else if (sym ~ /act_|mish|silu|relu|gelu/) g["activation"] += p
         else if (sym ~ /layernorm|lane_sum/) g["LayerNorm"] += p
         else if (sym ~ /adamw|optim_|ema_/) g["optimiser + grad norm + EMA"] += p
