@@ -341,7 +341,7 @@ int cmd_eval(int argc, char **argv) {
     rc = ckpt_load_policy(a.ckpt, &p, &m, !a.raw);
     int loaded = rc == FC_OK;
     if (rc == FC_OK) rc = eval_config(&a, &m, &p, &c);
-    if (dist_agree_status(rc, "flowchunk eval") != FC_OK) {
+    if (dist_agree_status(rc, NULL) != FC_OK) { /* main prints the lowest failing rank's message */
         if (loaded) policy_free(&p);
         return FC_ERR;
     }
@@ -372,8 +372,7 @@ int cmd_eval(int argc, char **argv) {
                all->rollouts_per_s, all->seconds, P, all->cpu_seconds, 100 * all->policy_seconds / cpu,
                100 * all->sim_seconds / cpu);
         if (a.gif) rc = eval_gif(&a, &p, &m.norm, &c, &d.draw[0]); /* the GIF re-runs draw 0 */
-        if (rc != FC_OK) fprintf(stderr, "flowchunk eval: error: %s\n", fc_last_error());
-        else if (a.json) eval_print_json(&a, &m, &c, all, d.score, d.success, use_ema);
+        if (rc == FC_OK && a.json) eval_print_json(&a, &m, &c, all, d.score, d.success, use_ema); /* else main reports */
     }
     eval_dist_free(&d);
     policy_free(&p);

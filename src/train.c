@@ -260,13 +260,13 @@ static void train_print_config(Trainer *t) {
     fflush(stderr);
 }
 
-/* every rank: roles, run directory, data, model, resume, evaluator; 0 or the agreed status */
+/* every rank: roles, run directory, data, model, resume, evaluator; 0 or the agreed status (main
+ * prints its one error line) */
 static int train_setup(Trainer *t) {
     const TrainConfig *c = t->cfg;
-    const char *who = "flowchunk train";
     int rc = dist_split(&t->roles, c->eval_ranks);
     if (rc == FC_OK) rc = train_check_config(c, &t->roles);
-    if ((rc = dist_agree_status(rc, who)) != 0) return rc;
+    if ((rc = dist_agree_status(rc, NULL)) != 0) return rc;
     dist_topology(&t->topo);
     preempt_install();
     rundir_init(&t->rd, c->run_dir, c->keep);
@@ -274,7 +274,7 @@ static int train_setup(Trainer *t) {
     if (rc == FC_OK && TRAIN_IS_T0(t))
         report_record_run(c->run_dir, c->command, t->roles.world_size, t->roles.n_trainers, t->roles.n_evaluators,
                           c->resume);
-    if ((rc = dist_agree_status(rc, who)) != 0) return rc;
+    if ((rc = dist_agree_status(rc, NULL)) != 0) return rc;
     /* data: trainers read their shards; everyone learns the shapes and the norm */
     if (t->roles.is_trainer) {
         rc = loader_init(&t->L, c->windows, dist_trainer_comm(), c->batch, c->virtual_shards, c->seed);
@@ -283,13 +283,13 @@ static int train_setup(Trainer *t) {
             loader_info(&t->L, &t->data);
         }
     }
-    if ((rc = dist_agree_status(rc, who)) != 0) return rc;
+    if ((rc = dist_agree_status(rc, NULL)) != 0) return rc;
     dist_world_bcast(&t->data, sizeof t->data, 0);
     t->total_steps = c->steps > 0 ? c->steps : (c->epochs > 0 ? c->epochs : 1) * t->data.steps_per_epoch;
     train_policy_and_eval_config(t);
     rc = policy_config_check(&t->pc);
     if (rc == FC_OK && t->roles.is_trainer) rc = train_setup_model(t);
-    if ((rc = dist_agree_status(rc, who)) != 0 || !t->roles.is_trainer) return rc;
+    if ((rc = dist_agree_status(rc, NULL)) != 0 || !t->roles.is_trainer) return rc;
     train_share_state(t);
     PrecisionRequest pr = {c->precision, c->gemm_pinned, t->gemm.resumed};
     t->gemm.be = precision_agree(&t->p.net, t->L.batch_rows, &pr, TRAIN_IS_T0(t), t->roles.n_trainers, t->gemm.why,

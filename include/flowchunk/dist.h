@@ -119,7 +119,8 @@ void dist_topology(DistTopology *t);
 /* setup-phase error agreement, collective over world: returns the largest status any rank
  * passed. When a rank failed, world rank 0 prints the lowest failing rank's fc_last_error() line
  * (dist_comm_agree_error), prefixed by `what` ("WHAT: error: ..."), before anyone returns, so a
- * mistake is reported exactly once. what = NULL: the failing rank already printed it. */
+ * mistake is reported exactly once. what = NULL: nothing is printed here; every rank holds that
+ * message as its error (fc_last_error), and the command returns the status for main to print. */
 int dist_agree_status(int rc, const char *what);
 /* world barrier that sleeps while waiting (ranks that finished early do not spin) */
 void dist_world_barrier(void);
