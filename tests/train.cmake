@@ -39,7 +39,10 @@ fc_add_test(train_ranks_np2_bf16 env ${FC_BF16} bash ${CMAKE_CURRENT_SOURCE_DIR}
 fc_add_test(train_ranks_np4_bf16_residual env ${FC_BF16} "FC_MODEL_ARGS=--arch residual --depth 3"
             bash ${CMAKE_CURRENT_SOURCE_DIR}/train_ranks_test.sh ${FC_TRAIN_ARGS} 4)
 fc_add_test(train_resume_bf16 env ${FC_BF16} bash ${CMAKE_CURRENT_SOURCE_DIR}/train_resume_test.sh ${FC_TRAIN_ARGS})
+# a bf16 run evaluates in bf16 (rowgemm_bf16) and `eval CKPT` reproduces its logged scores exactly
+fc_add_test(train_eval_protocol_bf16 env ${FC_BF16} bash ${CMAKE_CURRENT_SOURCE_DIR}/train_protocol_test.sh ${FC_TRAIN_ARGS})
 # the oneDNN fp32 back end keeps fp32's 1e-5
 fc_add_test(train_ranks_np2_onednn_fp32 env FLOWCHUNK_PRECISION=onednn-fp32 bash ${CMAKE_CURRENT_SOURCE_DIR}/train_ranks_test.sh ${FC_TRAIN_ARGS} 2)
-set_tests_properties(train_ranks_np2_bf16 train_ranks_np4_bf16_residual train_resume_bf16 train_ranks_np2_onednn_fp32
+set_tests_properties(train_ranks_np2_bf16 train_ranks_np4_bf16_residual train_resume_bf16 train_eval_protocol_bf16
+                     train_ranks_np2_onednn_fp32
                      PROPERTIES TIMEOUT 120)

@@ -7,6 +7,7 @@
 #     evaluator pool (E = 1).
 # --reset legacy on the gym run's checkpoint switches back to the legacy protocol's defaults.
 source "$(dirname "$0")/train_lib.sh"
+needs_precision
 make_windows
 A=(--steps 40 --hidden 32 --depth 2 --batch 32 --virtual-shards 4 --log-every 20 --eval-every 20 --eval-episodes 4
    --eval-max-steps 30 --seed 5)
@@ -31,7 +32,9 @@ check() { # check RUN RESET SEED CLIP TA
     [[ $(jnum "$WORK/$run.eval.json" reset) == "$2" && $(jnum "$WORK/$run.eval.json" seed) == "$3" &&
        $(jnum "$WORK/$run.eval.json" clip_actions) == "$4" && $(jnum "$WORK/$run.eval.json" n_action_steps) == "$5" &&
        $(jnum "$WORK/$run.eval.json" max_steps) == 30 ]] || { cat "$WORK/$run.eval.json"; fail "$run: not the run's protocol"; }
-    say "$run: flowchunk eval = the logged evaluation (score $(jnum "$WORK/$run.eval.json" score), $2 resets from $3)"
+    local prec=fp32; [[ $FLOWCHUNK_PRECISION == *bf16* ]] && prec=bf16 # a run evaluates in the precision it trains in
+    [[ $(jnum "$WORK/$run.eval.json" precision) == "$prec" ]] || fail "$run: evaluated in $(jnum "$WORK/$run.eval.json" precision), not $prec"
+    say "$run: flowchunk eval = the logged evaluation (score $(jnum "$WORK/$run.eval.json" score), $2 resets from $3, $prec)"
 }
 check dp legacy 100000 False 8
 check gym gym 0 True 15
