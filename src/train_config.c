@@ -13,9 +13,10 @@
 void train_config_default(TrainConfig *c) {
     memset(c, 0, sizeof *c);
     c->policy = POLICY_FLOW;
-    /* the recipe (README "Results"): residual 5 x 512, 40,000 steps */
+    /* the recipe (README "Results"): residual 8 x 512, 40,000 steps. 8 layers against 5: success
+     * 53% against 42-44% over 3 seeds each (held-out 52% against 42-44%), the score within 0.01 */
     c->hidden = 512;
-    c->depth = 5;
+    c->depth = 8;
     c->arch = MLP_RESIDUAL;
     c->act = MLP_MISH;
     c->time_embed = TIME_SINUSOIDAL;
