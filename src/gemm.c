@@ -10,9 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "flowchunk/check.h"
+#include "progress.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
@@ -213,12 +213,6 @@ const char *gemm_impl_name(GemmBackend be, GemmShape s) {
 
 /* ---- the measured choice ---------------------------------------------------------------------- */
 
-static double gemm_now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static int gemm_cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
@@ -251,14 +245,14 @@ GemmBackend gemm_choose(Precision p, const GemmShape *shapes, int n_shapes, int 
     double t[GEMM_N_BACKENDS][MAX_ROUNDS];
     for (int r = -1; r < rounds; r++) /* round -1 creates the primitives and warms the caches */
         for (int c = 0; c < nc; c++) {
-            double t0 = gemm_now();
+            double t0 = progress_now();
             for (int i = 0; i < n_shapes; i++) {
                 GemmShape s = shapes[i];
                 int lda = s.ta ? s.M : s.K, ldb = s.tb ? s.K : s.N;
                 if (cand[c] == GEMM_DNNL_BF16) gemm_bf16(s, Ah, lda, Bh, ldb, NULL, 0, C, s.N);
                 else gemm_f32((GemmBackend)cand[c], s, A, lda, B, ldb, NULL, 0, C, s.N);
             }
-            if (r >= 0) t[c][r] = gemm_now() - t0;
+            if (r >= 0) t[c][r] = progress_now() - t0;
         }
     /* the fastest, unless the preferred candidate (bf16 where it runs, else OpenBLAS) is within
      * GEMM_CHOICE_MARGIN of it: a measurement this short is noisy, and launches of one run should
